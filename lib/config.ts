@@ -1,0 +1,70 @@
+// Every setting of the shop, read from the environment in this one place.
+// The defaults run the whole shop on a laptop with nothing else installed.
+import path from "node:path";
+
+export interface ShopConfig {
+	/** Unset: a single node, no broker between services. `nats://host:4222`: one node of a cluster. */
+	transporter: string | null;
+	namespace: string;
+	nodeID: string | null;
+	/** Names of the services this node runs; null runs all of them. */
+	services: string[] | null;
+	port: number;
+	dataDir: string;
+	mongoUri: string | null;
+	/** Unset: an in-memory cache per node. `redis://host:6379`: one cache shared by the cluster. */
+	cacher: string | null;
+	logLevel: string;
+	/** Requests per minute per client address; 0 turns the limit off (load tests). */
+	rateLimit: number;
+	/** Port of this node's Prometheus endpoint; 0 turns it off. */
+	metricsPort: number;
+	jwtSecret: string | null;
+	adminEmail: string | null;
+	adminPassword: string | null;
+	production: boolean;
+	/** Base currency: what the catalog stores and checkout charges in. */
+	baseCurrency: string;
+}
+
+function int(name: string, fallback: number): number {
+	const raw = process.env[name];
+	if (raw === undefined || raw === "") return fallback;
+	const value = Number(raw);
+	if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number ≥ 0, not "${raw}"`);
+	return value;
+}
+
+function str(name: string): string | null {
+	const raw = process.env[name];
+	return raw === undefined || raw.trim() === "" ? null : raw.trim();
+}
+
+function list(name: string): string[] | null {
+	const raw = str(name);
+	return raw ? raw.split(",").map(s => s.trim()).filter(Boolean) : null;
+}
+
+/** Reads the environment now; tests call it again after changing process.env. */
+export function loadConfig(): ShopConfig {
+	return {
+		transporter: str("TRANSPORTER"),
+		namespace: str("NAMESPACE") ?? "shop",
+		nodeID: str("NODE_ID") ?? str("NODEID"),
+		services: list("SERVICES"),
+		port: int("PORT", 3000),
+		dataDir: path.resolve(str("DATA_DIR") ?? "data"),
+		mongoUri: str("MONGO_URI"),
+		cacher: str("CACHER"),
+		logLevel: str("LOG_LEVEL") ?? "info",
+		rateLimit: int("RATE_LIMIT", 600),
+		metricsPort: int("METRICS_PORT", 3030),
+		jwtSecret: str("JWT_SECRET"),
+		adminEmail: str("ADMIN_EMAIL"),
+		adminPassword: str("ADMIN_PASSWORD"),
+		production: process.env.NODE_ENV === "production",
+		baseCurrency: "USD",
+	};
+}
+
+export const config: ShopConfig = loadConfig();

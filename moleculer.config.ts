@@ -1,0 +1,75 @@
+// Broker options for every node of the shop, one process or many. Values come from lib/config.ts.
+import type { BrokerOptions, Errors } from "moleculer";
+import { config } from "./lib/config";
+
+// A caller-side failure (bad input, not found, declined card) says nothing about the health of
+// the service that answered it; only timeouts, lost nodes and server errors may open a circuit.
+function isServiceFailure(err: Error): boolean {
+	const code = (err as Errors.MoleculerError).code;
+	return !code || code >= 500;
+}
+
+const brokerConfig: BrokerOptions = {
+	namespace: config.namespace,
+	nodeID: config.nodeID ?? undefined,
+
+	logger: { type: "Console", options: { level: config.logLevel, colors: !config.production, moduleColors: false, formatter: "short" } },
+	logLevel: config.logLevel as BrokerOptions["logLevel"],
+
+	// Strings like "nats://127.0.0.1:4222" are valid here; the typings list only the short names.
+	transporter: (config.transporter ?? undefined) as BrokerOptions["transporter"],
+
+	// A killed node stops sending heartbeats: after heartbeatTimeout its services leave the
+	// registry and callers get an immediate "not available" instead of waiting on a dead peer.
+	// 2 s / 6 s keeps the window well under the 10 s the shop promises, for a few bytes a second.
+	heartbeatInterval: 2,
+	heartbeatTimeout: 6,
+
+	cacher: (config.cacher ?? "Memory") as BrokerOptions["cacher"],
+
+	// Every call gives up after 3 s unless its action asks for more (checkout does): a shopper
+	// waits seconds for a 503, never for a dead service.
+	requestTimeout: 3_000,
+
+	// Retried only where repeating is harmless: `retries` is 0 here, and actions that are
+	// idempotent (reads, keyed reservations and charges) raise it in their own `retryPolicy`.
+	retryPolicy: {
+		enabled: true,
+		retries: 0,
+		delay: 100,
+		maxDelay: 1_000,
+		factor: 2,
+		check: (err: Error) => Boolean((err as Errors.MoleculerError).retryable),
+	},
+
+	// Half of at least 5 calls failing within 10 s opens the circuit to that endpoint; after 5 s
+	// one trial call may close it again. Short windows let a restarted service back in quickly.
+	circuitBreaker: {
+		enabled: true,
+		threshold: 0.5,
+		minRequestCount: 5,
+		windowTime: 10,
+		halfOpenTime: 5_000,
+		check: isServiceFailure,
+	},
+
+	// At most 64 handlers of one action run at once on a node and 1,000 wait: a burst queues
+	// instead of exhausting memory, and a flood past that fails fast with a QueueIsFullError.
+	bulkhead: { enabled: true, concurrency: 64, maxQueueSize: 1_000 },
+
+	// On stop, a node finishes what it is doing (up to 10 s) before it leaves: no checkout is cut in half.
+	tracking: { enabled: true, shutdownTimeout: 10_000 },
+
+	registry: { strategy: "RoundRobin", preferLocal: true },
+
+	validator: true,
+
+	metrics: {
+		enabled: config.metricsPort > 0,
+		reporter: config.metricsPort > 0 ? [{ type: "Prometheus", options: { port: config.metricsPort, path: "/metrics" } }] : [],
+	},
+
+	tracing: { enabled: false },
+};
+
+export = brokerConfig;

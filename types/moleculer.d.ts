@@ -1,0 +1,14 @@
+// What this shop adds to Moleculer's action schema.
+import "moleculer";
+
+declare module "moleculer" {
+	interface ActionSchema {
+		/**
+		 * Who may call this action through the gateway: anyone, a signed-in user, or an admin.
+		 * The gateway refuses a routed action that does not say (see services/api.service.ts).
+		 */
+		auth?: "public" | "user" | "admin";
+		/** Per-action request timeout in ms, overriding the broker's requestTimeout. */
+		timeout?: number;
+	}
+}
