@@ -1,4 +1,4 @@
-// Catalog, inventory, currency and recommendations: what a shopper browses.
+// The catalog and recommendations: what a shopper browses.
 
 /** Money is always an integer number of minor units (cents) with its ISO 4217 currency. */
 export interface Product {
@@ -49,25 +49,6 @@ export interface CategoryCount {
 	count: number;
 }
 
-export interface StockLevel {
-	productId: string;
-	onHand: number;
-	reserved: number;
-	available: number;
-}
-
-export interface OrderLine {
-	productId: string;
-	quantity: number;
-}
-
-export interface Reservation {
-	orderId: string;
-	status: "held" | "committed" | "released" | "expired";
-	lines: OrderLine[];
-	expiresAt: string;
-}
-
 export interface CatalogActions {
 	"products.list": { params: ProductQuery; result: Page<Product> };
 	"products.get": { params: { id: string; currency?: string }; result: Product };
@@ -77,21 +58,6 @@ export interface CatalogActions {
 	"products.update": { params: Partial<ProductInput> & { id: string }; result: Product };
 	"products.remove": { params: { id: string }; result: { id: string } };
 	"products.categories": { params: Record<string, never>; result: CategoryCount[] };
-
-	"inventory.get": { params: { productId: string }; result: StockLevel };
-	"inventory.set": { params: { productId: string; onHand: number }; result: StockLevel };
-	/** Available quantity per product id, in one call; unknown ids are absent. */
-	"inventory.availability": { params: { productIds: string[] }; result: Record<string, number> };
-	/** Hold every line for an order, or none (409 OutOfStock naming the lines short). Idempotent per orderId. */
-	"inventory.reserve": { params: { orderId: string; lines: OrderLine[] }; result: Reservation };
-	/** Turn the hold into a sale. Idempotent per orderId. */
-	"inventory.commit": { params: { orderId: string }; result: Reservation };
-	/** Give held stock back, or, after a commit, put sold stock back (a cancelled order). Idempotent per orderId. */
-	"inventory.release": { params: { orderId: string }; result: Reservation };
-
-	"currency.list": { params: Record<string, never>; result: string[] };
-	/** Convert many amounts from one currency to another in one call. */
-	"currency.convert": { params: { from: string; to: string; amounts: number[] }; result: { currency: string; amounts: number[] } };
 
 	"recommendations.forProduct": { params: { id: string; currency?: string }; result: Product[] };
 }

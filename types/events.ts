@@ -1,6 +1,6 @@
 // Events between services, by name. Events are announcements: whoever needs a fact to survive
 // a crash keeps it in its own store first (see orders' outbox), and never relies on an event alone.
-import type { ShipmentStatus } from "./orders";
+import type { ShipmentStatus } from "./shipping";
 
 export interface Events {
 	/** Availability of these products changed (reservation, sale, release, expiry, restock). */

@@ -1,4 +1,4 @@
-// Checkout and what follows it: orders, payments, shipping, notifications.
+// Orders: checkout and what a shopper sees of their orders.
 
 export interface Address {
 	name: string;
@@ -41,73 +41,9 @@ export interface Order {
 	updatedAt: string;
 }
 
-export type ChargeStatus = "charged" | "declined" | "refunded";
-
-export interface Charge {
-	id: string;
-	orderId: string;
-	amount: number;
-	currency: string;
-	status: ChargeStatus;
-	last4: string;
-	createdAt: string;
-}
-
-export interface ShippingQuote {
-	cost: number;
-	currency: string;
-	carrier: string;
-	estimatedDays: number;
-}
-
-export type ShipmentStatus = "booked" | "shipped" | "delivered" | "cancelled";
-
-export interface Shipment {
-	id: string;
-	orderId: string;
-	carrier: string;
-	trackingId: string;
-	status: ShipmentStatus;
-	createdAt: string;
-}
-
-export type NotificationType = "order.confirmed" | "order.cancelled" | "order.shipped" | "order.delivered";
-
-export interface Notification {
-	id: string;
-	type: NotificationType;
-	orderId: string;
-	subject: string;
-	createdAt: string;
-	sentAt: string | null;
-}
-
 export interface OrdersActions {
 	"orders.checkout": { params: { shippingAddress: Address; payment: CardDetails }; result: Order };
 	"orders.list": { params: { all?: boolean }; result: Order[] };
 	"orders.get": { params: { id: string }; result: Order };
 	"orders.cancel": { params: { id: string }; result: Order };
-
-	/** Charge a card once per idempotency key (the order id); a repeat returns the first charge. */
-	"payments.charge": { params: { orderId: string; amount: number; currency: string; card: CardDetails }; result: Charge };
-	/** Refund an order's charge; idempotent. */
-	"payments.refund": { params: { orderId: string }; result: Charge | null };
-	"payments.list": { params: { orderId?: string }; result: Charge[] };
-
-	"shipping.quote": { params: { country: string; items: { productId: string; quantity: number }[] }; result: ShippingQuote };
-	/** Book a shipment for an order; idempotent per orderId. */
-	"shipping.create": { params: { orderId: string; address: Address; items: { productId: string; quantity: number }[] }; result: Shipment };
-	"shipping.cancel": { params: { orderId: string }; result: Shipment | null };
-	/** Current shipments of many orders at once (orders reconciles with it after a restart). */
-	"shipping.byOrders": { params: { orderIds: string[] }; result: Shipment[] };
-
-	"notifications.list": { params: Record<string, never>; result: Notification[] };
-	/**
-	 * Store a message and send it. Idempotent per `key` (e.g. "<orderId>:order.confirmed"): a
-	 * repeat returns the stored message and never sends twice. Orders calls it from its outbox.
-	 */
-	"notifications.enqueue": {
-		params: { key: string; type: NotificationType; orderId: string; userId: string; email: string; subject: string; text: string };
-		result: Notification;
-	};
 }
