@@ -9,6 +9,7 @@ import path from "node:path";
 import type { ServiceSchema } from "moleculer";
 import DbService, { MemoryAdapter } from "moleculer-db";
 import MongoAdapter from "moleculer-db-adapter-mongo";
+import Datastore from "@seald-io/nedb";
 import { config } from "../lib/config";
 
 /** A stored document. Ids are strings we choose; `_id` is never an ObjectId. */
@@ -71,6 +72,7 @@ export function storeKind(): "memory" | "nedb" | "mongo" {
 
 /** The one place where NeDB and MongoDB differ: which adapter, and where its data lives. */
 export function createAdapter(service: string, collection: string): MemoryAdapter | MongoAdapter {
+	// (NedbAdapter, below, is moleculer-db's MemoryAdapter: NeDB in memory, or in a file.)
 	switch (storeKind()) {
 		case "mongo": {
 			const adapter = new MongoAdapter(config.mongoUri as string, {}, `${config.namespace}-${service}`);
@@ -79,13 +81,61 @@ export function createAdapter(service: string, collection: string): MemoryAdapte
 			return adapter;
 		}
 		case "memory":
-			return new MemoryAdapter();
+			return new NedbAdapter({});
 		case "nedb": {
 			const dir = path.join(config.dataDir, service);
 			fs.mkdirSync(dir, { recursive: true });
-			return new MemoryAdapter({ filename: path.join(dir, `${collection}.db`) });
+			return new NedbAdapter({ filename: path.join(dir, `${collection}.db`) });
 		}
 	}
+}
+
+/**
+ * moleculer-db's NeDB adapter, connected through NeDB's promise API. The stock connect()
+ * wraps @seald-io/nedb's callback methods with util.promisify, which Node flags on every
+ * call (DEP0174) because those methods already return promises; and its disconnect() leaves
+ * the compaction timer running.
+ */
+class NedbAdapter extends MemoryAdapter {
+	declare db: NedbDatastore | null;
+	declare opts: Datastore.DataStoreOptions;
+
+	override connect(): Promise<void> {
+		const db = new Datastore(this.opts) as unknown as NedbDatastore;
+		Object.assign(db, {
+			loadDatabase: () => db.loadDatabaseAsync(),
+			insert: (doc: unknown) => db.insertAsync(doc),
+			findOne: (query: Filter) => db.findOneAsync(query),
+			count: (query: Filter) => db.countAsync(query),
+			remove: (query: Filter, options: object) => db.removeAsync(query, options),
+			ensureIndex: (options: object) => db.ensureIndexAsync(options),
+			removeIndex: (field: string) => db.removeIndexAsync(field),
+			// moleculer-db reads update's result as [numAffected, affectedDocuments].
+			update: async (query: Filter, update: Update, options: object) => {
+				const res = await db.updateAsync(query, update, options);
+				return [res.numAffected, res.affectedDocuments];
+			},
+		});
+		this.db = db;
+		return db.loadDatabaseAsync();
+	}
+
+	override disconnect(): Promise<void> {
+		this.db?.stopAutocompaction();
+		return super.disconnect();
+	}
+}
+
+interface NedbDatastore {
+	loadDatabaseAsync(): Promise<void>;
+	insertAsync(doc: unknown): Promise<unknown>;
+	findOneAsync(query: Filter): Promise<unknown>;
+	countAsync(query: Filter): Promise<number>;
+	removeAsync(query: Filter, options: object): Promise<number>;
+	ensureIndexAsync(options: object): Promise<void>;
+	removeIndexAsync(field: string): Promise<void>;
+	updateAsync(query: Filter, update: Update, options: object): Promise<{ numAffected: number; affectedDocuments: unknown }>;
+	stopAutocompaction(): void;
 }
 
 interface NedbLike {

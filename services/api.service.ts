@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Context, ServiceSchema } from "moleculer";
 import ApiGateway, { type ApiSettingsSchema } from "moleculer-web";
+import { callOptional } from "../lib/call";
 import { config } from "../lib/config";
 import { publicDir } from "../lib/paths";
 import { ForbiddenError, UnauthorizedError } from "../lib/errors";
@@ -104,7 +105,7 @@ const ApiService: ServiceSchema<ApiSettingsSchema> = {
 			auth: "public",
 			params: { id: "string|min:1|max:64", currency: "string|optional|length:3" },
 			async handler(ctx: Context<{ id: string; currency?: string }, ShopMeta>): Promise<Product[]> {
-				return ctx.call("recommendations.forProduct", ctx.params, { timeout: 1_000, fallbackResponse: [] as Product[] });
+				return callOptional(ctx, "recommendations.forProduct", ctx.params, [] as Product[], { timeout: 1_000 });
 			},
 		},
 	},

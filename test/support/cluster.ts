@@ -11,7 +11,7 @@ import brokerConfig from "../../moleculer.config";
 import { projectRoot } from "../../lib/paths";
 import { freePort } from "./nats";
 
-const RUNNER = require.resolve("moleculer/bin/moleculer-runner.js");
+const RUNNER = path.join(projectRoot, "node_modules", "moleculer", "bin", "moleculer-runner.js");
 const DIST = path.join(projectRoot, "dist");
 const LOG_LIMIT = 200_000;
 

@@ -1,0 +1,141 @@
+import type { ServiceBroker, ServiceSchema } from "moleculer";
+import ApiService from "../../services/api.service";
+import CurrencyService from "../../services/currency.service";
+import { DbMixin } from "../../mixins/db.mixin";
+import { signToken } from "../../lib/tokens";
+import { gatewayUrl, startBroker } from "../support/broker";
+import { http, request } from "../support/http";
+
+/** A service with moleculer-db's generic CRUD mixed in: none of it may become reachable. */
+const ThingsService: ServiceSchema = { name: "things", mixins: [DbMixin("things")] };
+
+function expectContractError(body: any, code: number): void {
+	expect(body).toEqual(expect.objectContaining({ name: expect.any(String), message: expect.any(String), code, type: expect.any(String) }));
+	expect(JSON.stringify(body)).not.toMatch(/\n\s+at |node_modules|\.ts:\d+/);
+}
+
+describe("gateway", () => {
+	let broker: ServiceBroker;
+	let base: string;
+	const customer = signToken({ id: "u-customer", email: "c@example.com", role: "customer" });
+	const admin = signToken({ id: "u-admin", email: "a@example.com", role: "admin" });
+
+	beforeAll(async () => {
+		broker = await startBroker([ApiService, CurrencyService, ThingsService]);
+		base = gatewayUrl(broker);
+	});
+	afterAll(() => broker.stop());
+
+	it("answers /api/health as long as it lives", async () => {
+		const res = await http.get(`${base}/api/health`);
+		expect(res.status).toBe(200);
+		expect(res.body).toEqual({ status: "ok", nodeID: broker.nodeID, uptime: expect.any(Number) });
+	});
+
+	it("is not ready while shop services are missing, and names them", async () => {
+		const res = await http.get(`${base}/api/health/ready`);
+		expect(res.status).toBe(503);
+		expect(res.body.services.currency).toBe("up");
+		expect(res.body.services.payments).toBe("down");
+		expect(Object.keys(res.body.services)).toHaveLength(10);
+	});
+
+	it("routes a listed alias to its action", async () => {
+		const res = await http.get(`${base}/api/currencies`);
+		expect(res.status).toBe(200);
+		expect(res.body).toEqual(expect.arrayContaining(["USD", "EUR", "GBP", "JPY"]));
+	});
+
+	it("exposes nothing that is not listed: no $node actions, no generic CRUD, no internal actions", async () => {
+		for (const path of ["/api/$node/list", "/api/~node/list", "/api/node/list", "/api/things", "/api/things/list", "/api/currency/convert", "/api/nope"]) {
+			const res = await http.get(`${base}${path}`);
+			expect({ path, status: res.status }).toEqual({ path, status: 404 });
+			expectContractError(res.body, 404);
+		}
+		expect(broker.registry.getActionList({}).map((a: any) => a.name)).not.toContain("things.find");
+	});
+
+	it("answers 503 with Retry-After when the service a route needs is not running", async () => {
+		const res = await http.get(`${base}/api/cart`);
+		expect(res.status).toBe(503);
+		expect(res.headers.get("retry-after")).toMatch(/^\d+$/);
+		expectContractError(res.body, 503);
+	});
+
+	it("degrades recommendations to [] when that service is down", async () => {
+		const res = await http.get(`${base}/api/products/prod-0001/recommendations`);
+		expect(res.status).toBe(200);
+		expect(res.body).toEqual([]);
+	});
+
+	it("rejects invalid input with 422 and the offending fields", async () => {
+		const res = await http.get(`${base}/api/products/prod-0001/recommendations?currency=EURO`);
+		expect(res.status).toBe(422);
+		expectContractError(res.body, 422);
+		expect(res.body.data).toEqual([expect.objectContaining({ field: "currency", message: expect.any(String) })]);
+	});
+
+	it("answers malformed JSON with 400", async () => {
+		const res = await request("POST", `${base}/api/auth/login`, { rawBody: '{"email": ' });
+		expect(res.status).toBe(400);
+		expectContractError(res.body, 400);
+	});
+
+	it("refuses a 2 MB body with 413", async () => {
+		const res = await request("POST", `${base}/api/auth/login`, { rawBody: JSON.stringify({ email: "x".repeat(2 * 1024 * 1024) }) });
+		expect(res.status).toBe(413);
+		expectContractError(res.body, 413);
+	});
+
+	it("asks for a token on admin routes and refuses customers", async () => {
+		const anonymous = await http.get(`${base}/api/ops/cluster`);
+		expect(anonymous.status).toBe(401);
+		expectContractError(anonymous.body, 401);
+		const asCustomer = await http.get(`${base}/api/ops/cluster`, { token: customer });
+		expect(asCustomer.status).toBe(403);
+		expectContractError(asCustomer.body, 403);
+	});
+
+	it("shows admins the nodes, their services and each endpoint's circuit", async () => {
+		const res = await http.get(`${base}/api/ops/cluster`, { token: admin });
+		expect(res.status).toBe(200);
+		expect(res.body.nodes).toEqual([expect.objectContaining({ id: broker.nodeID, available: true, services: expect.arrayContaining(["api", "currency"]) })]);
+		expect(res.body.endpoints).toContainEqual({ action: "currency.list", nodeID: broker.nodeID, circuit: "closed", available: true });
+	});
+
+	it("refuses a bad token even on a public route", async () => {
+		for (const authorization of ["Bearer not-a-jwt", "Basic dXNlcjpwYXNz", `Bearer ${customer}x`]) {
+			const res = await http.get(`${base}/api/currencies`, { headers: { authorization } });
+			expect(res.status).toBe(401);
+			expectContractError(res.body, 401);
+		}
+	});
+
+	it("answers CORS preflights for the headers the shop uses", async () => {
+		const res = await fetch(`${base}/api/cart/items`, {
+			method: "OPTIONS",
+			headers: { origin: "https://shop.example", "access-control-request-method": "POST", "access-control-request-headers": "content-type,x-cart-id" },
+		});
+		expect(res.status).toBe(204);
+		expect(res.headers.get("access-control-allow-origin")).toBe("*");
+		expect(res.headers.get("access-control-allow-headers")).toMatch(/X-Cart-Id/i);
+	});
+});
+
+describe("gateway authorization", () => {
+	// A routed action that forgot to say who may call it: the gateway must refuse it.
+	const Undeclared: ServiceSchema = { name: "currency", actions: { list: { handler: () => ["USD"] } } };
+	let broker: ServiceBroker;
+
+	beforeAll(async () => {
+		broker = await startBroker([ApiService, Undeclared]);
+	});
+	afterAll(() => broker.stop());
+
+	it("refuses an action that declares no auth, even to an admin", async () => {
+		const admin = signToken({ id: "u-admin", email: "a@example.com", role: "admin" });
+		const res = await http.get(`${gatewayUrl(broker)}/api/currencies`, { token: admin });
+		expect(res.status).toBe(403);
+		expectContractError(res.body, 403);
+	});
+});
