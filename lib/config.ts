@@ -1,5 +1,6 @@
 // Every setting of the shop, read from the environment in this one place.
 // The defaults run the whole shop on a laptop with nothing else installed.
+import fs from "node:fs";
 import path from "node:path";
 
 export interface ShopConfig {
@@ -45,6 +46,12 @@ function list(name: string): string[] | null {
 	return raw ? raw.split(",").map(s => s.trim()).filter(Boolean) : null;
 }
 
+/** `NAME_FILE` names a file holding the value (Docker secrets, Kubernetes secret volumes). */
+function fileContent(name: string): string | null {
+	const file = str(name);
+	return file ? fs.readFileSync(file, "utf8").trim() || null : null;
+}
+
 /** Reads the environment now; tests call it again after changing process.env. */
 export function loadConfig(): ShopConfig {
 	return {
@@ -59,7 +66,7 @@ export function loadConfig(): ShopConfig {
 		logLevel: str("LOG_LEVEL") ?? "info",
 		rateLimit: int("RATE_LIMIT", 600),
 		metricsPort: int("METRICS_PORT", 3030),
-		jwtSecret: str("JWT_SECRET"),
+		jwtSecret: str("JWT_SECRET") ?? fileContent("JWT_SECRET_FILE"),
 		adminEmail: str("ADMIN_EMAIL"),
 		adminPassword: str("ADMIN_PASSWORD"),
 		production: process.env.NODE_ENV === "production",
