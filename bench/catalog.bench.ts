@@ -1,0 +1,115 @@
+// Catalog latency at 1k, 10k and 100k products: list, filter and search, each uncached (the store
+// and one inventory call) and cached (what a repeated read costs). A script, not a test:
+// `npm run bench:catalog`. In-memory stores (NeDB), one process, no network.
+//
+// What to expect from the numbers: a filter or a search reads only the products its index picks
+// (a category, a price range, a keyword), so it grows with the size of the answer, not the
+// catalog. A plain list sorted by name has no filter to narrow it: NeDB sorts every product in
+// memory (MongoDB would walk the sortName index instead), so it grows with the catalog, and
+// the cache is what keeps it cheap.
+import type { ServiceBroker } from "moleculer";
+import type { ProductDoc } from "../lib/catalog/product";
+import type { ProductQuery } from "../types/catalog";
+
+process.env.DATA_DIR = ":memory:";
+process.env.METRICS_PORT = "0";
+process.env.LOG_LEVEL = "error";
+
+const SIZES = [1_000, 10_000, 100_000];
+const RUNS = 25;
+
+const ADJECTIVES = ["Compact", "Classic", "Rugged", "Quiet", "Smart", "Foldable", "Heated", "Wireless", "Organic", "Vintage", "Modular", "Portable", "Insulated", "Handmade", "Recycled", "Ultralight", "Waterproof", "Cordless", "Ceramic", "Bamboo"];
+const NOUNS = ["Kettle", "Lantern", "Backpack", "Speaker", "Notebook", "Jacket", "Desk", "Skillet", "Blanket", "Headlamp", "Teapot", "Keyboard", "Tent", "Scarf", "Planter", "Mug", "Chair", "Tripod", "Grinder", "Clock"];
+const EXTRAS = ["oak", "steel", "linen", "wool", "brass", "walnut", "cotton", "copper", "granite", "cedar", "canvas", "leather", "glass", "cork", "hemp"];
+const FILLER = ["made", "to", "last", "for", "everyday", "use", "with", "a", "soft", "finish", "and", "careful", "details", "easy", "clean", "gift", "ready", "tested", "by", "our", "team"];
+const CATEGORIES = Array.from({ length: 24 }, (_, i) => `category-${String(i + 1).padStart(2, "0")}`);
+
+/** A deterministic pseudo-random sequence, so every run benches the same catalog. */
+function rng(seed: number): () => number {
+	let s = seed;
+	return () => {
+		s = (s * 1_103_515_245 + 12_345) % 2_147_483_648;
+		return s / 2_147_483_648;
+	};
+}
+
+function generate(n: number, make: (id: string, input: any, createdAt: string) => ProductDoc): ProductDoc[] {
+	const rand = rng(42);
+	const pick = <T>(list: T[]) => list[Math.floor(rand() * list.length)];
+	const base = Date.UTC(2023, 0, 1);
+	return Array.from({ length: n }, (_, i) => {
+		const name = `${pick(ADJECTIVES)} ${pick(EXTRAS)} ${pick(NOUNS)} ${i}`;
+		const words = Array.from({ length: 12 }, () => (rand() < 0.25 ? pick(EXTRAS) : pick(FILLER)));
+		const input = { sku: `BENCH-${i}`, name, description: `${words.join(" ")}.`, category: pick(CATEGORIES), price: 500 + Math.floor(rand() * 50_000) };
+		return make(`bench-${i}`, input, new Date(base + i * 60_000).toISOString());
+	});
+}
+
+const CASES: [string, string, ProductQuery][] = [
+	["list", "first page, sort=name", {}],
+	["list", "page 40, sort=-price", { sort: "-price", page: 40 }],
+	["filter", "category", { category: "category-07" }],
+	["filter", "category + price range, sort=price", { category: "category-07", minPrice: 10_000, maxPrice: 20_000, sort: "price" }],
+	["filter", "price range only", { minPrice: 10_000, maxPrice: 10_500 }],
+	["search", "q=walnut (common)", { q: "walnut" }],
+	["search", "q=heated walnut kett", { q: "heated walnut kett" }],
+	["search", "q=tripod + category", { q: "tripod", category: "category-03" }],
+];
+
+function percentile(sorted: number[], p: number): number {
+	return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
+}
+
+async function time(fn: () => Promise<unknown>, before?: () => Promise<unknown>): Promise<{ median: number; p95: number }> {
+	const samples: number[] = [];
+	for (let i = 0; i < RUNS; i++) {
+		if (before) await before();
+		const start = process.hrtime.bigint();
+		await fn();
+		samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+	}
+	samples.sort((a, b) => a - b);
+	return { median: percentile(samples, 0.5), p95: percentile(samples, 0.95) };
+}
+
+async function benchSize(size: number): Promise<void> {
+	const { ServiceBroker } = await import("moleculer");
+	const { default: ProductsService } = await import("../services/products.service");
+	const { default: InventoryService } = await import("../services/inventory.service");
+	const { newProductDoc } = await import("../lib/catalog/product");
+
+	const broker: ServiceBroker = new ServiceBroker({ logger: false, cacher: "Memory", validator: true, metrics: { enabled: false } });
+	broker.createService(ProductsService as any);
+	broker.createService(InventoryService as any);
+	await broker.start();
+	const products = broker.getLocalService("products") as unknown as { adapter: { insertMany(docs: ProductDoc[]): Promise<unknown>; count(): Promise<number> } };
+
+	const seedStart = Date.now();
+	const docs = generate(size - 48, newProductDoc);
+	for (let i = 0; i < docs.length; i += 5_000) await products.adapter.insertMany(docs.slice(i, i + 5_000));
+	const total = await products.adapter.count();
+	const seedSeconds = ((Date.now() - seedStart) / 1000).toFixed(1);
+	console.log(`\n${total.toLocaleString("en")} products (seeded in ${seedSeconds} s)`);
+	console.log("kind    query                                   rows  total    uncached median / p95    cached median");
+
+	for (const [kind, label, query] of CASES) {
+		const answer = (await broker.call("products.list", query)) as { rows: unknown[]; total: number };
+		const cold = await time(() => broker.call("products.list", query), () => broker.cacher!.clean());
+		await broker.call("products.list", query);
+		const warm = await time(() => broker.call("products.list", query));
+		console.log(
+			`${kind.padEnd(7)} ${label.padEnd(38)} ${String(answer.rows.length).padStart(5)} ${String(answer.total).padStart(6)}   ${cold.median.toFixed(2).padStart(8)} / ${cold.p95.toFixed(2).padStart(7)} ms   ${warm.median.toFixed(3).padStart(8)} ms`,
+		);
+	}
+	await broker.stop();
+}
+
+async function main(): Promise<void> {
+	console.log(`Catalog bench: ${RUNS} runs per query; uncached = cache emptied before each run. Node ${process.version}.`);
+	for (const size of SIZES) await benchSize(size);
+}
+
+main().catch(err => {
+	console.error(err);
+	process.exit(1);
+});
