@@ -1,13 +1,16 @@
 // The gateway: the shop's one door from HTTP into the cluster (moleculer-web). It routes only
 // the aliases in lib/gateway/routes.ts, checks who is calling, and answers every error in one shape.
+import fs from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import path from "node:path";
 import type { Context, ServiceSchema } from "moleculer";
 import ApiGateway, { type ApiSettingsSchema } from "moleculer-web";
 import { callOptional } from "../lib/call";
 import { config } from "../lib/config";
-import { publicDir } from "../lib/paths";
+import { projectRoot, publicDir } from "../lib/paths";
 import { ForbiddenError, UnauthorizedError } from "../lib/errors";
 import { RETRY_AFTER_UNAVAILABLE, toPublicError } from "../lib/gateway/errors";
+import { buildOpenApi, type RoutedAction } from "../lib/gateway/openapi";
 import { routes, shopServices } from "../lib/gateway/routes";
 import { verifyToken } from "../lib/tokens";
 import type { Product } from "../types/catalog";
@@ -16,6 +19,7 @@ import type { AuthUser, ShopMeta } from "../types/meta";
 type GatewayRequest = IncomingMessage & { $action?: { name?: string; auth?: string }; $ctx?: Context<unknown, ShopMeta> };
 
 const startedAt = Date.now();
+const { version } = JSON.parse(fs.readFileSync(path.join(projectRoot, "package.json"), "utf8")) as { version: string };
 const RATE_WINDOW_MS = 60_000;
 
 const ApiService: ServiceSchema<ApiSettingsSchema> = {
@@ -97,6 +101,15 @@ const ApiService: ServiceSchema<ApiSettingsSchema> = {
 			auth: "admin",
 			handler() {
 				return this.clusterView();
+			},
+		},
+
+		/** The OpenAPI document of every route, from the running actions' own schemas. */
+		openapi: {
+			auth: "public",
+			handler() {
+				const list = this.broker.registry.getActionList({ skipInternal: true, withEndpoints: false }) as unknown as { name: string; action?: RoutedAction }[];
+				return buildOpenApi(routes, new Map(list.map(a => [a.name, a.action ?? {}])), version);
 			},
 		},
 

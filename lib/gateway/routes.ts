@@ -9,6 +9,7 @@ export const routes: Aliases = {
 	"GET health": "api.health",
 	"GET health/ready": "api.ready",
 	"GET ops/cluster": "api.cluster",
+	"GET openapi.json": "api.openapi",
 
 	"POST auth/register": "users.register",
 	"POST auth/login": "users.login",

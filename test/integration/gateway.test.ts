@@ -139,3 +139,21 @@ describe("gateway authorization", () => {
 		expectContractError(res.body, 403);
 	});
 });
+
+describe("the OpenAPI document", () => {
+	let broker: ServiceBroker;
+	beforeAll(async () => {
+		broker = await startBroker([ApiService, CurrencyService]);
+	});
+	afterAll(() => broker.stop());
+
+	it("describes every route, with the parameters of the actions that run", async () => {
+		const res = await http.get(`${gatewayUrl(broker)}/api/openapi.json`);
+		expect(res.status).toBe(200);
+		expect(res.body.openapi).toBe("3.1.0");
+		expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(["/api/products/{id}", "/api/checkout", "/api/cart/items/{productId}"]));
+		const recommendations = res.body.paths["/api/products/{id}/recommendations"].get;
+		expect(recommendations.parameters).toContainEqual({ name: "currency", in: "query", required: false, schema: { type: "string", minLength: 3, maxLength: 3 } });
+		expect(res.body.paths["/api/ops/cluster"].get.security).toEqual([{ bearer: [] }]);
+	});
+});
