@@ -29,6 +29,12 @@ const ApiService: ServiceSchema<ApiSettingsSchema> = {
 	settings: {
 		port: config.port,
 		ip: "0.0.0.0",
+		// One line per request at info would cost more than the request itself under load.
+		logRequest: "debug",
+		logResponse: "debug",
+		logRouteRegistration: "debug",
+		logRequestParams: null,
+		logResponseData: null,
 		// Never answer with a stack trace or internal detail; see lib/gateway/errors.ts.
 		onError(this: unknown, req: GatewayRequest, res: ServerResponse, err: Error) {
 			const body = toPublicError(err);
