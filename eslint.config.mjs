@@ -2,7 +2,7 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-	{ ignores: ["dist/**", "node_modules/**", "coverage/**", "data/**", "public/**", "jest.config.js"] },
+	{ ignores: ["dist/**", "node_modules/**", "coverage/**", "data/**", "public/images/**", "jest.config.js"] },
 	...tseslint.configs.recommended,
 	{
 		rules: {

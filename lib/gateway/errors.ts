@@ -19,6 +19,16 @@ interface HttpParserError extends Error {
 	status?: number;
 }
 
+/** The validator adds the node and action to each field problem; a client needs neither. */
+function fieldsOnly(data: unknown): unknown {
+	if (!Array.isArray(data)) return data;
+	return data.map(item => {
+		if (!item || typeof item !== "object") return item;
+		const { field, message, type } = item as Record<string, unknown>;
+		return { field, message, ...(type ? { type } : {}) };
+	});
+}
+
 export function toPublicError(err: unknown): PublicError {
 	const e = err as Errors.MoleculerError & HttpParserError;
 
@@ -41,7 +51,7 @@ export function toPublicError(err: unknown): PublicError {
 	if (typeof status === "number") {
 		const code = Number.isInteger(status) && status >= 400 && status < 600 ? status : 500;
 		if (code < 500) {
-			return { name: e.name, message: e.message, code, type: e.type || "CLIENT_ERROR", data: e.data };
+			return { name: e.name, message: e.message, code, type: e.type || "CLIENT_ERROR", data: code === 422 ? fieldsOnly(e.data) : e.data };
 		}
 	}
 	return { name: "InternalServerError", message: "Something went wrong on our side", code: 500, type: "INTERNAL_ERROR" };

@@ -41,3 +41,14 @@ describe("toPublicError: every error in the contract's one shape", () => {
 		expect(toPublicError(Object.assign(new Error("Unexpected token"), { type: "entity.parse.failed", status: 400 })).code).toBe(400);
 	});
 });
+
+describe("validation errors", () => {
+	it("list each offending field with its message, and nothing about the cluster", () => {
+		const err = new Errors.ValidationError("Parameters validation error!", "VALIDATION_ERROR", [
+			{ type: "number", field: "quantity", message: "The 'quantity' field must be a number.", actual: "x", nodeID: "node-7", action: "cart.addItem" },
+		] as any);
+		const body = toPublicError(err);
+		expect(body.code).toBe(422);
+		expect(body.data).toEqual([{ field: "quantity", message: "The 'quantity' field must be a number.", type: "number" }]);
+	});
+});

@@ -1,0 +1,108 @@
+// One order: what was bought, where it goes, how it was paid, where the parcel is; and cancel.
+// Also the confirmation page after checkout (?placed=1).
+import * as api from "../api.js";
+import { h, fill, pageTitle, loading, toast } from "../dom.js";
+import { errorBox, table } from "../components.js";
+import { countryName, dateTime, money, shortId, statusText } from "../format.js";
+import { signInFirst } from "./guard.js";
+import { statusBadge } from "./orders.js";
+
+// Until it ships, an order can still be called back (the contract answers 409 after that).
+const CANCELLABLE = new Set(["pending", "confirmed"]);
+
+export default async function orderView(el, ctx) {
+	const title = pageTitle("Order");
+	fill(el, title);
+	if (signInFirst(el, `/orders/${ctx.params.id}`, "see this order")) return;
+
+	el.append(loading("Loading the order"));
+	try {
+		const order = await api.get(`/orders/${api.seg(ctx.params.id)}`, { signal: ctx.signal });
+		show(el, title, order, ctx.query.placed === "1");
+	} catch (err) {
+		if (err?.name === "AbortError") throw err;
+		if (err.status === 404) {
+			title.textContent = "Order not found";
+			fill(el, title, h("p", null, "There is no such order in your account. ", h("a", { href: "#/orders" }, "See your orders"), "."));
+		} else fill(el, title, errorBox(err, { retry: () => orderView(el, ctx) }));
+	}
+}
+
+function show(el, title, order, justPlaced) {
+	title.textContent = `Order #${shortId(order.id)}`;
+	document.title = `${title.textContent} · Moleculer Shop`;
+	const cancelArea = h("div", { class: "cancel-area" });
+	fill(
+		el,
+		justPlaced ? thanks(order) : null,
+		title,
+		h("p", { class: "order-meta" }, statusBadge(order.status), ` Placed ${dateTime(order.createdAt)}`),
+		table(
+			"Items in this order",
+			["Item", "Unit price", "Quantity", "Total"],
+			order.items.map(line => [
+				h("a", { href: `#/product/${encodeURIComponent(line.productId)}` }, line.name),
+				money(line.unitPrice, order.currency),
+				String(line.quantity),
+				h("span", { class: "price" }, money(line.lineTotal, order.currency)),
+			]),
+		),
+		h(
+			"dl",
+			{ class: "totals" },
+			h("dt", null, "Subtotal"),
+			h("dd", null, money(order.subtotal, order.currency)),
+			h("dt", null, "Shipping"),
+			h("dd", null, money(order.shippingCost, order.currency)),
+			h("dt", null, "Total"),
+			h("dd", { class: "price total" }, money(order.total, order.currency)),
+		),
+		h(
+			"div",
+			{ class: "order-facts" },
+			h("section", null, h("h2", null, "Shipping to"), address(order.shippingAddress)),
+			h("section", null, h("h2", null, "Payment"), h("p", null, order.payment ? `Card ending ${order.payment.last4}: ${statusText(order.payment.status).toLowerCase()}` : "—")),
+			h("section", null, h("h2", null, "Delivery"), shipment(order.shipment)),
+		),
+		cancelArea,
+	);
+	if (CANCELLABLE.has(order.status)) cancelArea.append(cancelButton(el, title, order, cancelArea));
+}
+
+function thanks(order) {
+	const confirmed = order.status === "confirmed";
+	return h(
+		"div",
+		{ class: `alert ${confirmed ? "alert-success" : "alert-info"}`, role: "status" },
+		h("p", { class: "big" }, confirmed ? "Thank you! Your order is confirmed." : `Thank you! Your order is ${statusText(order.status).toLowerCase()}.`),
+		h("p", null, "A confirmation is on its way to you; you can also find it under ", h("a", { href: "#/notifications" }, "Messages"), "."),
+	);
+}
+
+function address(a) {
+	if (!a) return h("p", null, "—");
+	return h("address", null, a.name, h("br"), a.street, h("br"), `${a.postalCode} ${a.city}`, h("br"), countryName(a.country));
+}
+
+function shipment(s) {
+	if (!s) return h("p", null, "Not booked yet.");
+	return h("p", null, `${s.carrier}, ${statusText(s.status).toLowerCase()}`, h("br"), "Tracking: ", h("code", null, s.trackingId));
+}
+
+function cancelButton(el, title, order, area) {
+	const button = h("button", { type: "button", class: "btn btn-danger" }, "Cancel this order");
+	button.addEventListener("click", async () => {
+		if (!confirm("Cancel this order? Your payment will be refunded.")) return;
+		button.disabled = true;
+		try {
+			const cancelled = await api.post(`/orders/${api.seg(order.id)}/cancel`);
+			show(el, title, cancelled, false);
+			toast("Your order is cancelled and your payment refunded.", { tone: "success" });
+			title.focus();
+		} catch (err) {
+			button.disabled = false;
+			fill(area, errorBox(err), err.status === 409 ? null : button);
+		}
+	});
+	return button;
+}
