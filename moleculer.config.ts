@@ -4,9 +4,12 @@ import { config } from "./lib/config";
 
 // A caller-side failure (bad input, not found, declined card) says nothing about the health of
 // the service that answered it; only timeouts, lost nodes and server errors may open a circuit.
+// A ServiceDownError (type SERVICE_UNAVAILABLE) is an honest answer from a healthy service whose
+// own dependency is down: opening the circuit to it would block the requests it can still serve.
 function isServiceFailure(err: Error): boolean {
-	const code = (err as Errors.MoleculerError).code;
-	return !code || code >= 500;
+	const e = err as Errors.MoleculerError;
+	if (e.type === "SERVICE_UNAVAILABLE") return false;
+	return !e.code || e.code >= 500;
 }
 
 const brokerConfig: BrokerOptions = {

@@ -20,7 +20,7 @@ export function createBroker(opts: BrokerOptions = {}): ServiceBroker {
 }
 
 /** A started broker running `services`; stop it in afterAll. */
-export async function startBroker(services: ServiceSchema[], opts: BrokerOptions = {}): Promise<ServiceBroker> {
+export async function startBroker(services: ServiceSchema<any, any, any>[], opts: BrokerOptions = {}): Promise<ServiceBroker> {
 	const broker = createBroker(opts);
 	for (const schema of services) broker.createService(schema);
 	await broker.start();
