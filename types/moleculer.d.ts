@@ -8,6 +8,8 @@ declare module "moleculer" {
 		 * The gateway refuses a routed action that does not say (see services/api.service.ts).
 		 */
 		auth?: "public" | "user" | "admin";
+		/** One line for the OpenAPI document's summary of the route. */
+		description?: string;
 		/** Per-action request timeout in ms, overriding the broker's requestTimeout. */
 		timeout?: number;
 	}

@@ -1,14 +1,24 @@
 // Shipping quotes and shipments.
 import type { Address } from "./orders";
 
+/** Where a parcel goes, seen from the warehouse (the shop ships from the US). */
+export type ShippingZone = "domestic" | "north-america" | "europe" | "world";
+
 export interface ShippingQuote {
+	/** Integer cents, in the shop's base currency. */
 	cost: number;
 	currency: string;
 	carrier: string;
 	estimatedDays: number;
+	zone: ShippingZone;
 }
 
 export type ShipmentStatus = "booked" | "shipped" | "delivered" | "cancelled";
+
+export interface ShipmentItem {
+	productId: string;
+	quantity: number;
+}
 
 export interface Shipment {
 	id: string;
@@ -17,12 +27,21 @@ export interface Shipment {
 	trackingId: string;
 	status: ShipmentStatus;
 	createdAt: string;
+	updatedAt: string;
+	shippedAt: string | null;
+	deliveredAt: string | null;
 }
 
 export interface ShippingActions {
-	"shipping.quote": { params: { country: string; items: { productId: string; quantity: number }[] }; result: ShippingQuote };
-	/** Book a shipment for an order; idempotent per orderId. */
-	"shipping.create": { params: { orderId: string; address: Address; items: { productId: string; quantity: number }[] }; result: Shipment };
+	/** POST /api/shipping/quote (public): the cost by destination zone and item count. 422 for an unknown country. */
+	"shipping.quote": { params: { country: string; items: ShipmentItem[] }; result: ShippingQuote };
+	/** Book a shipment for an order; idempotent per orderId (a repeat returns the first booking). */
+	"shipping.create": { params: { orderId: string; address: Address; items: ShipmentItem[] }; result: Shipment };
+	/**
+	 * Cancel an order's shipment; idempotent. Returns the cancelled shipment, or null when the
+	 * order has none. Once it has shipped: 409 ConflictError of type SHIPMENT_ALREADY_SHIPPED,
+	 * data `{ orderId, status }`, and nothing changes.
+	 */
 	"shipping.cancel": { params: { orderId: string }; result: Shipment | null };
 	/** Current shipments of many orders at once (orders reconciles with it after a restart). */
 	"shipping.byOrders": { params: { orderIds: string[] }; result: Shipment[] };
