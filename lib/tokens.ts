@@ -8,8 +8,8 @@ import { config } from "./config";
 import type { AuthUser, Role } from "../types/meta";
 
 const ALGORITHM = "HS256";
-const ISSUER = "moleculer-shop";
-const AUDIENCE = "moleculer-shop-api";
+export const TOKEN_ISSUER = "moleculer-shop";
+export const TOKEN_AUDIENCE = "moleculer-shop-api";
 export const TOKEN_TTL_SECONDS = 12 * 60 * 60;
 const MIN_SECRET_LENGTH = 32;
 
@@ -33,16 +33,24 @@ export function jwtSecret(): string {
 }
 
 function devSecret(): string {
-	if (config.dataDir.endsWith(":memory:")) return crypto.randomBytes(48).toString("base64url");
+	if (config.dataDir.endsWith(":memory:")) {
+		console.warn("JWT_SECRET is not set: using a random one for this process only; other nodes will refuse its tokens.");
+		return crypto.randomBytes(48).toString("base64url");
+	}
 	const file = path.join(config.dataDir, "jwt-secret");
 	fs.mkdirSync(config.dataDir, { recursive: true });
+	// Written whole under a temporary name, then linked into place: of two nodes starting together,
+	// one links and both read the same secret, and neither can read a half-written file.
+	const draft = `${file}.${process.pid}.${crypto.randomBytes(4).toString("hex")}`;
+	fs.writeFileSync(draft, crypto.randomBytes(48).toString("base64url"), { mode: 0o600 });
 	try {
-		// "wx": of two nodes starting together, one writes and both read the same secret.
-		fs.writeFileSync(file, crypto.randomBytes(48).toString("base64url"), { flag: "wx", mode: 0o600 });
-		console.warn(`JWT_SECRET is not set: generated one in ${file}. Set JWT_SECRET in production.`);
+		fs.linkSync(draft, file);
 	} catch (err) {
 		if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+	} finally {
+		fs.rmSync(draft, { force: true });
 	}
+	console.warn(`JWT_SECRET is not set: using the secret generated in ${file}. Set JWT_SECRET in production.`);
 	return fs.readFileSync(file, "utf8").trim();
 }
 
@@ -50,8 +58,8 @@ export function signToken(user: AuthUser, now: Date = new Date()): string {
 	return jwt.sign({ email: user.email, role: user.role, iat: Math.floor(now.getTime() / 1000) }, jwtSecret(), {
 		algorithm: ALGORITHM,
 		subject: user.id,
-		issuer: ISSUER,
-		audience: AUDIENCE,
+		issuer: TOKEN_ISSUER,
+		audience: TOKEN_AUDIENCE,
 		expiresIn: TOKEN_TTL_SECONDS,
 	});
 }
@@ -61,14 +69,21 @@ export function verifyToken(token: string): AuthUser | null {
 	try {
 		const claims = jwt.verify(token, jwtSecret(), {
 			algorithms: [ALGORITHM],
-			issuer: ISSUER,
-			audience: AUDIENCE,
+			issuer: TOKEN_ISSUER,
+			audience: TOKEN_AUDIENCE,
+			// Needs `iat` and bounds the token's life by our TTL, whatever `exp` it carries.
+			maxAge: TOKEN_TTL_SECONDS,
 		}) as jwt.JwtPayload;
 		const role = claims.role as Role;
-		if (typeof claims.sub !== "string" || typeof claims.email !== "string" || (role !== "customer" && role !== "admin"))
-			return null;
+		// jsonwebtoken accepts a token without `exp`: ours always have one.
+		if (typeof claims.exp !== "number" || typeof claims.sub !== "string" || typeof claims.email !== "string") return null;
+		if (role !== "customer" && role !== "admin") return null;
 		return { id: claims.sub, email: claims.email, role };
 	} catch {
 		return null;
 	}
 }
+
+// In production a node that cannot check tokens safely refuses to start: every node that signs
+// or checks tokens imports this module, so loading it is the earliest and surest place to say so.
+if (config.production) jwtSecret();

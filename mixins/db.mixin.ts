@@ -78,6 +78,9 @@ export function createAdapter(service: string, collection: string): MemoryAdapte
 			const adapter = new MongoAdapter(config.mongoUri as string, {}, `${config.namespace}-${service}`);
 			// Our ids are strings; the adapter would turn any 12- or 24-hex-character one into an ObjectId.
 			(adapter as unknown as { stringToObjectID(id: unknown): unknown }).stringToObjectID = id => id;
+			// The adapter takes its collection name from the service schema; a service may open several.
+			const init = adapter.init.bind(adapter);
+			adapter.init = (broker, svc) => init(broker, Object.create(svc, { schema: { value: { ...svc.schema, collection } } }));
 			return adapter;
 		}
 		case "memory":
@@ -157,7 +160,7 @@ export async function ensureIndex(adapter: unknown, spec: IndexSpec): Promise<vo
 }
 
 /** NeDB appends every write to its file; compacting now and then keeps the file, and the next start, small. */
-function scheduleCompaction(adapter: unknown): void {
+export function scheduleCompaction(adapter: unknown): void {
 	const db = (adapter as { db?: NedbLike }).db;
 	if (storeKind() === "nedb" && db?.setAutocompactionInterval) db.setAutocompactionInterval(10 * 60_000);
 }

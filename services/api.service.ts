@@ -35,6 +35,9 @@ const ApiService: ServiceSchema<ApiSettingsSchema> = {
 		logRouteRegistration: "debug",
 		logRequestParams: null,
 		logResponseData: null,
+		// A client's X-Request-Id becomes the request id in every log line: only a sane one.
+		// (moleculer-web accepts a function here; its typings know only the object form.)
+		rootCallOptions: saneRequestId as unknown as ApiSettingsSchema["rootCallOptions"],
 		// Never answer with a stack trace or internal detail; see lib/gateway/errors.ts.
 		onError(this: unknown, req: GatewayRequest, res: ServerResponse, err: Error) {
 			const body = toPublicError(err);
@@ -134,7 +137,7 @@ const ApiService: ServiceSchema<ApiSettingsSchema> = {
 		authenticate(_ctx: Context, _route: unknown, req: IncomingMessage): AuthUser | null {
 			const header = req.headers.authorization;
 			if (!header) return null;
-			const match = /^Bearer ([A-Za-z0-9_\-.]+)$/.exec(header);
+			const match = /^Bearer ([A-Za-z0-9_\-.]+)$/i.exec(header);
 			if (!match) throw new UnauthorizedError("Authorization header must be 'Bearer <token>'", "INVALID_TOKEN");
 			const user = verifyToken(match[1]);
 			if (!user) throw new UnauthorizedError("Invalid or expired token", "INVALID_TOKEN");
@@ -192,6 +195,11 @@ interface NodeInfo {
 interface ActionInfo {
 	name: string;
 	endpoints?: { nodeID: string; state: boolean; available: boolean }[];
+}
+
+function saneRequestId(options: { requestID?: string }, req: IncomingMessage): void {
+	const id = req.headers["x-request-id"];
+	if (typeof id !== "string" || !/^[\w.:-]{1,64}$/.test(id)) delete options.requestID;
 }
 
 function headerOf(req: IncomingMessage, name: string): string | null {

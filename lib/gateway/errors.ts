@@ -19,13 +19,19 @@ interface HttpParserError extends Error {
 	status?: number;
 }
 
-/** The validator adds the node and action to each field problem; a client needs neither. */
+/**
+ * Each field problem as { field, message, type }: the validator also adds the node, the action
+ * and the refused value (which could be a card number), and a client needs none of them.
+ * `$$strict` reports unknown properties with no field, their names in `actual`: one entry each.
+ */
 function fieldsOnly(data: unknown): unknown {
 	if (!Array.isArray(data)) return data;
-	return data.map(item => {
-		if (!item || typeof item !== "object") return item;
-		const { field, message, type } = item as Record<string, unknown>;
-		return { field, message, ...(type ? { type } : {}) };
+	return data.flatMap(item => {
+		if (!item || typeof item !== "object") return [item];
+		const { field, message, type, actual } = item as Record<string, unknown>;
+		if (type === "objectStrict" && typeof actual === "string")
+			return actual.split(", ").map(key => ({ field: field ? `${field}.${key}` : key, message: `Unknown field '${key}'`, type }));
+		return [{ field: field ?? "", message, ...(type ? { type } : {}) }];
 	});
 }
 

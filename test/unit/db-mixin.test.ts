@@ -84,6 +84,16 @@ describe("DbMixin on MongoDB (what can be checked without a server)", () => {
 		expect(adapter.stringToObjectID("prod-0001abc")).toBe("prod-0001abc");
 	});
 
+	it("opens the collection it was asked for, several per service if need be", () => {
+		config.mongoUri = "mongodb://127.0.0.1:27017";
+		const service = { schema: { name: "users" }, logger: console } as any;
+		for (const collection of ["users", "login_failures"]) {
+			const adapter = createAdapter("users", collection) as unknown as { init(b: unknown, s: unknown): void; service: { schema: { collection: string } } };
+			adapter.init({}, service);
+			expect(adapter.service.schema.collection).toBe(collection);
+		}
+	});
+
 	it("sends the conditional update to MongoDB as it is, and counts what it changed", async () => {
 		config.mongoUri = "mongodb://127.0.0.1:27017";
 		const adapter = createAdapter("inventory", "stock") as unknown as Store<StockDoc> & { collection: unknown };

@@ -51,4 +51,14 @@ describe("validation errors", () => {
 		expect(body.code).toBe(422);
 		expect(body.data).toEqual([{ field: "quantity", message: "The 'quantity' field must be a number.", type: "number" }]);
 	});
+
+	it("names the unknown fields that a strict schema refused", () => {
+		const err = new Errors.ValidationError("Parameters validation error!", "VALIDATION_ERROR", [
+			{ type: "objectStrict", message: "The object '' contains forbidden keys: 'price, total'.", actual: "price, total", expected: "quantity" },
+		] as any);
+		expect(toPublicError(err).data).toEqual([
+			{ field: "price", message: "Unknown field 'price'", type: "objectStrict" },
+			{ field: "total", message: "Unknown field 'total'", type: "objectStrict" },
+		]);
+	});
 });

@@ -1,0 +1,140 @@
+// Passwords: scrypt from node:crypto. A hash is stored as `$scrypt$ln=15,r=8,p=3$<salt>$<key>`,
+// so the cost travels with it: raising the cost later re-hashes each password at its next login
+// instead of locking anyone out.
+import crypto from "node:crypto";
+
+export interface ScryptCost {
+	/** CPU/memory cost, a power of two. */
+	N: number;
+	/** Block size. */
+	r: number;
+	/** Parallelism. */
+	p: number;
+}
+
+/**
+ * One of OWASP's equivalent scrypt settings (N=2^17/r=8/p=1 … N=2^13/r=8/p=10): this one needs
+ * 32 MiB per hash instead of 128 MiB, and takes about a quarter of a second on one core.
+ */
+export const SCRYPT_COST: ScryptCost = { N: 2 ** 15, r: 8, p: 3 };
+
+export const PASSWORD_MIN_LENGTH = 8;
+/** Long enough for any passphrase or manager; short enough that nobody hashes a megabyte. */
+export const PASSWORD_MAX_LENGTH = 256;
+
+const SALT_BYTES = 16;
+const KEY_BYTES = 32;
+const PREFIX = "$scrypt$";
+
+/**
+ * At most this many hashes run at once. Each takes a thread of libuv's pool (4 by default), which
+ * file I/O and DNS need too, and 32 MiB: a burst of logins queues here rather than stalling the node.
+ */
+const MAX_CONCURRENT_HASHES = 2;
+let running = 0;
+const waiting: (() => void)[] = [];
+
+async function withHashSlot<T>(work: () => Promise<T>): Promise<T> {
+	if (running < MAX_CONCURRENT_HASHES) running++;
+	else await new Promise<void>(resolve => waiting.push(resolve)); // the slot is handed over, not re-counted
+	try {
+		return await work();
+	} finally {
+		const next = waiting.shift();
+		if (next) next();
+		else running--;
+	}
+}
+
+function derive(password: string, salt: Buffer, cost: ScryptCost, length: number): Promise<Buffer> {
+	return withHashSlot(
+		() =>
+			new Promise((resolve, reject) => {
+				const maxmem = 256 * cost.N * cost.r; // scrypt needs 128·N·r bytes; Node's default cap is 32 MiB
+				crypto.scrypt(password.normalize("NFKC"), salt, length, { ...cost, maxmem }, (err, key) => (err ? reject(err) : resolve(key)));
+			}),
+	);
+}
+
+export async function hashPassword(password: string, cost: ScryptCost = SCRYPT_COST): Promise<string> {
+	const salt = crypto.randomBytes(SALT_BYTES);
+	const key = await derive(password, salt, cost, KEY_BYTES);
+	return `${PREFIX}ln=${Math.log2(cost.N)},r=${cost.r},p=${cost.p}$${salt.toString("base64url")}$${key.toString("base64url")}`;
+}
+
+interface ParsedHash {
+	cost: ScryptCost;
+	salt: Buffer;
+	key: Buffer;
+}
+
+function parse(stored: string): ParsedHash | null {
+	const match = /^\$scrypt\$ln=(\d{1,2}),r=(\d{1,2}),p=(\d{1,2})\$([\w-]+)\$([\w-]+)$/.exec(stored);
+	if (!match) return null;
+	const [ln, r, p] = [Number(match[1]), Number(match[2]), Number(match[3])];
+	if (ln < 1 || ln > 20 || r < 1 || p < 1) return null; // a corrupt cost must not ask for gigabytes
+	return { cost: { N: 2 ** ln, r, p }, salt: Buffer.from(match[4], "base64url"), key: Buffer.from(match[5], "base64url") };
+}
+
+/** Whether `password` is the one `stored` was made from; compares in constant time. */
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+	const parsed = parse(stored);
+	if (!parsed || parsed.key.length === 0) return false;
+	const key = await derive(password, parsed.salt, parsed.cost, parsed.key.length);
+	return crypto.timingSafeEqual(key, parsed.key);
+}
+
+/** True when `stored` was made with another cost than today's, so the next login should re-hash it. */
+export function needsRehash(stored: string, cost: ScryptCost = SCRYPT_COST): boolean {
+	const parsed = parse(stored);
+	return !parsed || parsed.cost.N !== cost.N || parsed.cost.r !== cost.r || parsed.cost.p !== cost.p;
+}
+
+const dummies = new Map<string, Promise<string>>();
+
+/**
+ * A hash of a random password at `cost`, checked when the email is unknown: "no such user" then
+ * takes as long as "wrong password", so timing does not tell which accounts exist.
+ */
+export function dummyHash(cost: ScryptCost = SCRYPT_COST): Promise<string> {
+	const key = `${cost.N},${cost.r},${cost.p}`;
+	let dummy = dummies.get(key);
+	if (!dummy) dummies.set(key, (dummy = hashPassword(crypto.randomBytes(32).toString("base64url"), cost)));
+	return dummy;
+}
+
+interface PasswordRuleBroken {
+	type: "string" | "stringMin" | "stringMax";
+	expected?: number;
+}
+
+function brokenRule(password: unknown, min: number): PasswordRuleBroken | null {
+	if (typeof password !== "string") return { type: "string" };
+	const length = [...password].length;
+	if (length < min) return { type: "stringMin", expected: min };
+	if (length > PASSWORD_MAX_LENGTH) return { type: "stringMax", expected: PASSWORD_MAX_LENGTH };
+	return null;
+}
+
+/**
+ * The `password` param rule. The validator's own string rule would copy the value it refuses
+ * into the 422 (`actual`); this one reports the same errors without it.
+ */
+export function passwordParam(min = PASSWORD_MIN_LENGTH) {
+	return {
+		type: "custom" as const,
+		check(value: unknown, errors: object[]): unknown {
+			const broken = brokenRule(value, min);
+			if (broken) errors.push(broken);
+			return value;
+		},
+	};
+}
+
+/** What is wrong with a new password, in words, or null. */
+export function passwordProblem(password: unknown): string | null {
+	const broken = brokenRule(password, PASSWORD_MIN_LENGTH);
+	if (!broken) return null;
+	if (broken.type === "string") return "Password must be a string";
+	return `Password must be at ${broken.type === "stringMin" ? "least" : "most"} ${broken.expected} characters long`;
+}

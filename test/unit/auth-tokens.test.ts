@@ -1,0 +1,76 @@
+// Where the token secret comes from, in production and in development. (Which tokens the gateway
+// refuses is tested over HTTP in test/integration/auth-tokens.test.ts.)
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+type Tokens = typeof import("../../lib/tokens");
+
+/** lib/tokens.ts as a freshly started node would load it, with this environment. */
+function loadTokens(env: Record<string, string | undefined>): Tokens {
+	const saved = process.env;
+	process.env = { ...saved, ...env };
+	for (const [key, value] of Object.entries(env)) if (value === undefined) delete process.env[key];
+	try {
+		let tokens: Tokens | undefined;
+		jest.isolateModules(() => {
+			tokens = require("../../lib/tokens");
+		});
+		return tokens as Tokens;
+	} finally {
+		process.env = saved;
+	}
+}
+
+const USER = { id: "u1", email: "ann@example.com", role: "customer" as const };
+let warn: jest.SpyInstance;
+let dataDir: string;
+
+beforeEach(() => {
+	warn = jest.spyOn(console, "warn").mockImplementation(() => undefined);
+	dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "shop-tokens-"));
+});
+
+afterEach(() => {
+	warn.mockRestore();
+	fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe("the token secret in production", () => {
+	it("refuses to start without JWT_SECRET", () => {
+		expect(() => loadTokens({ NODE_ENV: "production", JWT_SECRET: undefined, DATA_DIR: dataDir })).toThrow(/JWT_SECRET is required/);
+	});
+
+	it("refuses to start with a short, guessable JWT_SECRET", () => {
+		expect(() => loadTokens({ NODE_ENV: "production", JWT_SECRET: "secret" })).toThrow(/at least 32 characters/);
+	});
+
+	it("starts with a strong JWT_SECRET, and never writes a secret of its own", () => {
+		const tokens = loadTokens({ NODE_ENV: "production", JWT_SECRET: "x".repeat(40), DATA_DIR: dataDir });
+		expect(tokens.verifyToken(tokens.signToken(USER))).toEqual(USER);
+		expect(fs.readdirSync(dataDir)).toEqual([]);
+	});
+});
+
+describe("the token secret in development", () => {
+	it("generates one under DATA_DIR, readable by its owner only, warns, and keeps it across restarts", () => {
+		const first = loadTokens({ NODE_ENV: "development", JWT_SECRET: undefined, DATA_DIR: dataDir });
+		const token = first.signToken(USER);
+		expect(warn).toHaveBeenCalledWith(expect.stringContaining("JWT_SECRET is not set"));
+
+		const file = path.join(dataDir, "jwt-secret");
+		expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+		expect(fs.readFileSync(file, "utf8").length).toBeGreaterThanOrEqual(32);
+		expect(fs.readdirSync(dataDir)).toEqual(["jwt-secret"]); // no draft left behind
+
+		const restarted = loadTokens({ NODE_ENV: "development", JWT_SECRET: undefined, DATA_DIR: dataDir });
+		expect(restarted.verifyToken(token)).toEqual(USER);
+	});
+
+	it("with data in memory, uses a secret of this process only, and says so", () => {
+		const a = loadTokens({ NODE_ENV: "development", JWT_SECRET: undefined, DATA_DIR: ":memory:" });
+		const b = loadTokens({ NODE_ENV: "development", JWT_SECRET: undefined, DATA_DIR: ":memory:" });
+		expect(b.verifyToken(a.signToken(USER))).toBeNull();
+		expect(warn).toHaveBeenCalledWith(expect.stringContaining("other nodes will refuse"));
+	});
+});
