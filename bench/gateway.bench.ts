@@ -9,17 +9,19 @@ const SHOP_PORT = 3902;
 const PRODUCT_ID = "prod-0001";
 
 // The baseline: node:http answering the same product JSON, with nothing in between.
-const BARE_SERVER = `
+function bareServer(body: string): string {
+	return `
 const http = require("node:http");
-const body = JSON.stringify(${"PRODUCT"});
+const body = ${JSON.stringify(body)};
 http.createServer((req, res) => { res.writeHead(200, { "Content-Type": "application/json; charset=utf-8" }); res.end(body); }).listen(${BARE_PORT}, "127.0.0.1");
 `;
+}
 
 async function main(): Promise<void> {
 	const shop = await startShop({ port: SHOP_PORT });
 	const productUrl = `${shop.url}/api/products/${PRODUCT_ID}`;
-	const product = await (await fetch(productUrl)).json();
-	const bare = spawn(process.execPath, ["-e", BARE_SERVER.replace('"PRODUCT"', JSON.stringify(product))], { stdio: "inherit" });
+	const product = await (await fetch(productUrl)).text();
+	const bare = spawn(process.execPath, ["-e", bareServer(product)], { stdio: "inherit" });
 	await new Promise(r => setTimeout(r, 500));
 
 	try {

@@ -13,6 +13,7 @@ import { freePort } from "./nats";
 
 const RUNNER = path.join(projectRoot, "node_modules", "moleculer", "bin", "moleculer-runner.js");
 const DIST = path.join(projectRoot, "dist");
+const DIE_WITH_PARENT = path.join(__dirname, "die-with-parent.js");
 const LOG_LIMIT = 200_000;
 
 const everyChild = new Set<ChildProcess>();
@@ -141,7 +142,7 @@ export class TestCluster {
 	private async launch(node: ShopNode): Promise<void> {
 		if (!node.port) node.port = await freePort();
 		const before = this.instanceOf(node.nodeID);
-		const child = spawn(process.execPath, [RUNNER, "--config", path.join(DIST, "moleculer.config.js")], {
+		const child = spawn(process.execPath, ["-r", DIE_WITH_PARENT, RUNNER, "--config", path.join(DIST, "moleculer.config.js")], {
 			cwd: projectRoot,
 			env: {
 				...process.env,
