@@ -53,6 +53,8 @@ export interface Store<T extends Doc> {
 export interface IndexSpec {
 	fields: string[];
 	unique?: boolean;
+	/** Leave documents without the field out of the index (e.g. only open orders carry `sweepAt`). */
+	sparse?: boolean;
 }
 
 export interface DbMixinOptions {
@@ -142,20 +144,20 @@ interface NedbDatastore {
 }
 
 interface NedbLike {
-	ensureIndex(o: { fieldName: string | string[]; unique?: boolean }): Promise<void>;
+	ensureIndex(o: { fieldName: string | string[]; unique?: boolean; sparse?: boolean }): Promise<void>;
 	setAutocompactionInterval?(ms: number): void;
 }
 interface MongoLike {
-	createIndex(spec: Record<string, 1>, o: { unique?: boolean }): Promise<string>;
+	createIndex(spec: Record<string, 1>, o: { unique?: boolean; sparse?: boolean }): Promise<string>;
 }
 
 /** Creates an index on either store. */
 export async function ensureIndex(adapter: unknown, spec: IndexSpec): Promise<void> {
 	const a = adapter as { db?: NedbLike; collection?: MongoLike };
 	if (a.collection) {
-		await a.collection.createIndex(Object.fromEntries(spec.fields.map(f => [f, 1 as const])), { unique: spec.unique });
+		await a.collection.createIndex(Object.fromEntries(spec.fields.map(f => [f, 1 as const])), { unique: spec.unique, sparse: spec.sparse });
 	} else if (a.db) {
-		await a.db.ensureIndex({ fieldName: spec.fields.length === 1 ? spec.fields[0] : spec.fields, unique: spec.unique });
+		await a.db.ensureIndex({ fieldName: spec.fields.length === 1 ? spec.fields[0] : spec.fields, unique: spec.unique, sparse: spec.sparse });
 	}
 }
 

@@ -23,6 +23,8 @@ export interface ShopMeta {
 	$statusCode?: number;
 	$responseHeaders?: Record<string, string>;
 	$responseType?: string;
+	/** Read by moleculer-web: the Location header of a 201 or a redirect. */
+	$location?: string;
 }
 
 export type ShopContext<P = unknown> = Context<P, ShopMeta>;

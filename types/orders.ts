@@ -17,6 +17,9 @@ export interface CardDetails {
 
 export type OrderStatus = "pending" | "confirmed" | "cancelled" | "failed" | "shipped" | "delivered";
 
+/** `none`: the order failed before (or without) a charge; `declined`: the card was refused. */
+export type PaymentStatus = "pending" | "charged" | "declined" | "refunded" | "none";
+
 export interface OrderItem {
 	productId: string;
 	name: string;
@@ -35,7 +38,7 @@ export interface Order {
 	total: number;
 	currency: string;
 	shippingAddress: Address;
-	payment: { last4: string; status: string };
+	payment: { last4: string; status: PaymentStatus };
 	shipment: { carrier: string; trackingId: string; status: string } | null;
 	createdAt: string;
 	updatedAt: string;

@@ -1,0 +1,46 @@
+// What the shopper is told, as outbox messages. Keys are "<orderId>:<type>": notifications
+// stores one message per key, so relaying one twice never sends it twice.
+import type { NotificationType } from "../../types/notifications";
+import type { OrderDoc, OutboxMessage } from "./model";
+
+export function money(cents: number, currency: string): string {
+	const sign = cents < 0 ? "-" : "";
+	const abs = Math.abs(cents);
+	return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, "0")} ${currency}`;
+}
+
+function shortId(id: string): string {
+	return id.slice(0, 8).toUpperCase();
+}
+
+const SUBJECTS: Record<NotificationType, (ref: string) => string> = {
+	"order.confirmed": ref => `Your order ${ref} is confirmed`,
+	"order.cancelled": ref => `Your order ${ref} is cancelled`,
+	"order.shipped": ref => `Your order ${ref} is on its way`,
+	"order.delivered": ref => `Your order ${ref} was delivered`,
+};
+
+function body(doc: OrderDoc, type: NotificationType): string {
+	const lines = doc.items.map(i => `  ${i.quantity} × ${i.name}: ${money(i.lineTotal, doc.currency)}`);
+	const total = `Total: ${money(doc.total, doc.currency)} (shipping ${money(doc.shippingCost, doc.currency)})`;
+	const tracking = doc.shipment ? `Carrier: ${doc.shipment.carrier}, tracking number ${doc.shipment.trackingId}` : "";
+	switch (type) {
+		case "order.confirmed":
+			return [`Thank you for your order.`, "", ...lines, "", total, tracking].join("\n");
+		case "order.cancelled":
+			return [`Your order was cancelled and ${money(doc.total, doc.currency)} is on its way back to your card.`, "", ...lines].join("\n");
+		case "order.shipped":
+			return [`Your order has left our warehouse.`, tracking].join("\n");
+		case "order.delivered":
+			return [`Your order was delivered. Enjoy!`, tracking].join("\n");
+	}
+}
+
+export function notification(doc: OrderDoc, type: NotificationType): OutboxMessage {
+	return { key: `${doc._id}:${type}`, kind: "notify", type, subject: SUBJECTS[type](shortId(doc._id)), text: body(doc, type) };
+}
+
+/** The paid-for lines leave the cart; done through the outbox so that a cart outage delays it, never loses it. */
+export function clearCart(doc: OrderDoc): OutboxMessage {
+	return { key: `${doc._id}:cart.cleared`, kind: "clearCart" };
+}

@@ -1,0 +1,349 @@
+// The checkout saga against test-local services that keep books like the real ones
+// (idempotent per order id, a refund or release before the step voids it), and a real store.
+import { Errors } from "moleculer";
+import { createAdapter, ensureIndex, type Store } from "../../mixins/db.mixin";
+import { ConflictError, OutOfStockError, PaymentDeclinedError } from "../../lib/errors";
+import { draftOrder } from "../../lib/orders/draft";
+import type { OrderDoc } from "../../lib/orders/model";
+import { OutboxRelay } from "../../lib/orders/outbox";
+import { LeaseLostError, OrderRepo } from "../../lib/orders/repo";
+import { OrderSaga, type Invoke } from "../../lib/orders/saga";
+import type { CardDetails } from "../../types/orders";
+
+const GOOD: CardDetails = { cardNumber: "4242424242424242", expMonth: 12, expYear: 2030, cvc: "123" };
+const DECLINED: CardDetails = { ...GOOD, cardNumber: "4000000000000002" };
+const LEASE_MS = 10_000;
+const quietLogger = { info() {}, warn() {}, error() {}, debug() {}, trace() {}, fatal() {} } as never;
+
+/** Inventory, payments, shipping, notifications and cart, in memory, with the real services' promises. */
+class FakeShop {
+	stock = new Map<string, { available: number; reserved: number; sold: number }>([["p1", { available: 5, reserved: 0, sold: 0 }]]);
+	reservations = new Map<string, { qty: number; state: "held" | "committed" | "released" }>();
+	charges = new Map<string, { amount: number; status: "charged" | "declined" | "refunded" | "voided" }>();
+	shipments = new Map<string, { status: "booked" | "shipped" | "cancelled" }>();
+	notifications = new Map<string, number>();
+	cartClears = 0;
+	down = new Set<string>();
+	/** Actions that answer 422, as a receiver does for a message it will never take. */
+	refuse = new Set<string>();
+	/** action → what the call waits on before acting (a slow service, a service going down meanwhile). */
+	gates = new Map<string, () => unknown>();
+
+	invoke: Invoke = (async (action: string, params: Record<string, unknown>) => {
+		const service = action.split(".")[0];
+		if (this.down.has(service)) throw new Errors.ServiceNotAvailableError({ action, nodeID: "n" });
+		if (this.refuse.has(action)) throw new Errors.ValidationError("refused", "VALIDATION_ERROR", []);
+		await this.gates.get(action)?.();
+		const orderId = params.orderId as string;
+		switch (action) {
+			case "inventory.reserve": {
+				if (this.reservations.has(orderId)) return { orderId };
+				const qty = (params.lines as { quantity: number }[])[0].quantity;
+				const s = this.stock.get("p1")!;
+				if (s.available < qty) throw new OutOfStockError([{ productId: "p1", requested: qty, available: s.available }]);
+				s.available -= qty;
+				s.reserved += qty;
+				this.reservations.set(orderId, { qty, state: "held" });
+				return { orderId };
+			}
+			case "inventory.commit": {
+				const r = this.reservations.get(orderId)!;
+				if (r.state === "held") {
+					const s = this.stock.get("p1")!;
+					s.reserved -= r.qty;
+					s.sold += r.qty;
+					r.state = "committed";
+				}
+				return { orderId };
+			}
+			case "inventory.release": {
+				const r = this.reservations.get(orderId);
+				if (!r) this.reservations.set(orderId, { qty: 0, state: "released" });
+				else if (r.state !== "released") {
+					const s = this.stock.get("p1")!;
+					s.available += r.qty;
+					if (r.state === "held") s.reserved -= r.qty;
+					else s.sold -= r.qty;
+					r.state = "released";
+				}
+				return { orderId };
+			}
+			case "payments.charge": {
+				const c = this.charges.get(orderId);
+				if (c?.status === "voided") throw new ConflictError("voided", "PAYMENT_VOIDED");
+				if (!c) this.charges.set(orderId, { amount: params.amount as number, status: (params.card as CardDetails).cardNumber === DECLINED.cardNumber ? "declined" : "charged" });
+				const now = this.charges.get(orderId)!;
+				if (now.status === "declined") throw new PaymentDeclinedError("card_declined");
+				return { orderId, amount: now.amount, status: now.status };
+			}
+			case "payments.refund": {
+				const c = this.charges.get(orderId);
+				if (!c) this.charges.set(orderId, { amount: 0, status: "voided" });
+				else if (c.status === "charged") c.status = "refunded";
+				return c && c.status !== "voided" ? { orderId, amount: c.amount, status: c.status } : null;
+			}
+			case "shipping.create": {
+				if (!this.shipments.has(orderId)) this.shipments.set(orderId, { status: "booked" });
+				return { orderId, carrier: "UPS", trackingId: "1Z", status: this.shipments.get(orderId)!.status };
+			}
+			case "shipping.cancel": {
+				const s = this.shipments.get(orderId);
+				if (!s) return null;
+				if (s.status === "shipped") throw new ConflictError("shipped", "SHIPMENT_ALREADY_SHIPPED");
+				s.status = "cancelled";
+				return { orderId, status: "cancelled" };
+			}
+			case "notifications.enqueue":
+				this.notifications.set(params.key as string, (this.notifications.get(params.key as string) ?? 0) + 1);
+				return {};
+			case "cart.clearForUser":
+				this.cartClears++;
+				return { cleared: true };
+		}
+		throw new Error(`FakeShop does not know ${action}`);
+	}) as Invoke;
+
+	/** Money kept: charges less refunds. */
+	kept(): number {
+		return [...this.charges.values()].filter(c => c.status === "charged").reduce((sum, c) => sum + c.amount, 0);
+	}
+}
+
+describe("checkout saga", () => {
+	let store: Store<OrderDoc>;
+	let shop: FakeShop;
+	let clock: number;
+	const now = () => clock;
+	const instance = (owner: string) => {
+		const repo = new OrderRepo(store, owner, LEASE_MS, now);
+		return { repo, saga: new OrderSaga(repo, { stepTimeoutMs: 1_000, recheckMs: 60_000, settleWaitMs: 1_000 }, { statusChanged() {} }, quietLogger) };
+	};
+	let seq = 0;
+	async function pendingOrder(repo: OrderRepo, quantity = 2): Promise<OrderDoc> {
+		const id = `order-${++seq}`;
+		const doc = draftOrder({
+			id,
+			user: { id: "u1", email: "u1@example.com", role: "customer" },
+			items: [{ productId: "p1", name: "P1", unitPrice: 1000, quantity, lineTotal: 1000 * quantity }],
+			totals: { subtotal: 1000 * quantity, shippingCost: 500, total: 1000 * quantity + 500 },
+			currency: "USD",
+			shippingAddress: { name: "Ada", street: "1 Main", city: "X", postalCode: "1", country: "US" },
+			cardNumber: GOOD.cardNumber,
+			idemKey: `none|${id}`,
+			idemHash: "",
+			idemExpiresAt: clock + 1,
+			lease: { owner: repo.owner, until: clock + LEASE_MS },
+			now: new Date(clock).toISOString(),
+		});
+		await repo.insert(doc);
+		return doc;
+	}
+	const stored = (id: string) => store.findOne({ _id: id }) as Promise<OrderDoc>;
+
+	beforeEach(async () => {
+		const adapter = createAdapter("orders-test", "orders") as unknown as Store<OrderDoc> & { connect(): Promise<void> };
+		await adapter.connect();
+		await ensureIndex(adapter, { fields: ["idemKey"], unique: true });
+		store = adapter;
+		shop = new FakeShop();
+		clock = Date.parse("2026-01-01T00:00:00Z");
+	});
+
+	it("confirms a good order with stock sold, money taken, shipment booked and the confirmation queued", async () => {
+		const { repo, saga } = instance("a");
+		const doc = await saga.forward(await pendingOrder(repo), shop.invoke, GOOD);
+		const saved = await stored(doc._id);
+		expect(saved).toMatchObject({ status: "confirmed", open: false, payment: { status: "charged" }, shipment: { carrier: "UPS", status: "booked" } });
+		expect(saved.outbox.map(m => m.key)).toEqual([`${doc._id}:order.confirmed`, `${doc._id}:cart.cleared`]);
+		expect(shop.stock.get("p1")).toEqual({ available: 3, reserved: 0, sold: 2 });
+		expect(shop.kept()).toBe(2500);
+	});
+
+	it("answers a declined card with 402, gives the stock back and charges nothing", async () => {
+		const { repo, saga } = instance("a");
+		const doc = await pendingOrder(repo);
+		await expect(saga.forward(doc, shop.invoke, DECLINED)).rejects.toMatchObject({ code: 402 });
+		expect(await stored(doc._id)).toMatchObject({ status: "failed", open: false, payment: { status: "declined" }, saga: { failure: { code: 402 } } });
+		expect(shop.stock.get("p1")).toEqual({ available: 5, reserved: 0, sold: 0 });
+		expect(shop.kept()).toBe(0);
+	});
+
+	it("answers out of stock with 409 and never asks payments", async () => {
+		const { repo, saga } = instance("a");
+		const doc = await pendingOrder(repo, 6);
+		await expect(saga.forward(doc, shop.invoke, GOOD)).rejects.toMatchObject({ code: 409, type: "OUT_OF_STOCK" });
+		expect(await stored(doc._id)).toMatchObject({ status: "failed", payment: { status: "none" } });
+		expect(shop.charges.has(doc._id)).toBe(false);
+	});
+
+	it("refunds and releases when shipping is down, and frees the Idempotency-Key for a retry", async () => {
+		const { repo, saga } = instance("a");
+		shop.down.add("shipping");
+		const doc = await pendingOrder(repo);
+		await expect(saga.forward(doc, shop.invoke, GOOD)).rejects.toMatchObject({ code: 503, data: { service: "shipping" } });
+		const saved = await stored(doc._id);
+		expect(saved).toMatchObject({ status: "failed", payment: { status: "refunded" }, idemKey: `retired|${doc._id}` });
+		expect(saved.recheckAt).toBeUndefined(); // never sent: nothing can land late
+		expect(shop.kept()).toBe(0);
+		expect(shop.stock.get("p1")).toEqual({ available: 5, reserved: 0, sold: 0 });
+	});
+
+	it("also cancels a booking that timed out, and undoes once more later in case it landed late", async () => {
+		const { repo, saga } = instance("a");
+		const timedOut = shop.invoke;
+		const invoke = ((action: string, params: never, opts: never) =>
+			action === "shipping.create" ? Promise.reject(new Errors.RequestTimeoutError({ action, nodeID: "n" })) : timedOut(action as never, params, opts)) as Invoke;
+		const doc = await pendingOrder(repo);
+		await expect(saga.forward(doc, invoke, GOOD)).rejects.toMatchObject({ code: 503 });
+		const saved = await stored(doc._id);
+		expect(saved).toMatchObject({ status: "failed", saga: { attempted: 3, uncertain: true } });
+		expect(saved.recheckAt).toBe(clock + 60_000);
+
+		shop.shipments.set(doc._id, { status: "booked" }); // the booking lands after all
+		await saga.recheck(saved, shop.invoke);
+		expect(shop.shipments.get(doc._id)?.status).toBe("cancelled");
+		expect((await stored(doc._id)).recheckAt).toBeUndefined();
+	});
+
+	it("keeps an order open when the undo itself cannot reach a service, and the sweep finishes it later", async () => {
+		const { repo, saga } = instance("a");
+		// Inventory goes down between the hold and the decline: the hold cannot be given back yet.
+		shop.gates.set("payments.charge", () => shop.down.add("inventory"));
+		const doc = await pendingOrder(repo);
+		await expect(saga.forward(doc, shop.invoke, DECLINED)).rejects.toMatchObject({ code: 402 });
+		expect(await stored(doc._id)).toMatchObject({ status: "pending", open: true, saga: { phase: "compensating" } });
+		expect(shop.stock.get("p1")).toMatchObject({ reserved: 2 });
+
+		shop.down.clear();
+		clock += LEASE_MS + 1;
+		const b = instance("b");
+		const [stale] = await b.repo.due(10);
+		expect(await b.repo.claim(stale)).toBe(true);
+		await b.saga.resume(stale, shop.invoke);
+		expect(await stored(doc._id)).toMatchObject({ status: "failed", open: false, payment: { status: "declined" } });
+		expect(shop.stock.get("p1")).toEqual({ available: 5, reserved: 0, sold: 0 });
+	});
+
+	it("lets exactly one of two instances take over an abandoned order", async () => {
+		const { repo } = instance("dead");
+		await pendingOrder(repo);
+		clock += LEASE_MS + 1;
+		const [b, c] = [instance("b"), instance("c")];
+		const [seenByB] = await b.repo.due(10);
+		const [seenByC] = await c.repo.due(10);
+		const claims = await Promise.all([b.repo.claim(seenByB), c.repo.claim(seenByC)]);
+		expect(claims.filter(Boolean)).toHaveLength(1);
+	});
+
+	it("stops an instance that lost its order to another from writing over it", async () => {
+		const a = instance("a");
+		const doc = await pendingOrder(a.repo);
+		clock += LEASE_MS + 1;
+		const b = instance("b");
+		expect(await b.repo.claim((await b.repo.due(10))[0])).toBe(true);
+		await expect(a.repo.advance(doc, { "saga.done": 1 })).rejects.toBeInstanceOf(LeaseLostError);
+	});
+
+	it("finishes an order whose instance died after the charge: confirmed, charged once", async () => {
+		const a = instance("a");
+		const doc = await pendingOrder(a.repo);
+		let release!: () => void;
+		const booking = new Promise<void>(r => (release = r));
+		shop.gates.set("shipping.create", () => booking);
+		const dying = a.saga.forward(doc, shop.invoke, GOOD).catch(err => err); // hangs while booking
+		await new Promise(r => setTimeout(r, 20));
+		expect((await stored(doc._id)).saga.done).toBe(2);
+
+		clock += LEASE_MS + 1;
+		const b = instance("b");
+		const [stale] = await b.repo.due(10);
+		expect(await b.repo.claim(stale)).toBe(true);
+		release(); // the old instance wakes up: its writes must fail on the lease, and undo nothing
+		expect(await dying).toMatchObject({ code: 503, data: { service: "orders" } });
+		shop.gates.clear();
+		await b.saga.resume(stale, shop.invoke);
+
+		expect(await stored(doc._id)).toMatchObject({ status: "confirmed", payment: { status: "charged" } });
+		expect(shop.charges.size).toBe(1);
+		expect(shop.kept()).toBe(2500);
+		expect(shop.stock.get("p1")).toEqual({ available: 3, reserved: 0, sold: 2 });
+	});
+
+	it("undoes an order whose instance died during the charge, and a charge landing afterwards is not kept", async () => {
+		const a = instance("a");
+		const doc = await pendingOrder(a.repo);
+		let release!: () => void;
+		const charging = new Promise<void>(r => (release = r));
+		shop.gates.set("payments.charge", () => charging);
+		const dying = a.saga.forward(doc, shop.invoke, GOOD).catch(err => err);
+		await new Promise(r => setTimeout(r, 20));
+		expect((await stored(doc._id)).saga.done).toBe(1);
+
+		clock += LEASE_MS + 1;
+		shop.gates.delete("payments.charge");
+		const b = instance("b");
+		const [stale] = await b.repo.due(10);
+		expect(await b.repo.claim(stale)).toBe(true);
+		await b.saga.resume(stale, shop.invoke);
+		expect(await stored(doc._id)).toMatchObject({ status: "failed", saga: { failure: { type: "CHECKOUT_INTERRUPTED" } } });
+
+		release(); // the old charge request reaches payments only now
+		await dying;
+		expect(shop.kept()).toBe(0);
+		expect(shop.stock.get("p1")).toEqual({ available: 5, reserved: 0, sold: 0 });
+		expect((await stored(doc._id)).status).toBe("failed");
+	});
+
+	it("cancels a confirmed order: shipment cancelled, money back, stock back, the shopper told", async () => {
+		const { repo, saga } = instance("a");
+		const doc = await saga.forward(await pendingOrder(repo), shop.invoke, GOOD);
+		const cancelled = await saga.cancel(doc, shop.invoke);
+		expect(cancelled).toMatchObject({ status: "cancelled", open: false, payment: { status: "refunded" }, shipment: { status: "cancelled" } });
+		expect(cancelled.outbox.map(m => m.key)).toContain(`${doc._id}:order.cancelled`);
+		expect(shop.kept()).toBe(0);
+		expect(shop.stock.get("p1")).toEqual({ available: 5, reserved: 0, sold: 0 });
+		// A second cancel is harmless.
+		expect((await saga.cancel(await stored(doc._id), shop.invoke)).status).toBe("cancelled");
+	});
+
+	it("refuses to cancel once the parcel has shipped, and changes nothing", async () => {
+		const { repo, saga } = instance("a");
+		const doc = await saga.forward(await pendingOrder(repo), shop.invoke, GOOD);
+		shop.shipments.get(doc._id)!.status = "shipped";
+		await expect(saga.cancel(doc, shop.invoke)).rejects.toMatchObject({ code: 409, type: "ALREADY_SHIPPED" });
+		expect(await stored(doc._id)).toMatchObject({ status: "confirmed", open: false, payment: { status: "charged" } });
+		expect(shop.kept()).toBe(2500);
+	});
+
+	it("relays the outbox once notifications is back, and each message exactly once", async () => {
+		const { repo, saga } = instance("a");
+		const relay = new OutboxRelay(store, 1_000, 5_000, now, quietLogger);
+		const doc = await saga.forward(await pendingOrder(repo), shop.invoke, GOOD);
+		expect(await repo.due(10)).toEqual([expect.objectContaining({ _id: doc._id })]); // a message waits
+		shop.down.add("notifications");
+		expect(await relay.relay(doc, shop.invoke)).toBe(false);
+		expect(shop.cartClears).toBe(1);
+		expect(await stored(doc._id)).toMatchObject({ outboxDue: true, outboxSent: [`${doc._id}:cart.cleared`], sweepAt: clock + 5_000 });
+		expect(await repo.due(10)).toEqual([]); // tried again later, not at every sweep
+		clock += 5_000;
+
+		shop.down.clear();
+		await relay.relay(await stored(doc._id), shop.invoke);
+		await relay.relay(await stored(doc._id), shop.invoke);
+		expect(shop.notifications.get(`${doc._id}:order.confirmed`)).toBe(1);
+		expect(shop.cartClears).toBe(1);
+		expect(await stored(doc._id)).toMatchObject({ outboxDue: false });
+		expect((await stored(doc._id)).sweepAt).toBeUndefined(); // nothing left: off the sweep's list
+		expect(await repo.due(10)).toEqual([]);
+	});
+
+	it("gives up on a message its receiver refuses (422), so it cannot hold up the others", async () => {
+		const { repo, saga } = instance("a");
+		const relay = new OutboxRelay(store, 1_000, 5_000, now, quietLogger);
+		const doc = await saga.forward(await pendingOrder(repo), shop.invoke, GOOD);
+		shop.refuse.add("notifications.enqueue");
+		expect(await relay.relay(doc, shop.invoke)).toBe(true);
+		expect(await store.count({ query: { outboxDue: true } })).toBe(0);
+		expect(await repo.due(10)).toEqual([]);
+	});
+});
