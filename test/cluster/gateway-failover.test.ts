@@ -119,7 +119,6 @@ function runRepl(cluster: TestCluster, commands: string[]): Promise<string> {
 			stdio: ["pipe", "pipe", "pipe"],
 		});
 		let output = "";
-		// eslint-disable-next-line no-control-regex
 		const plain = (c: Buffer) => c.toString().replace(/\x1b\[[0-9;]*m/g, "");
 		repl.stdout.on("data", (c: Buffer) => (output += plain(c)));
 		repl.stderr.on("data", (c: Buffer) => (output += plain(c)));
