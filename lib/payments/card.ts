@@ -1,5 +1,6 @@
 // Card checks of the simulated processor. Nothing here ever puts a card number or a cvc into an
 // error, a log line or a return value: problems name the field, never its value.
+import { isCardNumber, normaliseCardNumber } from "../cards";
 import { InvalidInputError, type FieldProblem } from "../errors";
 import type { DeclineReason } from "../../types/payments";
 
@@ -21,21 +22,6 @@ export const TEST_CARDS: Readonly<Record<string, DeclineReason | null>> = {
 	"4000000000009995": "insufficient_funds",
 };
 
-/** The Luhn checksum (ISO/IEC 7812): every second digit from the right doubled. */
-export function luhnValid(digits: string): boolean {
-	if (!/^\d+$/.test(digits)) return false;
-	let sum = 0;
-	for (let i = 0; i < digits.length; i++) {
-		let d = digits.charCodeAt(digits.length - 1 - i) - 48;
-		if (i % 2 === 1) {
-			d *= 2;
-			if (d > 9) d -= 9;
-		}
-		sum += d;
-	}
-	return sum % 10 === 0;
-}
-
 /**
  * The format of a card: 12–19 digits (spaces and dashes allowed) passing Luhn, month 1–12,
  * a four-digit year, cvc of 3–4 digits. All problems at once, as a 422.
@@ -45,9 +31,9 @@ export function checkCard(input: unknown): CheckedCard {
 	const card = (typeof input === "object" && input !== null ? input : {}) as Record<string, unknown>;
 	const problems: FieldProblem[] = [];
 
-	const number = typeof card.cardNumber === "string" ? card.cardNumber.replace(/[\s-]/g, "") : null;
+	const number = typeof card.cardNumber === "string" ? normaliseCardNumber(card.cardNumber) : null;
 	if (number === null || !/^\d{12,19}$/.test(number)) problems.push({ field: "cardNumber", message: "The card number must be 12 to 19 digits" });
-	else if (!luhnValid(number)) problems.push({ field: "cardNumber", message: "The card number is not valid" });
+	else if (!isCardNumber(number)) problems.push({ field: "cardNumber", message: "The card number is not valid" });
 
 	const { expMonth, expYear, cvc } = card;
 	if (!Number.isInteger(expMonth) || (expMonth as number) < 1 || (expMonth as number) > 12)
