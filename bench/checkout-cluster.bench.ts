@@ -1,0 +1,89 @@
+// Checkout throughput the way the shop is deployed: each service on a node of its own, NATS
+// between them. Real checkouts against a do-nothing chain of the same five calls on the same
+// kind of topology, in one run. Needs NATS (NATS_URL, default nats://127.0.0.1:4222).
+// A script, not a test: `npm run bench:checkout-cluster`.
+import { spawn, type ChildProcess } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { ServiceBroker } from "moleculer";
+import brokerConfig from "../moleculer.config";
+import { call } from "../lib/call";
+import { SEED_PRODUCTS } from "../lib/catalog/seed";
+import { projectRoot } from "../lib/paths";
+import type { AuthUser } from "../types/meta";
+
+const NATS_URL = process.env.NATS_URL ?? "nats://127.0.0.1:4222";
+const CHECKOUTS = Number(process.env.BENCH_CHECKOUTS ?? 600);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const NAMESPACE = `bench-${crypto.randomBytes(3).toString("hex")}`;
+const JWT_SECRET = crypto.randomBytes(32).toString("base64url");
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "shop-bench-cluster-"));
+const children: ChildProcess[] = [];
+
+const BODY = {
+	shippingAddress: { name: "Bench Buyer", street: "1 Load St", city: "Springfield", postalCode: "12345", country: "US" },
+	payment: { cardNumber: "4242424242424242", expMonth: 12, expYear: 2035, cvc: "123" },
+};
+
+function startNode(name: string, args: string[], env: Record<string, string>): void {
+	const child = spawn(process.execPath, args, {
+		cwd: projectRoot,
+		env: { ...process.env, TRANSPORTER: NATS_URL, NAMESPACE, NODE_ID: `${NAMESPACE}-${name}`, JWT_SECRET, DATA_DIR: path.join(dataDir, name), METRICS_PORT: "0", LOG_LEVEL: "warn", ...env },
+		stdio: ["ignore", "inherit", "inherit"],
+	});
+	children.push(child);
+}
+
+const shopNode = (name: string, services: string) =>
+	startNode(name, ["node_modules/moleculer/bin/moleculer-runner.js", "--config", "dist/moleculer.config.js"], { SERVICEDIR: "dist/services", SERVICES: services });
+const noopNode = (name: string) => startNode(`noop-${name}`, ["dist/bench/noop-node.js"], { NOOP: name });
+
+async function throughput(n: number, one: (i: number) => Promise<unknown>): Promise<number> {
+	let next = 0;
+	const started = process.hrtime.bigint();
+	await Promise.all(Array.from({ length: CONCURRENCY }, async () => { while (next < n) await one(next++); }));
+	return n / (Number(process.hrtime.bigint() - started) / 1e9);
+}
+
+async function main(): Promise<void> {
+	for (const [name, services] of [["orders", "orders"], ["inventory", "inventory"], ["payments", "payments"], ["shipping", "shipping"], ["notifications", "notifications"], ["catalog", "cart,products,currency"]]) shopNode(name, services);
+	for (const name of ["orders", "inventory", "payments", "shipping", "notifications"]) noopNode(name);
+
+	const broker = new ServiceBroker({ ...brokerConfig, namespace: NAMESPACE, nodeID: `${NAMESPACE}-driver`, transporter: NATS_URL as never, logger: false, metrics: { enabled: false } });
+	await broker.start();
+	await broker.waitForServices(["orders", "inventory", "payments", "shipping", "notifications", "cart", "products", "noop-orders", "noop-inventory", "noop-payments", "noop-shipping", "noop-notifications"], 60_000);
+
+	const admin: AuthUser = { id: "bench-admin", email: "admin@bench.test", role: "admin" };
+	const product = SEED_PRODUCTS[0];
+	await call(broker, "inventory.set", { productId: product.id, onHand: CHECKOUTS * 2 + 500 }, { meta: { user: admin } });
+	const buyer = (i: number): AuthUser => ({ id: `bench-${i}`, email: `bench-${i}@bench.test`, role: "customer" });
+	const fill = (from: number, n: number) => throughput(n, i => call(broker, "cart.addItem", { productId: product.id, quantity: 1 }, { meta: { user: buyer(from + i) } }));
+	const checkout = (from: number) => (i: number) => call(broker, "orders.checkout", BODY, { meta: { user: buyer(from + i) }, timeout: 30_000 });
+	const noop = () => broker.call("noop-orders.checkout", BODY);
+
+	await fill(0, 100); // warm-up
+	await throughput(100, checkout(0));
+	await throughput(1_000, noop);
+
+	await fill(100, CHECKOUTS);
+	const real = await throughput(CHECKOUTS, checkout(100));
+	const chain = await throughput(CHECKOUTS * 3, noop);
+
+	console.log(`nodes: 6 shop nodes and 5 do-nothing nodes on NATS; ${CHECKOUTS} checkouts, concurrency ${CONCURRENCY}`);
+	console.log(`real checkout:     ${real.toFixed(0).padStart(6)} /s  (${(1000 / real).toFixed(2)} ms each, amortised)`);
+	console.log(`do-nothing chain:  ${chain.toFixed(0).padStart(6)} /s  (${(1000 / chain).toFixed(2)} ms each, amortised)`);
+	console.log(`ratio real / chain: ${(real / chain).toFixed(2)}  (aim: ≥ 0.50)`);
+	await broker.stop();
+}
+
+main()
+	.catch(err => {
+		console.error(err);
+		process.exitCode = 1;
+	})
+	.finally(() => {
+		for (const child of children) child.kill("SIGTERM");
+		setTimeout(() => fs.rmSync(dataDir, { recursive: true, force: true }), 2_000);
+	});
