@@ -72,7 +72,9 @@ const ApiService: ServiceSchema<ApiSettingsSchema> = {
 					config.rateLimit > 0
 						? { window: RATE_WINDOW_MS, limit: config.rateLimit, headers: true, key: (req: IncomingMessage) => req.socket.remoteAddress ?? "unknown" }
 						: undefined,
-				callOptions: {},
+				// The gateway never repeats a call on a client's behalf: a service retrying a timed-out
+				// read would triple the wait for a 503. The client (with Retry-After) decides.
+				callOptions: { retries: 0 },
 				onBeforeCall(ctx: Context<unknown, ShopMeta>, _route: unknown, req: IncomingMessage) {
 					ctx.meta.clientIp = req.socket.remoteAddress ?? "unknown";
 					ctx.meta.cartId = headerOf(req, "x-cart-id");
@@ -213,9 +215,10 @@ function saneRequestId(options: { requestID?: string }, req: IncomingMessage): v
 	if (typeof id !== "string" || !/^[\w.:-]{1,64}$/.test(id)) delete options.requestID;
 }
 
+/** A header as the client sent it; the action it is meant for validates it (a bad one is a 422, never ignored). */
 function headerOf(req: IncomingMessage, name: string): string | null {
 	const value = req.headers[name];
-	return typeof value === "string" && value.length > 0 && value.length <= 200 ? value : null;
+	return typeof value === "string" ? value : null;
 }
 
 function retryAfterOf(err: unknown): number {

@@ -211,6 +211,17 @@ describe("checkout and orders", () => {
 		expect((await checkout("bob", undefined, "key-replay")).body.id).not.toBe(first.body.id);
 	});
 
+	it("refuses an Idempotency-Key it could not keep, instead of ignoring it", async () => {
+		await addToCart("bob", P1.id, 1);
+		const before = (await allOrders()).length;
+		for (const key of ["k".repeat(256), "k".repeat(1_000)]) {
+			const res = await checkout("bob", undefined, key);
+			expect(res.status).toBe(422);
+			expect(res.body.data).toEqual([expect.objectContaining({ field: "Idempotency-Key" })]);
+		}
+		expect((await allOrders()).length).toBe(before);
+	});
+
 	it("replays a failed checkout's answer too, without charging again", async () => {
 		await addToCart("bob", P1.id, 1);
 		const body = { shippingAddress: ADDRESS, payment: DECLINED };

@@ -157,3 +157,23 @@ describe("the OpenAPI document", () => {
 		expect(res.body.paths["/api/ops/cluster"].get.security).toEqual([{ bearer: [] }]);
 	});
 });
+
+describe("a service that does not answer", () => {
+	// Declares itself safe to retry, as idempotent actions do; the gateway must still not repeat it.
+	const Stuck: ServiceSchema = {
+		name: "shipping",
+		actions: { quote: { auth: "public", retryPolicy: { retries: 2 }, handler: () => new Promise(() => undefined) } },
+	};
+	let broker: ServiceBroker;
+	beforeAll(async () => {
+		broker = await startBroker([ApiService, Stuck]);
+	});
+	afterAll(() => broker.stop());
+
+	it("costs the client one timeout, not one per retry, before a 503", async () => {
+		const res = await http.post(`${gatewayUrl(broker)}/api/shipping/quote`, { country: "US", items: [] });
+		expect(res.status).toBe(503);
+		expectContractError(res.body, 503);
+		expect(res.ms).toBeLessThan(4_500);
+	}, 15_000);
+});
