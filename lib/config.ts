@@ -18,6 +18,8 @@ export interface ShopConfig {
 	logLevel: string;
 	/** Requests per minute per client address; 0 turns the limit off (load tests). */
 	rateLimit: number;
+	/** Addresses of reverse proxies whose X-Forwarded-For the gateway believes; none by default. */
+	trustedProxies: string[];
 	/** Port of this node's Prometheus endpoint; 0 turns it off. */
 	metricsPort: number;
 	jwtSecret: string | null;
@@ -65,6 +67,7 @@ export function loadConfig(): ShopConfig {
 		cacher: str("CACHER"),
 		logLevel: str("LOG_LEVEL") ?? "info",
 		rateLimit: int("RATE_LIMIT", 600),
+		trustedProxies: list("TRUSTED_PROXIES") ?? [],
 		metricsPort: int("METRICS_PORT", 3030),
 		jwtSecret: str("JWT_SECRET") ?? fileContent("JWT_SECRET_FILE"),
 		adminEmail: str("ADMIN_EMAIL"),

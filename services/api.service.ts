@@ -66,17 +66,15 @@ const ApiService: ServiceSchema<ApiSettingsSchema> = {
 					exposedHeaders: ["X-Cart-Id", "Retry-After", "X-Request-Id"],
 					maxAge: 600,
 				},
-				// Keyed on the socket address: a client cannot reset its count with X-Forwarded-For.
-				// Behind a trusted proxy, put the limit at the proxy.
+				// Keyed on the client's address: a client cannot reset its count with X-Forwarded-For
+				// (only a proxy listed in TRUSTED_PROXIES may say who its client is).
 				rateLimit:
-					config.rateLimit > 0
-						? { window: RATE_WINDOW_MS, limit: config.rateLimit, headers: true, key: (req: IncomingMessage) => req.socket.remoteAddress ?? "unknown" }
-						: undefined,
+					config.rateLimit > 0 ? { window: RATE_WINDOW_MS, limit: config.rateLimit, headers: true, key: clientAddress } : undefined,
 				// The gateway never repeats a call on a client's behalf: a service retrying a timed-out
 				// read would triple the wait for a 503. The client (with Retry-After) decides.
 				callOptions: { retries: 0 },
 				onBeforeCall(ctx: Context<unknown, ShopMeta>, _route: unknown, req: IncomingMessage) {
-					ctx.meta.clientIp = req.socket.remoteAddress ?? "unknown";
+					ctx.meta.clientIp = clientAddress(req);
 					ctx.meta.cartId = headerOf(req, "x-cart-id");
 					ctx.meta.idempotencyKey = headerOf(req, "idempotency-key");
 				},
@@ -213,6 +211,23 @@ interface ActionInfo {
 function saneRequestId(options: { requestID?: string }, req: IncomingMessage): void {
 	const id = req.headers["x-request-id"];
 	if (typeof id !== "string" || !/^[\w.:-]{1,64}$/.test(id)) delete options.requestID;
+}
+
+/**
+ * Who is calling: the socket's address; or, when the socket is a reverse proxy we trust, the
+ * nearest address in X-Forwarded-For that is not one of our proxies. Everything left of that
+ * in the header is the client's own say and is never believed.
+ */
+export function clientAddress(req: IncomingMessage): string {
+	const strip = (a: string) => a.replace(/^::ffff:(?=\d+\.)/i, "");
+	const peer = strip(req.socket.remoteAddress ?? "unknown");
+	if (!config.trustedProxies.includes(peer)) return peer;
+	const hops = String(req.headers["x-forwarded-for"] ?? "")
+		.split(",")
+		.map(h => strip(h.trim()))
+		.filter(Boolean);
+	for (let i = hops.length - 1; i >= 0; i--) if (!config.trustedProxies.includes(hops[i])) return hops[i];
+	return peer;
 }
 
 /** A header as the client sent it; the action it is meant for validates it (a bad one is a 422, never ignored). */

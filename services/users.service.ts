@@ -57,7 +57,9 @@ const UsersService: ServiceSchema<UsersSettings, UsersMethods, UsersVars> = {
 		adminEmail: config.adminEmail,
 		adminPassword: config.adminPassword,
 		passwordCost: SCRYPT_COST,
-		throttle: { perAccount: 5, perClient: 30, windowMs: 15 * 60_000 },
+		// Per (account, address) pair and per address: refused until the window ends. Per account, a
+		// ceiling on guesses from many addresses, past which they are slowed (429s of 30 s at most).
+		throttle: { perPair: 5, perClient: 30, perAccount: 100, paceMs: 30_000, windowMs: 15 * 60_000, knownForMs: 30 * 24 * 60 * 60_000 },
 		cartMergeTimeoutMs: 1_000,
 	},
 

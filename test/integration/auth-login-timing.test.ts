@@ -22,7 +22,7 @@ it("answers an unknown email and a wrong password the same, in the same time", a
 	const wrongPassword = () => http.post(`${api}/api/auth/login`, { email: known.email, password: "not the password" });
 	const unknownEmail = (i: number) => http.post(`${api}/api/auth/login`, { email: `unknown${i}@example.com`, password: "not the password" });
 
-	// Four of each: under the account's limit of five, so none is a 429.
+	// Four of each: under the limit of five for one account and one address, so none is a 429.
 	const times = { wrongPassword: [] as number[], unknownEmail: [] as number[] };
 	for (let round = 0; round < 4; round++) {
 		const [a, b] = [await wrongPassword(), await unknownEmail(round)];
