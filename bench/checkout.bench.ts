@@ -78,7 +78,7 @@ function instantServices(): ServiceSchema[] {
 	});
 	const product = { id: "p1", sku: "P1", name: "Instant", description: "", category: "bench", price: 1_000, currency: "USD", imageUrl: "", available: 1 };
 	return [
-		instant("cart", { lines: () => [{ productId: "p1", quantity: 1 }], clearForUser: () => ({ cleared: true }) }),
+		instant("cart", { lines: () => [{ productId: "p1", quantity: 1 }], removeOrdered: () => ({ applied: true }) }),
 		instant("products", { getMany: () => [product] }),
 		instant("shipping", {
 			quote: () => ({ cost: 500, currency: "USD", carrier: "Instant", estimatedDays: 1, zone: "domestic" }),

@@ -8,7 +8,7 @@ import ApiGateway, { type ApiSettingsSchema } from "moleculer-web";
 import { callOptional } from "../lib/call";
 import { config } from "../lib/config";
 import { projectRoot, publicDir } from "../lib/paths";
-import { ForbiddenError, UnauthorizedError } from "../lib/errors";
+import { ForbiddenError, invalidField, UnauthorizedError } from "../lib/errors";
 import { RETRY_AFTER_UNAVAILABLE, toPublicError } from "../lib/gateway/errors";
 import { buildOpenApi, type RoutedAction } from "../lib/gateway/openapi";
 import { routes, shopServices } from "../lib/gateway/routes";
@@ -74,6 +74,7 @@ const ApiService: ServiceSchema<ApiSettingsSchema> = {
 				// read would triple the wait for a 503. The client (with Retry-After) decides.
 				callOptions: { retries: 0 },
 				onBeforeCall(ctx: Context<unknown, ShopMeta>, _route: unknown, req: IncomingMessage) {
+					rejectPrototypeKeys(req);
 					ctx.meta.clientIp = clientAddress(req);
 					ctx.meta.cartId = headerOf(req, "x-cart-id");
 					ctx.meta.idempotencyKey = headerOf(req, "idempotency-key");
@@ -228,6 +229,20 @@ export function clientAddress(req: IncomingMessage): string {
 		.filter(Boolean);
 	for (let i = hops.length - 1; i >= 0; i--) if (!config.trustedProxies.includes(hops[i])) return hops[i];
 	return peer;
+}
+
+// The query parser silently drops parameters named after Object.prototype's own properties
+// (`?constructor=x`, `?__proto__[a]=1`), so the actions' strict schemas never see them: refuse
+// them here, as every other unknown parameter is refused.
+const PROTOTYPE_KEYS = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+function rejectPrototypeKeys(req: IncomingMessage): void {
+	const query = req.url?.split("?")[1];
+	if (!query) return;
+	for (const key of new URLSearchParams(query).keys()) {
+		const name = key.split("[")[0];
+		if (PROTOTYPE_KEYS.has(name)) throw invalidField(name, `Unknown field '${name}'`);
+	}
 }
 
 /** A header as the client sent it; the action it is meant for validates it (a bad one is a 422, never ignored). */

@@ -7,7 +7,7 @@ import { ConflictError, NotFoundError, OutOfStockError, ServiceDownError } from 
 import { CURRENCIES } from "../lib/currency/rates";
 import { pricesIn, readAvailability, readCatalog, type CatalogSnapshot } from "../lib/cart/catalog";
 import { guestKey, isGuestId, newGuestId, userKey } from "../lib/cart/keys";
-import { MAX_LINES, MAX_QUANTITY, mergeLines, quantityOf, withQuantity } from "../lib/cart/lines";
+import { MAX_LINES, MAX_QUANTITY, mergeLines, quantityOf, withQuantity, withoutOrdered } from "../lib/cart/lines";
 import { priceCart } from "../lib/cart/pricing";
 import { updateCart, type CartDoc, type MergeClaim } from "../lib/cart/store";
 import { DbMixin, type Store } from "../mixins/db.mixin";
@@ -20,6 +20,8 @@ const DAY_MS = 24 * 60 * 60_000;
 const TOUCH_EVERY_MS = 60 * 60_000;
 /** How many applied merges a user's cart remembers, to recognise a repeat. */
 const REMEMBERED_MERGES = 20;
+/** How many orders' removals a user's cart remembers: a repeat comes seconds later (a relay retry), not 50 orders later. */
+const REMEMBERED_REMOVALS = 50;
 
 const CURRENCY = { type: "enum", values: Object.keys(CURRENCIES), optional: true } as const;
 // The catalog's ids are at most 64 characters too.
@@ -202,23 +204,36 @@ const CartService: ServiceSchema<CartSettings, CartMethods, CartVars> = {
 			},
 		},
 
-		/** Internal, after an order: empties the user's cart. Repeating it is harmless. */
-		clearForUser: {
+		/**
+		 * Internal, from the orders outbox after an order: takes the bought lines out of the user's
+		 * cart, and only those, so what the shopper added meanwhile (another tab) stays. `key` is
+		 * recorded in the same write, so a redelivery (a relay that timed out on a call that landed)
+		 * takes nothing more, even after the shopper filled the cart again.
+		 */
+		removeOrdered: {
 			visibility: "public",
 			retryPolicy: { retries: 2 },
-			params: { $$strict: true, userId: "string|min:1|max:128" },
-			async handler(ctx: ShopContext<ParamsOf<"cart.clearForUser">>): Promise<ResultOf<"cart.clearForUser">> {
-				let cleared = false;
+			params: {
+				$$strict: true,
+				userId: "string|min:1|max:128",
+				key: "string|min:1|max:200",
+				// Loose bounds: a message refused here would never be delivered.
+				lines: { type: "array", max: 1_000, items: { type: "object", strict: true, props: { productId: PRODUCT_ID, quantity: "number|integer|positive" } } },
+			},
+			async handler(ctx: ShopContext<ParamsOf<"cart.removeOrdered">>): Promise<ResultOf<"cart.removeOrdered">> {
+				const { userId, key, lines } = ctx.params;
+				let applied = false;
 				await updateCart(
 					this.adapter,
-					userKey(ctx.params.userId),
+					userKey(userId),
 					current => {
-						cleared = Boolean(current?.lines.length);
-						return cleared ? { lines: [] } : null;
+						applied = !current?.removals?.includes(key);
+						if (!applied) return null;
+						return { lines: withoutOrdered(current?.lines ?? [], lines), removals: [...(current?.removals ?? []), key].slice(-REMEMBERED_REMOVALS) };
 					},
 					this.stampFor(false),
 				);
-				return { cleared };
+				return { applied };
 			},
 		},
 	},

@@ -121,6 +121,7 @@ const OrdersService: ServiceSchema<OrdersSettings, OrdersMethods, OrdersVars> = 
 					shippingAddress: ctx.params.shippingAddress,
 					cardNumber: card.cardNumber,
 					idemKey,
+					// Of the address and the card's last 4 and expiry only: never the number or cvc (see idempotency.ts).
 					idemHash: header ? hashBody(ctx.params) : "",
 					idemExpiresAt: now + this.settings.idempotencyTtlMs,
 					lease: { owner: this.repo.owner, until: now + this.settings.leaseMs },

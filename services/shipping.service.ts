@@ -9,10 +9,11 @@ import { ConflictError, invalidField } from "../lib/errors";
 import { countryCode } from "../lib/shipping/countries";
 import { sweepIntervalFor, timingFromEnv } from "../lib/shipping/knobs";
 import { quoteFor } from "../lib/shipping/rates";
-import { dueMove, toShipment, trackingId, type ShipmentDoc } from "../lib/shipping/shipments";
+import { cancelMarker, dueMove, isBooking, toShipment, trackingId, type ShipmentDoc, type StoredShipment } from "../lib/shipping/shipments";
 import type { ParamsOf, ResultOf } from "../lib/call";
 import type { Events } from "../types/events";
 import type { ShopContext } from "../types/meta";
+import type { Shipment } from "../types/shipping";
 
 interface ShippingSettings extends ServiceSettingSchema {
 	/** From booking to shipped (SHIPPING_SHIP_AFTER_MS). */
@@ -30,10 +31,12 @@ interface ShippingMethods {
 	sweep(): Promise<number>;
 	advance(): Promise<number>;
 	announce(doc: ShipmentDoc, now: number): Promise<void>;
+	cancelBooking(orderId: string, at: string): Promise<StoredShipment | null>;
+	insertFirst(doc: StoredShipment): Promise<StoredShipment | null>;
 }
 
 interface ShippingVars {
-	adapter: Store<ShipmentDoc>;
+	adapter: Store<StoredShipment>;
 	sweepTimer: NodeJS.Timeout | null;
 	sweeping: Promise<number> | null;
 }
@@ -78,7 +81,10 @@ const ShippingService: ServiceSchema<ShippingSettings, ShippingMethods, Shipping
 			},
 		},
 
-		/** Book the parcel of an order; a repeat returns the first booking. */
+		/**
+		 * Book the parcel of an order; a repeat returns the first booking. Refused (409) once the
+		 * order's shipment was cancelled, even if it was cancelled before this booking arrived.
+		 */
 		create: {
 			retryPolicy: { retries: 2 },
 			params: {
@@ -100,7 +106,7 @@ const ShippingService: ServiceSchema<ShippingSettings, ShippingMethods, Shipping
 			async handler(ctx: ShopContext<ParamsOf<"shipping.create">>): Promise<ResultOf<"shipping.create">> {
 				const { orderId, address, items } = ctx.params;
 				const existing = await this.adapter.findOne({ orderId });
-				if (existing) return toShipment(existing);
+				if (existing) return bookedBefore(existing);
 
 				const country = countryCode(address.country);
 				if (!country) throw invalidField("address.country", "Not an ISO 3166-1 alpha-2 country code");
@@ -123,37 +129,36 @@ const ShippingService: ServiceSchema<ShippingSettings, ShippingMethods, Shipping
 					dueAt: now.getTime() + this.settings.shipAfterMs,
 					announceAt: null,
 				};
-				try {
-					await this.adapter.insert(doc);
-				} catch (err) {
-					// The unique index on orderId: a concurrent repeat booked it first, and its booking stands.
-					const first = await this.adapter.findOne({ orderId });
-					if (first) return toShipment(first);
-					throw err;
-				}
+				// A concurrent repeat may have booked it first (its booking stands), or a cancel got there first (nothing ships).
+				const first = await this.insertFirst(doc);
+				if (first) return bookedBefore(first);
 				this.logger.info(`Booked ${carrier} ${doc.trackingId} for order ${orderId}`);
 				return toShipment(doc);
 			},
 		},
 
-		/** Cancel before it ships; idempotent. Once shipped, a 409 (SHIPMENT_ALREADY_SHIPPED) and nothing changes. */
+		/**
+		 * Cancel before it ships; idempotent. Once shipped, a 409 (SHIPMENT_ALREADY_SHIPPED) and
+		 * nothing changes. With nothing booked, null, and no booking for the order is taken later.
+		 */
 		cancel: {
 			retryPolicy: { retries: 2 },
 			params: { $$strict: true, orderId: ORDER_ID },
 			async handler(ctx: ShopContext<ParamsOf<"shipping.cancel">>): Promise<ResultOf<"shipping.cancel">> {
 				const { orderId } = ctx.params;
 				const at = this.now().toISOString();
-				// Conditional on "booked": a sweeper shipping it at the same moment and this cancel cannot both win.
-				const cancelled = await this.adapter.updateMany(
-					{ orderId, status: "booked" },
-					{ $set: { status: "cancelled", cancelledAt: at, updatedAt: at, dueAt: null } },
-				);
-				const doc = await this.adapter.findOne({ orderId });
-				if (!doc) return null;
-				if (doc.status === "cancelled") {
-					if (cancelled) this.logger.info(`Cancelled shipment ${doc.trackingId} of order ${orderId}`);
-					return toShipment(doc);
+				let doc = await this.cancelBooking(orderId, at);
+				if (!doc) {
+					// The booking may still be on its way (a timed-out call that lands late): the marker makes it a 409.
+					if (!(await this.insertFirst(cancelMarker(orderId, at)))) {
+						this.logger.info(`Nothing booked for order ${orderId} yet; a booking arriving later will be refused`);
+						return null;
+					}
+					// A booking took the place at this very moment: it is cancelled like any other.
+					doc = await this.cancelBooking(orderId, at);
 				}
+				if (!doc || !isBooking(doc)) return null;
+				if (doc.status === "cancelled") return toShipment(doc);
 				throw new ConflictError("The parcel has already shipped", "SHIPMENT_ALREADY_SHIPPED", { orderId, status: doc.status });
 			},
 		},
@@ -165,7 +170,7 @@ const ShippingService: ServiceSchema<ShippingSettings, ShippingMethods, Shipping
 			async handler(ctx: ShopContext<ParamsOf<"shipping.byOrders">>): Promise<ResultOf<"shipping.byOrders">> {
 				if (ctx.params.orderIds.length === 0) return [];
 				const docs = await this.adapter.find({ query: { orderId: { $in: ctx.params.orderIds } } });
-				return docs.map(toShipment);
+				return docs.filter(isBooking).map(toShipment);
 			},
 		},
 	},
@@ -194,7 +199,7 @@ const ShippingService: ServiceSchema<ShippingSettings, ShippingMethods, Shipping
 				const now = this.now().getTime();
 				const due = await this.adapter.find({ query: { dueAt: { $lte: now } }, sort: ["dueAt"], limit: SWEEP_BATCH });
 				let movedNow = 0;
-				for (const doc of due) {
+				for (const doc of due.filter(isBooking)) {
 					const move = dueMove(doc, now, timing);
 					if (!move) continue;
 					const at = new Date(move.at).toISOString();
@@ -217,7 +222,7 @@ const ShippingService: ServiceSchema<ShippingSettings, ShippingMethods, Shipping
 			// Moves whose announcement a crash (or a cluster with no listener yet) left unsaid.
 			const now = this.now().getTime();
 			const unsaid = await this.adapter.find({ query: { announceAt: { $lte: now } }, sort: ["announceAt"], limit: SWEEP_BATCH });
-			for (const doc of unsaid) await this.announce(doc, now);
+			for (const doc of unsaid.filter(isBooking)) await this.announce(doc, now);
 			return moved;
 		},
 
@@ -231,6 +236,27 @@ const ShippingService: ServiceSchema<ShippingSettings, ShippingMethods, Shipping
 			const event: Events[typeof STATUS_CHANGED] = { orderId: doc.orderId, status: doc.status, at };
 			await this.broker.emit(STATUS_CHANGED, event);
 			await this.adapter.updateMany(mine, { $set: { announceAt: null } });
+		},
+
+		/** Cancels the order's booking if it is still only booked; the order's record, or null when it has none. */
+		async cancelBooking(orderId: string, at: string): Promise<StoredShipment | null> {
+			// Conditional on "booked": a sweeper shipping it at the same moment and this cancel cannot both win.
+			const cancelled = await this.adapter.updateMany({ orderId, status: "booked" }, { $set: { status: "cancelled", cancelledAt: at, updatedAt: at, dueAt: null } });
+			const doc = await this.adapter.findOne({ orderId });
+			if (cancelled && doc && isBooking(doc)) this.logger.info(`Cancelled shipment ${doc.trackingId} of order ${orderId}`);
+			return doc;
+		},
+
+		/** Stores `doc` as its order's one record (orderId is unique): null if it was, else the record that was there first. */
+		async insertFirst(doc: StoredShipment): Promise<StoredShipment | null> {
+			try {
+				await this.adapter.insert(doc);
+				return null;
+			} catch (err) {
+				const first = await this.adapter.findOne({ orderId: doc.orderId });
+				if (first) return first;
+				throw err;
+			}
 		},
 	},
 
@@ -251,5 +277,13 @@ const ShippingService: ServiceSchema<ShippingSettings, ShippingMethods, Shipping
 		await this.sweeping?.catch(() => undefined);
 	},
 };
+
+/** The answer to a booking for an order that has a record already: that booking, unless it was cancelled. */
+function bookedBefore(doc: StoredShipment): Shipment {
+	if (doc.status === "cancelled") {
+		throw new ConflictError("This order's shipment was cancelled; it cannot be booked again", "SHIPMENT_CANCELLED", { orderId: doc.orderId });
+	}
+	return toShipment(doc);
+}
 
 export default ShippingService;

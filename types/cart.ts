@@ -64,6 +64,11 @@ export interface CartActions {
 	"cart.merge": { params: { guestCartId: string; userId: string }; result: MergeResult };
 	/** The lines of a user's cart, for checkout (internal). */
 	"cart.lines": { params: { userId: string }; result: CartLineRef[] };
-	/** Empty a user's cart after an order (internal); `cleared` is false when it was empty already. */
-	"cart.clearForUser": { params: { userId: string }; result: { cleared: boolean } };
+	/**
+	 * Take an order's lines out of its buyer's cart (internal, from the orders outbox): each
+	 * quantity goes down by what was bought, never below 0; whatever else is in the cart stays.
+	 * `key` names the order's message: a repeat of a key already applied changes nothing and
+	 * answers `applied: false`.
+	 */
+	"cart.removeOrdered": { params: { userId: string; key: string; lines: CartLineRef[] }; result: { applied: boolean } };
 }

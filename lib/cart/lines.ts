@@ -43,3 +43,13 @@ export function mergeLines(
 	}
 	return { lines, capped };
 }
+
+/**
+ * The lines left once an order's lines are taken out: each quantity down by what was bought,
+ * lines at 0 gone. What was added after the order (more of a product, or a new one) stays.
+ */
+export function withoutOrdered(lines: readonly CartLineRef[], ordered: readonly CartLineRef[]): CartLineRef[] {
+	let left = [...lines];
+	for (const { productId, quantity } of ordered) left = withQuantity(left, productId, quantityOf(left, productId) - quantity);
+	return left;
+}

@@ -22,9 +22,11 @@ export interface CartDoc extends Doc {
 	claim?: MergeClaim;
 	/** User carts only: the last merges applied, so a repeated merge changes nothing. */
 	merges?: string[];
+	/** User carts only: the keys of the last orders whose lines were taken out, so a repeat takes nothing more. */
+	removals?: string[];
 }
 
-export type CartPatch = Partial<Pick<CartDoc, "lines" | "merges" | "claim">>;
+export type CartPatch = Partial<Pick<CartDoc, "lines" | "merges" | "claim" | "removals">>;
 
 const MAX_ATTEMPTS = 8;
 

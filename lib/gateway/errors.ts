@@ -35,7 +35,13 @@ function fieldsOnly(data: unknown): unknown {
 	});
 }
 
+/** The contract's shape always has all five fields; `data` is null when there is nothing to add. */
 export function toPublicError(err: unknown): PublicError {
+	const body = shape(err);
+	return { ...body, data: body.data ?? null };
+}
+
+function shape(err: unknown): PublicError {
 	const e = err as Errors.MoleculerError & HttpParserError;
 
 	// body-parser's own errors, raised before any action runs.
@@ -56,6 +62,8 @@ export function toPublicError(err: unknown): PublicError {
 	const status = (e as { code?: unknown })?.code;
 	if (typeof status === "number") {
 		const code = Number.isInteger(status) && status >= 400 && status < 600 ? status : 500;
+		// moleculer-web's own rate limiter answers without a type; say it as the login throttle does.
+		if (code === 429) return { name: "TooManyRequestsError", message: e.message, code, type: e.type === "TOO_MANY_REQUESTS" ? e.type : "TOO_MANY_REQUESTS", data: e.data };
 		if (code < 500) {
 			return { name: e.name, message: e.message, code, type: e.type || "CLIENT_ERROR", data: code === 422 ? fieldsOnly(e.data) : e.data };
 		}

@@ -135,7 +135,7 @@ export function buildOpenApi(aliases: Aliases, actions: Map<string, RoutedAction
 			schemas: {
 				Error: {
 					type: "object",
-					required: ["name", "message", "code", "type"],
+					required: ["name", "message", "code", "type", "data"],
 					properties: { name: { type: "string" }, message: { type: "string" }, code: { type: "integer" }, type: { type: "string" }, data: {} },
 				},
 			},

@@ -40,7 +40,10 @@ export function notification(doc: OrderDoc, type: NotificationType): OutboxMessa
 	return { key: `${doc._id}:${type}`, kind: "notify", type, subject: SUBJECTS[type](shortId(doc._id)), text: body(doc, type) };
 }
 
-/** The paid-for lines leave the cart; done through the outbox so that a cart outage delays it, never loses it. */
-export function clearCart(doc: OrderDoc): OutboxMessage {
-	return { key: `${doc._id}:cart.cleared`, kind: "clearCart" };
+/**
+ * The paid-for lines leave the cart, not the whole cart: the shopper may have added something in
+ * another tab while paying. Through the outbox, so that a cart outage delays it, never loses it.
+ */
+export function removeOrdered(doc: OrderDoc): OutboxMessage {
+	return { key: `${doc._id}:cart.removeOrdered`, kind: "removeOrdered" };
 }

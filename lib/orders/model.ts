@@ -21,7 +21,8 @@ export interface StoredError {
  */
 export type OutboxMessage =
 	| { key: string; kind: "notify"; type: NotificationType; subject: string; text: string }
-	| { key: string; kind: "clearCart" };
+	/** The order's lines (its `items`) leave the buyer's cart. */
+	| { key: string; kind: "removeOrdered" };
 
 export interface OrderDoc extends Doc {
 	userId: string;

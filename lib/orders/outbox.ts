@@ -31,9 +31,9 @@ export class OutboxRelay {
 			const sent: string[] = [];
 			results.forEach((r, i) => {
 				if (r.status === "fulfilled") sent.push(due[i].key);
-				else if (isRefusal(r.reason)) {
-					// An answer like 422 will be the same answer every time: retrying it forever would
-					// only crowd out the messages that can go. It is logged for a person to look at.
+				else if (isInvalid(r.reason)) {
+					// A 422 will be the same answer every time: retrying it forever would only crowd out
+					// the messages that can go. It is logged for a person to look at.
 					this.logger.error(`Order ${doc._id}: outbox message ${due[i].key} refused, giving up:`, (r.reason as Error).message);
 					sent.push(due[i].key);
 				} else this.logger.debug(`Order ${doc._id}: outbox message ${due[i].key} not delivered yet:`, (r.reason as Error).message);
@@ -64,15 +64,19 @@ export class OutboxRelay {
 			case "notify":
 				await invoke("notifications.enqueue", { key: m.key, type: m.type, orderId: doc._id, userId: doc.userId, email: doc.email, subject: m.subject, text: m.text }, opts);
 				return;
-			case "clearCart":
-				await invoke("cart.clearForUser", { userId: doc.userId }, opts);
+			case "removeOrdered": {
+				const lines = doc.items.map(i => ({ productId: i.productId, quantity: i.quantity }));
+				await invoke("cart.removeOrdered", { userId: doc.userId, key: m.key, lines }, opts);
 				return;
+			}
 		}
 	}
 }
 
-/** The receiver answered "no" (a 4xx), rather than not answering. */
-function isRefusal(err: unknown): boolean {
-	const code = (err as Errors.MoleculerError)?.code;
-	return typeof code === "number" && code >= 400 && code < 500 && !isUnreachable(err);
+/**
+ * The receiver refused the message itself (422). Any other answer may change: a 409 (a cart busy
+ * with other writes) or a 429 passes, and an unreachable receiver comes back; those are retried.
+ */
+function isInvalid(err: unknown): boolean {
+	return (err as Errors.MoleculerError)?.code === 422 && !isUnreachable(err);
 }

@@ -6,7 +6,7 @@ import { Errors } from "moleculer";
 import type { ActionName, ParamsOf, ResultOf } from "../call";
 import { ConflictError, PaymentDeclinedError, ServiceDownError, isUnreachable } from "../errors";
 import type { CardDetails, PaymentStatus } from "../../types/orders";
-import { clearCart, notification } from "./messages";
+import { notification, removeOrdered } from "./messages";
 import type { OrderDoc, StoredError } from "./model";
 import { LeaseLostError, nextSweepAt, withSweepAt, type OrderRepo } from "./repo";
 import { retiredKey } from "./idempotency";
@@ -112,13 +112,16 @@ export class OrderSaga {
 			if (doc.saga.done < stepNumber("book")) {
 				const items = doc.items.map(i => ({ productId: i.productId, quantity: i.quantity }));
 				const s = await reach("shipping", invoke("shipping.create", { orderId, address: doc.shippingAddress, items }, opts));
+				// A booking that is not live must not confirm the order. One already shipped is live (the
+				// booking landed and its answer was lost, long ago): the order follows it from here on.
+				if (s.status === "cancelled") throw new ConflictError("This order's shipment was cancelled", "SHIPMENT_CANCELLED", { orderId });
 				await this.repo.advance(doc, { "saga.done": stepNumber("book"), shipment: { carrier: s.carrier, trackingId: s.trackingId, status: s.status } });
 			}
 			await reach("inventory", invoke("inventory.commit", { orderId }, opts));
 			await this.repo.advance(
 				doc,
 				{ status: "confirmed", open: false, "saga.phase": "done", "saga.done": stepNumber("commit"), outboxDue: true },
-				{ $push: { outbox: { $each: [notification(doc, "order.confirmed"), clearCart(doc)] } }, $inc: { outboxVersion: 1 } },
+				{ $push: { outbox: { $each: [notification(doc, "order.confirmed"), removeOrdered(doc)] } }, $inc: { outboxVersion: 1 } },
 			);
 			this.hooks.statusChanged(doc);
 			return doc;

@@ -17,7 +17,7 @@ export interface OrdersTuning {
 	 * at start: a backstop for events sent to an instance that had just died.
 	 */
 	reconcileIntervalMs: number;
-	/** One outbox delivery (a notification, a cart clearing). */
+	/** One outbox delivery (a notification, the bought lines out of the cart). */
 	relayTimeoutMs: number;
 	/** How long an order's undelivered messages wait before the next try (ORDERS_RELAY_RETRY_MS). */
 	relayRetryMs: number;

@@ -63,7 +63,9 @@ export class ShipmentFollower {
 			const byOrder = new Map(docs.map(d => [d._id, d]));
 			for (const s of shipments) {
 				const doc = byOrder.get(s.orderId);
-				if (!doc || doc.shipment?.status === s.status) continue;
+				// By the order's status, not the shipment's: the order may have recorded a shipment that had already moved.
+				const next = FOLLOWED[s.status];
+				if (!doc || !next || !canMove(doc.status, next.status)) continue;
 				const moved = await this.follow(s.orderId, s.status);
 				if (moved) changed.push(moved);
 			}

@@ -28,6 +28,33 @@ export interface ShipmentDoc extends Doc {
 	announceAt: number | null;
 }
 
+/**
+ * What a cancel leaves when it finds nothing booked: it takes the order's one place in the store
+ * (orderId is unique), so a booking sent before the cancel and landing after it is refused rather
+ * than shipping goods for an order that was undone (like inventory's `released` and payments'
+ * `voided` records). Never shown as a shipment; it never moves.
+ */
+export interface CancelMarkerDoc extends Doc {
+	orderId: string;
+	status: "cancelled";
+	neverBooked: true;
+	cancelledAt: string;
+	updatedAt: string;
+	dueAt: null;
+	announceAt: null;
+}
+
+/** What the shipments collection holds. */
+export type StoredShipment = ShipmentDoc | CancelMarkerDoc;
+
+export function isBooking(doc: StoredShipment): doc is ShipmentDoc {
+	return (doc as CancelMarkerDoc).neverBooked !== true;
+}
+
+export function cancelMarker(orderId: string, at: string): CancelMarkerDoc {
+	return { _id: crypto.randomUUID(), orderId, status: "cancelled", neverBooked: true, cancelledAt: at, updatedAt: at, dueAt: null, announceAt: null };
+}
+
 export interface Timing {
 	/** From booking to handing the parcel to the carrier. */
 	shipAfterMs: number;

@@ -178,11 +178,37 @@ describe("cart actions for checkout", () => {
 		expect(await call(broker, "cart.lines", { userId: "nobody" })).toEqual([]);
 	});
 
-	it("empties a user's cart after an order, and a repeat is harmless", async () => {
-		await broker.call("cart.addItem", { productId: "mug", quantity: 1 }, { meta });
-		expect(await call(broker, "cart.clearForUser", { userId: "buyer" })).toEqual({ cleared: true });
-		expect(await call(broker, "cart.clearForUser", { userId: "buyer" })).toEqual({ cleared: false });
-		expect(await call(broker, "cart.clearForUser", { userId: "nobody" })).toEqual({ cleared: false });
-		expect(await call(broker, "cart.lines", { userId: "buyer" })).toEqual([]);
+	/** A shopper of their own, with these lines in the cart. */
+	let shoppers = 0;
+	async function shopper(lines: Record<string, number>) {
+		const user = { id: `shopper-${++shoppers}`, email: "s@example.com", role: "customer" };
+		for (const [productId, quantity] of Object.entries(lines)) await broker.call("cart.addItem", { productId, quantity }, { meta: { user } });
+		return user;
+	}
+
+	it("takes only the bought lines out of the cart after an order: what was added meanwhile stays", async () => {
+		const user = await shopper({ mug: 3 }); // 2 mugs bought; 1 more mug and a tee added in another tab meanwhile
+		await broker.call("cart.addItem", { productId: "tee", quantity: 1 }, { meta: { user } });
+		const removal = { userId: user.id, key: "order-1:cart.removeOrdered", lines: [{ productId: "mug", quantity: 2 }] };
+		expect(await call(broker, "cart.removeOrdered", removal)).toEqual({ applied: true });
+		expect(await call(broker, "cart.lines", { userId: user.id })).toEqual([{ productId: "mug", quantity: 1 }, { productId: "tee", quantity: 1 }]);
+	});
+
+	it("takes an order's lines out once, however often the message is delivered", async () => {
+		const user = await shopper({ mug: 2 });
+		const removal = { userId: user.id, key: "order-2:cart.removeOrdered", lines: [{ productId: "mug", quantity: 2 }] };
+		expect(await call(broker, "cart.removeOrdered", removal)).toEqual({ applied: true });
+		await broker.call("cart.addItem", { productId: "mug", quantity: 1 }, { meta: { user } }); // the shopper shops on
+		const again = await Promise.all([1, 2, 3].map(() => call(broker, "cart.removeOrdered", removal)));
+		expect(again).toEqual([{ applied: false }, { applied: false }, { applied: false }]);
+		expect(await call(broker, "cart.lines", { userId: user.id })).toEqual([{ productId: "mug", quantity: 1 }]);
+	});
+
+	it("takes no more than the cart holds, and adds nothing to a cart that holds none", async () => {
+		const user = await shopper({ mug: 1 });
+		await call(broker, "cart.removeOrdered", { userId: user.id, key: "order-3:cart.removeOrdered", lines: [{ productId: "mug", quantity: 5 }, { productId: "tee", quantity: 1 }] });
+		expect(await call(broker, "cart.lines", { userId: user.id })).toEqual([]);
+		expect(await call(broker, "cart.removeOrdered", { userId: "nobody", key: "order-4:cart.removeOrdered", lines: [{ productId: "mug", quantity: 1 }] })).toEqual({ applied: true });
+		expect(await call(broker, "cart.lines", { userId: "nobody" })).toEqual([]);
 	});
 });

@@ -1,6 +1,8 @@
 // Checkout and orders through the gateway, with every service of the chain real and in one
 // process. A service "down" here is one whose every call fails as unreachable (an outage
 // middleware), so its data survives for the books; killing real processes is test/cluster's job.
+// The same middleware can hold a call up on its way (a slow network, the shopper meanwhile busy
+// in another tab) and let it land later.
 import { Errors, type Middleware, type ServiceBroker, type ServiceSchema } from "moleculer";
 import ApiService from "../../services/api.service";
 import CartService from "../../services/cart.service";
@@ -21,12 +23,24 @@ import { gatewayUrl, startBroker } from "../support/broker";
 import { http } from "../support/http";
 
 const down = new Set<string>();
+/** action → what happens before a call of it reaches its service. */
+const beforeCall = new Map<string, () => Promise<unknown>>();
+/** How the calls held up by `beforeCall` ended, once they reached their service. */
+const heldCalls: Promise<{ value?: unknown; error?: unknown }>[] = [];
 const Outage: Middleware = {
 	name: "Outage",
 	localAction(next: (ctx: unknown) => Promise<unknown>, action: { name: string; service?: { name: string } }) {
-		return (ctx: unknown) => (down.has(action.service?.name ?? "") ? Promise.reject(new Errors.ServiceNotAvailableError({ action: action.name, nodeID: "test" })) : next(ctx));
+		return (ctx: unknown) => {
+			if (down.has(action.service?.name ?? "")) return Promise.reject(new Errors.ServiceNotAvailableError({ action: action.name, nodeID: "test" }));
+			const before = beforeCall.get(action.name);
+			if (!before) return next(ctx);
+			const landing = before().then(() => next(ctx));
+			heldCalls.push(landing.then(value => ({ value }), (error: unknown) => ({ error })));
+			return landing;
+		};
 	},
 } as unknown as Middleware;
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
 let shippingClockOffset = 0;
 let ordersClockOffset = 0;
@@ -79,6 +93,8 @@ describe("checkout and orders", () => {
 
 	afterEach(async () => {
 		down.clear();
+		beforeCall.clear();
+		await Promise.all(heldCalls.splice(0));
 		// No test leaves an order half done: then the books must balance.
 		await waitUntil(async () => (await allOrders()).every(o => o.status !== "pending"), 10_000);
 		const stock = await Promise.all(SEED_PRODUCTS.map(p => call(broker, "inventory.get", { productId: p.id })));
@@ -206,6 +222,9 @@ describe("checkout and orders", () => {
 
 		const other = await checkout("alice", { shippingAddress: { ...ADDRESS, city: "Shelbyville" }, payment: CARD }, "key-replay");
 		expect(other.status).toBe(422);
+		// Of the card, only what the shop may keep is compared: another card is a 422, another cvc is not.
+		expect((await checkout("alice", { shippingAddress: ADDRESS, payment: { ...CARD, cardNumber: "5555555555554444" } }, "key-replay")).status).toBe(422);
+		expect((await checkout("alice", { shippingAddress: ADDRESS, payment: { ...CARD, cvc: "999" } }, "key-replay")).body.id).toBe(first.body.id);
 		// Keys are per user: Bob's "key-replay" is his own.
 		await addToCart("bob", P1.id, 1);
 		expect((await checkout("bob", undefined, "key-replay")).body.id).not.toBe(first.body.id);
@@ -260,6 +279,34 @@ describe("checkout and orders", () => {
 		await waitUntil(async () => (await notificationsOf("alice")).some(n => n.orderId === order.id && n.type === "order.cancelled"), 5_000);
 		expect((await http.post(`${api}/orders/${order.id}/cancel`, {}, { token: token.alice })).body.status).toBe("cancelled");
 		expect(await charges(order.id)).toHaveLength(1);
+	});
+
+	it("takes only the bought lines out of the cart: what the shopper added in another tab while paying stays", async () => {
+		await addToCart("alice", P1.id, 2);
+		beforeCall.set("payments.charge", () => addToCart("alice", P2.id, 1));
+		const res = await checkout("alice");
+		expect(res.status).toBe(201);
+		expect(res.body.items.map(i => i.productId)).toEqual([P1.id]);
+		const cart = async () => (await http.get<{ items: { productId: string; quantity: number }[] }>(`${api}/cart`, { token: token.alice })).body.items;
+		await waitUntil(async () => (await cart()).every(i => i.productId !== P1.id), 5_000);
+		expect(await cart()).toEqual([expect.objectContaining({ productId: P2.id, quantity: 1 })]);
+	});
+
+	it("never ships a parcel whose booking lands after its failed checkout was undone", async () => {
+		const before = await stockOf(P1.id);
+		await addToCart("bob", P1.id, 1);
+		// The booking is held up on its way for longer than the checkout waits (ORDERS_STEP_TIMEOUT_MS, 3 s).
+		beforeCall.set("shipping.create", () => sleep(3_500));
+		const res = await checkout("bob");
+		expect(res.status).toBe(503);
+		const [order] = (await http.get<Order[]>(`${api}/orders`, { token: token.bob })).body;
+		expect(order).toMatchObject({ status: "failed", payment: { status: "refunded" } });
+
+		const [late] = await Promise.all(heldCalls);
+		expect(late.error).toMatchObject({ code: 409, type: "SHIPMENT_CANCELLED" });
+		expect(await call(broker, "shipping.byOrders", { orderIds: [order.id] })).toEqual([]);
+		expect((await charges(order.id)).map(c => c.status)).toEqual(["refunded"]);
+		expect(await stockOf(P1.id)).toMatchObject({ available: before.available, reserved: 0 });
 	});
 
 	it("follows the parcel: shipped, then delivered, each told to the shopper once; no cancel once shipped (409)", async () => {

@@ -129,8 +129,31 @@ describe("shipping", () => {
 			expect(heardFor(orderId)).toEqual([]);
 		});
 
-		it("answers a cancel for an order without a shipment with null", async () => {
-			await expect(call(broker, "shipping.cancel", { orderId: newOrderId() })).resolves.toBeNull();
+		it("refuses a booking that lands after its order's cancel, even when nothing was booked yet, and nothing ships", async () => {
+			const orderId = newOrderId();
+			await expect(call(broker, "shipping.cancel", { orderId })).resolves.toBeNull();
+			await expect(create(orderId)).rejects.toMatchObject({ code: 409, type: "SHIPMENT_CANCELLED", data: { orderId } });
+			await expect(call(broker, "shipping.cancel", { orderId })).resolves.toBeNull();
+			clock += SHIP_AFTER + DELIVER_AFTER;
+			await sweep();
+			expect(await call(broker, "shipping.byOrders", { orderIds: [orderId] })).toEqual([]);
+			expect(heardFor(orderId)).toEqual([]);
+		});
+
+		it("never books again the parcel of an order whose shipment was cancelled", async () => {
+			const orderId = newOrderId();
+			await create(orderId);
+			await call(broker, "shipping.cancel", { orderId });
+			await expect(create(orderId)).rejects.toMatchObject({ code: 409, type: "SHIPMENT_CANCELLED" });
+			expect((await call(broker, "shipping.byOrders", { orderIds: [orderId] })).map(s => s.status)).toEqual(["cancelled"]);
+		});
+
+		it("leaves no live booking when a cancel and a booking for the same order race", async () => {
+			const ids = Array.from({ length: 30 }, newOrderId);
+			const cancel = (orderId: string) => call(broker, "shipping.cancel", { orderId });
+			await Promise.all(ids.map((id, i) => Promise.allSettled(i % 2 ? [cancel(id), create(id)] : [create(id), cancel(id)])));
+			const shipments = await call(broker, "shipping.byOrders", { orderIds: ids });
+			expect(shipments.filter(s => s.status !== "cancelled")).toEqual([]);
 		});
 
 		it("refuses to cancel once shipped, with a 409 saying so, and leaves the parcel on its way", async () => {

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { MAX_LINES, MAX_QUANTITY, mergeLines, quantityOf, withQuantity } from "../../lib/cart/lines";
+import { MAX_LINES, MAX_QUANTITY, mergeLines, quantityOf, withQuantity, withoutOrdered } from "../../lib/cart/lines";
 import type { CartLineRef } from "../../types/cart";
 
 const ids = ["a", "b", "c", "d", "e", "f"];
@@ -62,5 +62,22 @@ describe("cart lines", () => {
 		expect(merged).toHaveLength(MAX_LINES);
 		expect(quantityOf(merged, "p0")).toBe(2);
 		expect(capped).toEqual([{ productId: "new", requested: 2, kept: 0 }]);
+	});
+
+	it("takes an order's quantities out of the cart and keeps everything else, in order", () => {
+		const cart = [{ productId: "a", quantity: 3 }, { productId: "b", quantity: 1 }, { productId: "c", quantity: 2 }];
+		const ordered = [{ productId: "a", quantity: 2 }, { productId: "b", quantity: 1 }];
+		expect(withoutOrdered(cart, ordered)).toEqual([{ productId: "a", quantity: 1 }, { productId: "c", quantity: 2 }]);
+		expect(withoutOrdered(cart, [{ productId: "a", quantity: 9 }, { productId: "gone", quantity: 1 }])).toEqual(cart.slice(1));
+	});
+
+	it("never leaves a line at 0 or below, and never touches a product the order did not have", () => {
+		fc.assert(
+			fc.property(lines, lines, (cart, ordered) => {
+				const left = withoutOrdered(cart, ordered);
+				for (const id of ids) expect(quantityOf(left, id)).toBe(Math.max(0, quantityOf(cart, id) - quantityOf(ordered, id)));
+				expect(left.every(l => l.quantity >= 1)).toBe(true);
+			}),
+		);
 	});
 });

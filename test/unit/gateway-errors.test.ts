@@ -32,7 +32,7 @@ describe("toPublicError: every error in the contract's one shape", () => {
 	it("hides what a bug says: no message, no stack, no address", () => {
 		const err = new Error("connect ECONNREFUSED 10.1.2.3:27017");
 		const body = toPublicError(err);
-		expect(body).toEqual({ name: "InternalServerError", message: "Something went wrong on our side", code: 500, type: "INTERNAL_ERROR" });
+		expect(body).toEqual({ name: "InternalServerError", message: "Something went wrong on our side", code: 500, type: "INTERNAL_ERROR", data: null });
 		expect(toPublicError(new Errors.MoleculerServerError("db exploded at 10.1.2.3", 500, "X")).message).not.toMatch(/10\.1/);
 	});
 

@@ -2,12 +2,13 @@
 // (idempotent per order id, a refund or release before the step voids it), and a real store.
 import { Errors } from "moleculer";
 import { createAdapter, ensureIndex, type Store } from "../../mixins/db.mixin";
-import { ConflictError, OutOfStockError, PaymentDeclinedError } from "../../lib/errors";
+import { ConflictError, OutOfStockError, PaymentDeclinedError, TooManyRequestsError } from "../../lib/errors";
 import { draftOrder } from "../../lib/orders/draft";
 import type { OrderDoc } from "../../lib/orders/model";
 import { OutboxRelay } from "../../lib/orders/outbox";
 import { LeaseLostError, OrderRepo } from "../../lib/orders/repo";
 import { OrderSaga, type Invoke } from "../../lib/orders/saga";
+import { ShipmentFollower } from "../../lib/orders/shipments";
 import type { CardDetails } from "../../types/orders";
 
 const GOOD: CardDetails = { cardNumber: "4242424242424242", expMonth: 12, expYear: 2030, cvc: "123" };
@@ -22,17 +23,19 @@ class FakeShop {
 	charges = new Map<string, { amount: number; status: "charged" | "declined" | "refunded" | "voided" }>();
 	shipments = new Map<string, { status: "booked" | "shipped" | "cancelled" }>();
 	notifications = new Map<string, number>();
-	cartClears = 0;
+	/** Every cart.removeOrdered call's key, in order. */
+	cartRemovals: string[] = [];
 	down = new Set<string>();
-	/** Actions that answer 422, as a receiver does for a message it will never take. */
-	refuse = new Set<string>();
+	/** action → the answer it refuses with: a 422 for a message it will never take, a 409 or 429 for now. */
+	refuse = new Map<string, () => Error>();
 	/** action → what the call waits on before acting (a slow service, a service going down meanwhile). */
 	gates = new Map<string, () => unknown>();
 
 	invoke: Invoke = (async (action: string, params: Record<string, unknown>) => {
 		const service = action.split(".")[0];
 		if (this.down.has(service)) throw new Errors.ServiceNotAvailableError({ action, nodeID: "n" });
-		if (this.refuse.has(action)) throw new Errors.ValidationError("refused", "VALIDATION_ERROR", []);
+		const refusal = this.refuse.get(action);
+		if (refusal) throw refusal();
 		await this.gates.get(action)?.();
 		const orderId = params.orderId as string;
 		switch (action) {
@@ -86,6 +89,8 @@ class FakeShop {
 				if (!this.shipments.has(orderId)) this.shipments.set(orderId, { status: "booked" });
 				return { orderId, carrier: "UPS", trackingId: "1Z", status: this.shipments.get(orderId)!.status };
 			}
+			case "shipping.byOrders":
+				return (params.orderIds as string[]).filter(id => this.shipments.has(id)).map(id => ({ orderId: id, status: this.shipments.get(id)!.status }));
 			case "shipping.cancel": {
 				const s = this.shipments.get(orderId);
 				if (!s) return null;
@@ -96,9 +101,9 @@ class FakeShop {
 			case "notifications.enqueue":
 				this.notifications.set(params.key as string, (this.notifications.get(params.key as string) ?? 0) + 1);
 				return {};
-			case "cart.clearForUser":
-				this.cartClears++;
-				return { cleared: true };
+			case "cart.removeOrdered":
+				this.cartRemovals.push(params.key as string);
+				return { applied: true };
 		}
 		throw new Error(`FakeShop does not know ${action}`);
 	}) as Invoke;
@@ -154,7 +159,7 @@ describe("checkout saga", () => {
 		const doc = await saga.forward(await pendingOrder(repo), shop.invoke, GOOD);
 		const saved = await stored(doc._id);
 		expect(saved).toMatchObject({ status: "confirmed", open: false, payment: { status: "charged" }, shipment: { carrier: "UPS", status: "booked" } });
-		expect(saved.outbox.map(m => m.key)).toEqual([`${doc._id}:order.confirmed`, `${doc._id}:cart.cleared`]);
+		expect(saved.outbox.map(m => m.key)).toEqual([`${doc._id}:order.confirmed`, `${doc._id}:cart.removeOrdered`]);
 		expect(shop.stock.get("p1")).toEqual({ available: 3, reserved: 0, sold: 2 });
 		expect(shop.kept()).toBe(2500);
 	});
@@ -203,6 +208,16 @@ describe("checkout saga", () => {
 		await saga.recheck(saved, shop.invoke);
 		expect(shop.shipments.get(doc._id)?.status).toBe("cancelled");
 		expect((await stored(doc._id)).recheckAt).toBeUndefined();
+	});
+
+	it("fails the checkout, money back and stock released, when shipping answers that the order's shipment was cancelled", async () => {
+		const { repo, saga } = instance("a");
+		const doc = await pendingOrder(repo);
+		shop.shipments.set(doc._id, { status: "cancelled" }); // an undo of this order got to shipping first
+		await expect(saga.forward(doc, shop.invoke, GOOD)).rejects.toMatchObject({ code: 409, type: "SHIPMENT_CANCELLED" });
+		expect(await stored(doc._id)).toMatchObject({ status: "failed", open: false, payment: { status: "refunded" } });
+		expect(shop.kept()).toBe(0);
+		expect(shop.stock.get("p1")).toEqual({ available: 5, reserved: 0, sold: 0 });
 	});
 
 	it("keeps an order open when the undo itself cannot reach a service, and the sweep finishes it later", async () => {
@@ -269,6 +284,27 @@ describe("checkout saga", () => {
 		expect(shop.stock.get("p1")).toEqual({ available: 3, reserved: 0, sold: 2 });
 	});
 
+	it("confirms an order whose parcel left while no instance was looking after it, and then follows it to shipped", async () => {
+		const a = instance("a");
+		const doc = await pendingOrder(a.repo);
+		shop.gates.set("shipping.create", () => new Promise(() => {})); // booked, but the answer never comes back
+		void a.saga.forward(doc, shop.invoke, GOOD).catch(() => undefined);
+		await new Promise(r => setTimeout(r, 20));
+		shop.gates.clear();
+		shop.shipments.set(doc._id, { status: "shipped" });
+
+		clock += LEASE_MS + 1;
+		const b = instance("b");
+		const [stale] = await b.repo.due(10);
+		expect(await b.repo.claim(stale)).toBe(true);
+		await b.saga.resume(stale, shop.invoke);
+		expect(await stored(doc._id)).toMatchObject({ status: "confirmed", payment: { status: "charged" }, shipment: { status: "shipped" } });
+		expect(shop.kept()).toBe(2500);
+
+		const moved = await new ShipmentFollower(store, now, quietLogger).reconcile(shop.invoke);
+		expect(moved.map(o => [o._id, o.status])).toEqual([[doc._id, "shipped"]]);
+	});
+
 	it("undoes an order whose instance died during the charge, and a charge landing afterwards is not kept", async () => {
 		const a = instance("a");
 		const doc = await pendingOrder(a.repo);
@@ -322,8 +358,8 @@ describe("checkout saga", () => {
 		expect(await repo.due(10)).toEqual([expect.objectContaining({ _id: doc._id })]); // a message waits
 		shop.down.add("notifications");
 		expect(await relay.relay(doc, shop.invoke)).toBe(false);
-		expect(shop.cartClears).toBe(1);
-		expect(await stored(doc._id)).toMatchObject({ outboxDue: true, outboxSent: [`${doc._id}:cart.cleared`], sweepAt: clock + 5_000 });
+		expect(shop.cartRemovals).toEqual([`${doc._id}:cart.removeOrdered`]);
+		expect(await stored(doc._id)).toMatchObject({ outboxDue: true, outboxSent: [`${doc._id}:cart.removeOrdered`], sweepAt: clock + 5_000 });
 		expect(await repo.due(10)).toEqual([]); // tried again later, not at every sweep
 		clock += 5_000;
 
@@ -331,7 +367,7 @@ describe("checkout saga", () => {
 		await relay.relay(await stored(doc._id), shop.invoke);
 		await relay.relay(await stored(doc._id), shop.invoke);
 		expect(shop.notifications.get(`${doc._id}:order.confirmed`)).toBe(1);
-		expect(shop.cartClears).toBe(1);
+		expect(shop.cartRemovals).toHaveLength(1);
 		expect(await stored(doc._id)).toMatchObject({ outboxDue: false });
 		expect((await stored(doc._id)).sweepAt).toBeUndefined(); // nothing left: off the sweep's list
 		expect(await repo.due(10)).toEqual([]);
@@ -341,9 +377,28 @@ describe("checkout saga", () => {
 		const { repo, saga } = instance("a");
 		const relay = new OutboxRelay(store, 1_000, 5_000, now, quietLogger);
 		const doc = await saga.forward(await pendingOrder(repo), shop.invoke, GOOD);
-		shop.refuse.add("notifications.enqueue");
+		shop.refuse.set("notifications.enqueue", () => new Errors.ValidationError("refused", "VALIDATION_ERROR", []));
 		expect(await relay.relay(doc, shop.invoke)).toBe(true);
 		expect(await store.count({ query: { outboxDue: true } })).toBe(0);
 		expect(await repo.due(10)).toEqual([]);
+	});
+
+	it.each([
+		["a cart busy with other writes (409)", () => new ConflictError("busy", "CART_BUSY")],
+		["a receiver that says too many requests (429)", () => new TooManyRequestsError(1)],
+	])("keeps a message refused by %s and delivers it later", async (_, refusal) => {
+		const { repo, saga } = instance("a");
+		const relay = new OutboxRelay(store, 1_000, 5_000, now, quietLogger);
+		const doc = await saga.forward(await pendingOrder(repo), shop.invoke, GOOD);
+		shop.refuse.set("cart.removeOrdered", refusal);
+		shop.refuse.set("notifications.enqueue", refusal);
+		expect(await relay.relay(doc, shop.invoke)).toBe(false);
+		expect(await stored(doc._id)).toMatchObject({ outboxDue: true, outboxSent: [] });
+
+		shop.refuse.clear();
+		clock += 5_000;
+		expect(await relay.relay(await stored(doc._id), shop.invoke)).toBe(true);
+		expect(shop.cartRemovals).toEqual([`${doc._id}:cart.removeOrdered`]);
+		expect(shop.notifications.get(`${doc._id}:order.confirmed`)).toBe(1);
 	});
 });
