@@ -28,13 +28,30 @@ export interface ShopConfig {
 	production: boolean;
 	/** Base currency: what the catalog stores and checkout charges in. */
 	baseCurrency: string;
+	/** SMTP_URL, e.g. smtp://user:pass@mail.example.com:587; unset: .eml files under DATA_DIR. */
+	smtpUrl: string | null;
+	/** MAIL_FROM: the sender of every message. */
+	mailFrom: string;
 }
 
-function int(name: string, fallback: number): number {
+/**
+ * A whole number ≥ `min` from `name`, or `fallback` when unset or blank. Read when called, so a
+ * service's own knobs (and tests that change process.env) use it too; nonsense stops the start.
+ */
+export function envInt(name: string, fallback: number, min = 0): number {
 	const raw = process.env[name];
-	if (raw === undefined || raw === "") return fallback;
+	if (raw === undefined || raw.trim() === "") return fallback;
 	const value = Number(raw);
-	if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number ≥ 0, not "${raw}"`);
+	if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be a whole number ≥ ${min}, not "${raw}"`);
+	return value;
+}
+
+/** Any number from `min` to `max` (a share, a rate) from `name`, or `fallback` when unset or blank. */
+export function envNumber(name: string, fallback: number, min: number, max: number): number {
+	const raw = process.env[name];
+	if (raw === undefined || raw.trim() === "") return fallback;
+	const value = Number(raw);
+	if (!Number.isFinite(value) || value < min || value > max) throw new Error(`${name} must be a number from ${min} to ${max}, not "${raw}"`);
 	return value;
 }
 
@@ -61,19 +78,21 @@ export function loadConfig(): ShopConfig {
 		namespace: str("NAMESPACE") ?? "shop",
 		nodeID: str("NODE_ID") ?? str("NODEID"),
 		services: list("SERVICES"),
-		port: int("PORT", 3000),
+		port: envInt("PORT", 3000),
 		dataDir: path.resolve(str("DATA_DIR") ?? "data"),
 		mongoUri: str("MONGO_URI"),
 		cacher: str("CACHER"),
 		logLevel: str("LOG_LEVEL") ?? "info",
-		rateLimit: int("RATE_LIMIT", 600),
+		rateLimit: envInt("RATE_LIMIT", 600),
 		trustedProxies: list("TRUSTED_PROXIES") ?? [],
-		metricsPort: int("METRICS_PORT", 3030),
+		metricsPort: envInt("METRICS_PORT", 3030),
 		jwtSecret: str("JWT_SECRET") ?? fileContent("JWT_SECRET_FILE"),
 		adminEmail: str("ADMIN_EMAIL"),
 		adminPassword: str("ADMIN_PASSWORD"),
 		production: process.env.NODE_ENV === "production",
 		baseCurrency: "USD",
+		smtpUrl: str("SMTP_URL"),
+		mailFrom: str("MAIL_FROM") ?? "Moleculer Shop <shop@localhost>",
 	};
 }
 

@@ -67,6 +67,12 @@ export interface DbMethods {
 	seed?(): Promise<void>;
 }
 
+/** A unique index refused the write: NeDB says so in `errorType`, MongoDB with code 11000. */
+export function isDuplicateKey(err: unknown): boolean {
+	const e = err as { errorType?: string; code?: number } | null;
+	return e?.errorType === "uniqueViolated" || e?.code === 11000;
+}
+
 export function storeKind(): "memory" | "nedb" | "mongo" {
 	if (config.mongoUri) return "mongo";
 	return config.dataDir.endsWith(":memory:") ? "memory" : "nedb";
@@ -190,7 +196,7 @@ export function DbMixin(collection: string, opts: DbMixinOptions = {}): Partial<
 			this.adapter = createAdapter(this.name, collection);
 			this.adapter.init(this.broker, this);
 		},
-		async afterConnected(this: { adapter: Store<Doc>; seed?: () => Promise<void> }) {
+		async afterConnected(this: DbMethods & { adapter: Store<Doc> }) {
 			for (const spec of opts.indexes ?? []) await ensureIndex(this.adapter, spec);
 			scheduleCompaction(this.adapter);
 			if (this.seed && (await this.adapter.count()) === 0) await this.seed();

@@ -6,6 +6,7 @@ import path from "node:path";
 import type { Context, ServiceSchema } from "moleculer";
 import ApiGateway, { type ApiSettingsSchema } from "moleculer-web";
 import { callOptional } from "../lib/call";
+import { currencyParam } from "../lib/catalog/query";
 import { config } from "../lib/config";
 import { projectRoot, publicDir } from "../lib/paths";
 import { ForbiddenError, invalidField, UnauthorizedError } from "../lib/errors";
@@ -101,6 +102,7 @@ const ApiService: ServiceSchema<ApiSettingsSchema> = {
 		/** Liveness: as long as this process answers. */
 		health: {
 			auth: "public",
+			params: { $$strict: true },
 			handler(): { status: "ok"; nodeID: string; uptime: number } {
 				return { status: "ok", nodeID: this.broker.nodeID, uptime: Math.round((Date.now() - startedAt) / 1000) };
 			},
@@ -109,6 +111,7 @@ const ApiService: ServiceSchema<ApiSettingsSchema> = {
 		/** Readiness: every shop service is discovered and one of its nodes answers a ping. */
 		ready: {
 			auth: "public",
+			params: { $$strict: true },
 			async handler(ctx: Context<unknown, ShopMeta>) {
 				const services = await this.serviceStatus();
 				const ready = Object.values(services).every(s => s === "up");
@@ -120,6 +123,7 @@ const ApiService: ServiceSchema<ApiSettingsSchema> = {
 		/** Nodes, the services on each, and the circuit-breaker state of every endpoint this gateway calls. */
 		cluster: {
 			auth: "admin",
+			params: { $$strict: true },
 			handler() {
 				return this.clusterView();
 			},
@@ -128,6 +132,7 @@ const ApiService: ServiceSchema<ApiSettingsSchema> = {
 		/** The OpenAPI document of every route, from the running actions' own schemas. */
 		openapi: {
 			auth: "public",
+			params: { $$strict: true },
 			handler() {
 				const list = this.broker.registry.getActionList({ skipInternal: true, withEndpoints: false }) as unknown as { name: string; action?: RoutedAction }[];
 				return buildOpenApi(routes, new Map(list.map(a => [a.name, a.action ?? {}])), version);
@@ -137,7 +142,7 @@ const ApiService: ServiceSchema<ApiSettingsSchema> = {
 		/** Recommendations are optional: when that service is down the product page still gets `[]`. */
 		recommendations: {
 			auth: "public",
-			params: { id: "string|min:1|max:64", currency: "string|optional|length:3" },
+			params: { $$strict: true, id: "string|min:1|max:64", currency: currencyParam },
 			async handler(ctx: Context<{ id: string; currency?: string }, ShopMeta>): Promise<Product[]> {
 				return callOptional(ctx, "recommendations.forProduct", ctx.params, [] as Product[], { timeout: 1_000 });
 			},

@@ -24,6 +24,7 @@ const CurrencyService: ServiceSchema<CurrencySettings> = {
 		list: {
 			auth: "public",
 			cache: true,
+			params: { $$strict: true },
 			handler(): ResultOf<"currency.list"> {
 				return CODES;
 			},
@@ -35,6 +36,7 @@ const CurrencyService: ServiceSchema<CurrencySettings> = {
 			cache: { keys: ["from", "to", "amounts"] },
 			retryPolicy: { retries: 2 },
 			params: {
+				$$strict: true,
 				from: { type: "string", length: 3 },
 				to: { type: "string", length: 3 },
 				amounts: { type: "array", max: 1000, items: "number|integer" },

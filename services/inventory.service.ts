@@ -5,11 +5,12 @@ import type { ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { createAdapter, DbMixin, ensureIndex, scheduleCompaction, type Store } from "../mixins/db.mixin";
 import { call, type ParamsOf, type ResultOf } from "../lib/call";
 import { SEED_PRODUCTS } from "../lib/catalog/seed";
-import { isUnreachable, NotFoundError, ServiceDownError } from "../lib/errors";
+import { envInt } from "../lib/config";
+import { downIfUnreachable, NotFoundError } from "../lib/errors";
 import { StockLedger } from "../lib/inventory/ledger";
 import { ORDER_ID_PATTERN } from "../lib/inventory/moves";
 import { toReservation, type ReservationDoc, type StockDoc } from "../lib/inventory/records";
-import { DEFAULT_RESERVATION_TTL_MS, envMs, sweepIntervalFor } from "../lib/inventory/settings";
+import { DEFAULT_RESERVATION_TTL_MS, sweepIntervalFor } from "../lib/inventory/settings";
 import type { Events } from "../types/events";
 import type { StockLevel } from "../types/inventory";
 import type { ShopContext } from "../types/meta";
@@ -18,7 +19,7 @@ const PRODUCT_ID = { type: "string", min: 1, max: 64 };
 const ORDER_ID = { type: "string", pattern: ORDER_ID_PATTERN, messages: { stringPattern: "An order id is 1–100 letters, digits, '-' or '_'" } };
 const LINE = { type: "object", strict: true, props: { productId: PRODUCT_ID, quantity: { type: "number", integer: true, min: 1, max: 10_000 } } };
 
-const reservationTtlMs = envMs("RESERVATION_TTL_MS", DEFAULT_RESERVATION_TTL_MS);
+const reservationTtlMs = envInt("RESERVATION_TTL_MS", DEFAULT_RESERVATION_TTL_MS, 1);
 
 export interface InventorySettings extends ServiceSettingSchema {
 	/** How long a reservation holds its stock (RESERVATION_TTL_MS, default 15 minutes). */
@@ -165,13 +166,8 @@ const InventoryService: ServiceSchema<InventorySettings, InventoryMethods, Inven
 		},
 
 		async productExists(ctx: ShopContext, productId: string): Promise<boolean> {
-			try {
-				const found = await call(ctx, "products.getMany", { ids: [productId] }, { timeout: 2_000 });
-				return found.some(p => p.id === productId);
-			} catch (err) {
-				if (isUnreachable(err)) throw new ServiceDownError("products");
-				throw err;
-			}
+			const found = await call(ctx, "products.getMany", { ids: [productId] }, { timeout: 2_000 }).catch(downIfUnreachable("products"));
+			return found.some(p => p.id === productId);
 		},
 	},
 

@@ -10,6 +10,7 @@ import { UnauthorizedError } from "../lib/errors";
 import { createMailer, type Letter, type Mailer } from "../lib/notifications/mailer";
 import { NOTIFICATION_TYPES, retryDelayMs, toNotification, type NotificationDoc } from "../lib/notifications/messages";
 import type { ParamsOf, ResultOf } from "../lib/call";
+import { within } from "../lib/time";
 import type { ShopContext } from "../types/meta";
 
 interface NotificationsSettings extends ServiceSettingSchema {
@@ -46,11 +47,6 @@ const SWEEP_BATCH = 100;
 /** What one attempt did: sent it, failed to (mail is down), or left it (already sent, or another sender holds it). */
 type Attempt = "sent" | "failed" | "skipped";
 
-function envOr(name: string, fallback: string | null): string | null {
-	const raw = process.env[name]?.trim();
-	return raw ? raw : fallback;
-}
-
 const NotificationsService: ServiceSchema<NotificationsSettings, NotificationsMethods, NotificationsVars> = {
 	name: "notifications",
 	mixins: [
@@ -60,8 +56,8 @@ const NotificationsService: ServiceSchema<NotificationsSettings, NotificationsMe
 	],
 
 	settings: {
-		smtpUrl: envOr("SMTP_URL", null),
-		from: envOr("MAIL_FROM", "Moleculer Shop <shop@localhost>") as string,
+		smtpUrl: config.smtpUrl,
+		from: config.mailFrom,
 		dataDir: config.dataDir,
 		sweepIntervalMs: 5_000,
 		leaseMs: 60_000,
@@ -85,6 +81,7 @@ const NotificationsService: ServiceSchema<NotificationsSettings, NotificationsMe
 
 		/** Store, then send; idempotent per key. Success means stored: see types/notifications.ts. */
 		enqueue: {
+			visibility: "public",
 			retryPolicy: { retries: 2 },
 			params: {
 				$$strict: true,
@@ -120,9 +117,7 @@ const NotificationsService: ServiceSchema<NotificationsSettings, NotificationsMe
 					// Answer soon even when the mail server is slow: the message is stored, and the
 					// attempt (or the sweeper) finishes the job.
 					const attempt = this.deliver(doc).catch(err => this.logger.warn(`Sending notification ${doc._id} failed: ${(err as Error).message}`));
-					let timer: NodeJS.Timeout | undefined;
-					await Promise.race([attempt, new Promise(resolve => (timer = setTimeout(resolve, this.settings.sendWaitMs)))]);
-					clearTimeout(timer);
+					await within(attempt, this.settings.sendWaitMs);
 				}
 				return toNotification((await this.adapter.findOne({ _id: doc._id })) ?? doc);
 			},

@@ -9,6 +9,7 @@ import { pendingCharge, SHOWN_STATUSES, toCharge, voidedCharge, type ChargeDoc }
 import { ChargeVoidedError, IdempotencyMismatchError, ProcessorUnavailableError } from "../lib/payments/errors";
 import { failureRateFromEnv, latencyFromEnv } from "../lib/payments/knobs";
 import type { ParamsOf, ResultOf } from "../lib/call";
+import { sleep } from "../lib/time";
 import type { ShopContext } from "../types/meta";
 import type { Charge } from "../types/payments";
 
@@ -44,7 +45,6 @@ interface PaymentsVars {
 }
 
 const ORDER_ID = "string|min:1|max:100";
-const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
 const PaymentsService: ServiceSchema<PaymentsSettings, PaymentsMethods, PaymentsVars> = {
 	name: "payments",
@@ -64,6 +64,7 @@ const PaymentsService: ServiceSchema<PaymentsSettings, PaymentsMethods, Payments
 	actions: {
 		/** Charge once per order id; see types/payments.ts for every answer. */
 		charge: {
+			visibility: "public",
 			retryPolicy: { retries: 2 },
 			params: {
 				$$strict: true,
@@ -88,6 +89,7 @@ const PaymentsService: ServiceSchema<PaymentsSettings, PaymentsMethods, Payments
 
 		/** Give back what an order was charged; idempotent, and safe before the charge exists. */
 		refund: {
+			visibility: "public",
 			retryPolicy: { retries: 2 },
 			params: { $$strict: true, orderId: ORDER_ID },
 			handler(ctx: ShopContext<ParamsOf<"payments.refund">>): Promise<ResultOf<"payments.refund">> {

@@ -5,15 +5,16 @@
 // `available` is null; without currency, prices stay in the base currency. Either way the
 // answer is a 200.
 import crypto from "node:crypto";
-import type { Context, Service, ServiceSchema, ServiceSettingSchema } from "moleculer";
+import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { callOptional, type ParamsOf, type ResultOf } from "../lib/call";
 import { cacheKey, catalogCache, Generations, stockPatterns } from "../lib/catalog/cache";
 import { newProductDoc, derived, PRODUCT_INDEXES, toProduct, type ProductDoc } from "../lib/catalog/product";
 import { categoryParam, currencyParam, listParams, MAX_PRICE, normalizeQuery, toStoreQuery, type CatalogQuery } from "../lib/catalog/query";
 import { SEED_PRODUCTS } from "../lib/catalog/seed";
 import { config } from "../lib/config";
+import { convertOrKeep } from "../lib/currency/client";
 import { ConflictError, invalidField, NotFoundError } from "../lib/errors";
-import { DbMixin, type Store } from "../mixins/db.mixin";
+import { DbMixin, isDuplicateKey, type Store } from "../mixins/db.mixin";
 import type { CategoryCount, Product } from "../types/catalog";
 import type { Events } from "../types/events";
 import type { ShopContext } from "../types/meta";
@@ -46,6 +47,24 @@ const PRICE = { type: "number", integer: true, min: 0, max: MAX_PRICE } as const
 /** A picture served by the shop (`/images/…`), or one on an https site the admin trusts. */
 const IMAGE_URL = { type: "string", max: 500, pattern: /^(\/images\/[A-Za-z0-9_\-/]+\.(svg|png|jpe?g|webp)|https:\/\/[^\s"'<>]+)$/ } as const;
 
+interface ProductsMethods {
+	catalogPage(query: CatalogQuery): Promise<CatalogPage>;
+	present(ctx: ShopContext, products: Product[], currency: string | undefined): Promise<Product[]>;
+	availabilityOf(ctx: ShopContext, productIds: string[]): Promise<Record<string, number> | null>;
+	answeredDegraded(ids: string[]): void;
+	answersCacheable(): boolean;
+	assertSkuFree(sku: string, exceptId: string | null): Promise<void>;
+	productsChanged(ids: string[]): Promise<void>;
+	seed(): Promise<void>;
+}
+
+interface ProductsVars {
+	adapter: Store<ProductDoc>;
+	generations: Generations;
+	/** Until when answers are not cached, after one went out without inventory or currency. */
+	cacheOffUntil: number;
+}
+
 const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, ProductsVars> = {
 	name: "products",
 	mixins: [DbMixin("products", { indexes: PRODUCT_INDEXES })],
@@ -61,7 +80,7 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 			auth: "public",
 			cache: catalogCache("products.list", "pages", ANSWER_TTL_SECONDS),
 			params: listParams,
-			async handler(this: Self, ctx: ShopContext<ParamsOf<"products.list">>): Promise<ResultOf<"products.list">> {
+			async handler(ctx: ShopContext<ParamsOf<"products.list">>): Promise<ResultOf<"products.list">> {
 				const query = normalizeQuery(ctx.params);
 				if (query.minPrice !== null && query.maxPrice !== null && query.minPrice > query.maxPrice) {
 					throw invalidField("maxPrice", "maxPrice must not be below minPrice");
@@ -77,7 +96,7 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 			auth: "public",
 			cache: catalogCache("products.get", "product", ANSWER_TTL_SECONDS),
 			params: { $$strict: true, id: ID, currency: currencyParam },
-			async handler(this: Self, ctx: ShopContext<ParamsOf<"products.get">>): Promise<ResultOf<"products.get">> {
+			async handler(ctx: ShopContext<ParamsOf<"products.get">>): Promise<ResultOf<"products.get">> {
 				const doc = await this.adapter.findOne({ _id: ctx.params.id });
 				if (!doc) throw new NotFoundError("Product", { id: ctx.params.id });
 				const [product] = await this.present(ctx, [toProduct(doc, this.settings.baseCurrency)], ctx.params.currency);
@@ -90,7 +109,7 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 			visibility: "public",
 			cache: catalogCache("products.getMany", "pages", ANSWER_TTL_SECONDS),
 			params: { $$strict: true, ids: { type: "array", max: 100, items: ID } },
-			async handler(this: Self, ctx: ShopContext<ParamsOf<"products.getMany">>): Promise<ResultOf<"products.getMany">> {
+			async handler(ctx: ShopContext<ParamsOf<"products.getMany">>): Promise<ResultOf<"products.getMany">> {
 				const ids = [...new Set(ctx.params.ids)];
 				if (ids.length === 0) return [];
 				const docs = await this.adapter.findByIds(ids);
@@ -103,7 +122,7 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 			auth: "public",
 			cache: catalogCache("products.categories", "catalog", CATALOG_TTL_SECONDS),
 			params: { $$strict: true },
-			async handler(this: Self): Promise<CategoryCount[]> {
+			async handler(): Promise<CategoryCount[]> {
 				// Reads every product, but only after a product changed: the answer is cached
 				// until then. (A store-side distinct/group would avoid it; NeDB has neither.)
 				const counts = new Map<string, number>();
@@ -116,7 +135,7 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 		create: {
 			auth: "admin",
 			params: { $$strict: true, sku: SKU, name: NAME, description: DESCRIPTION, category: categoryParam, price: PRICE, imageUrl: { ...IMAGE_URL, optional: true } },
-			async handler(this: Self, ctx: ShopContext<ParamsOf<"products.create">>): Promise<ResultOf<"products.create">> {
+			async handler(ctx: ShopContext<ParamsOf<"products.create">>): Promise<ResultOf<"products.create">> {
 				await this.assertSkuFree(ctx.params.sku, null);
 				const doc = newProductDoc(`prod-${crypto.randomUUID()}`, ctx.params, new Date().toISOString());
 				await this.adapter.insert(doc).catch((err: unknown) => {
@@ -142,7 +161,7 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 				price: { ...PRICE, optional: true },
 				imageUrl: { ...IMAGE_URL, optional: true },
 			},
-			async handler(this: Self, ctx: ShopContext<ParamsOf<"products.update">>): Promise<ResultOf<"products.update">> {
+			async handler(ctx: ShopContext<ParamsOf<"products.update">>): Promise<ResultOf<"products.update">> {
 				const { id, ...changes } = ctx.params;
 				if (Object.keys(changes).length === 0) throw invalidField("body", "Give at least one field to change");
 				const current = await this.adapter.findOne({ _id: id });
@@ -167,7 +186,7 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 		remove: {
 			auth: "admin",
 			params: { $$strict: true, id: ID },
-			async handler(this: Self, ctx: ShopContext<ParamsOf<"products.remove">>): Promise<ResultOf<"products.remove">> {
+			async handler(ctx: ShopContext<ParamsOf<"products.remove">>): Promise<ResultOf<"products.remove">> {
 				const removed = await this.adapter.removeMany({ _id: ctx.params.id });
 				if (removed === 0) throw new NotFoundError("Product", { id: ctx.params.id });
 				await this.productsChanged([ctx.params.id]);
@@ -182,7 +201,7 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 		 * Inventory broadcasts it, so every products instance cleans its own cache.
 		 */
 		"inventory.changed": {
-			async handler(this: Self, ctx: Context<Events["inventory.changed"]>) {
+			async handler(ctx: Context<Events["inventory.changed"]>) {
 				const ids = Array.isArray(ctx.params?.productIds) ? ctx.params.productIds.filter(id => typeof id === "string") : null;
 				// Without a usable list, assume every product changed.
 				this.generations.stockChanged(ids ?? []);
@@ -193,7 +212,7 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 
 		/** Broadcast by whichever products instance made the change; the others clean their caches. */
 		"products.changed": {
-			async handler(this: Self) {
+			async handler() {
 				this.generations.productsChanged();
 				await this.broker.cacher?.clean("products.**");
 			},
@@ -202,7 +221,7 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 
 	methods: {
 		/** One page of products in the base currency, without `available`: cached until a product changes. */
-		async catalogPage(this: Self, query: CatalogQuery): Promise<CatalogPage> {
+		async catalogPage(query: CatalogQuery): Promise<CatalogPage> {
 			const cacher = this.broker.cacher;
 			const key = cacheKey("products.page", this.generations.catalogKey(), query);
 			const cached = (await cacher?.get(key)) as CatalogPage | null | undefined;
@@ -222,12 +241,12 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 		 * Products as a shopper sees them: `available` from one inventory call, prices from one
 		 * currency call when another currency is asked for. New objects: the input may be cached.
 		 */
-		async present(this: Self, ctx: ShopContext, products: Product[], currency: string | undefined): Promise<Product[]> {
+		async present(ctx: ShopContext, products: Product[], currency: string | undefined): Promise<Product[]> {
 			const ids = products.map(p => p.id);
 			const none: Record<string, number> = {};
 			const [stock, prices] = await Promise.all([
 				ids.length ? this.availabilityOf(ctx, ids) : none,
-				this.pricesIn(ctx, products.map(p => p.price), currency),
+				convertOrKeep(ctx, this.settings.baseCurrency, currency, products.map(p => p.price), this.settings.optionalCallTimeoutMs),
 			]);
 			if (stock === null || (currency !== undefined && prices.currency !== currency)) this.answeredDegraded(ids);
 			return products.map((p, i) => ({
@@ -238,26 +257,8 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 			}));
 		},
 
-		availabilityOf(this: Self, ctx: ShopContext, productIds: string[]): Promise<Record<string, number> | null> {
+		availabilityOf(ctx: ShopContext, productIds: string[]): Promise<Record<string, number> | null> {
 			return callOptional(ctx, "inventory.availability", { productIds }, null, { timeout: this.settings.optionalCallTimeoutMs, retries: 0 });
-		},
-
-		/** Base-currency cents in `wanted`; unchanged, in the base currency, when currency is down. An unknown code is a 422. */
-		async pricesIn(this: Self, ctx: ShopContext, amounts: number[], wanted: string | undefined): Promise<{ currency: string; amounts: number[] }> {
-			const base = this.settings.baseCurrency;
-			if (wanted === undefined || wanted === base) return { currency: base, amounts };
-			try {
-				return await callOptional(
-					ctx,
-					"currency.convert",
-					{ from: base, to: wanted, amounts },
-					{ currency: base, amounts },
-					{ timeout: this.settings.optionalCallTimeoutMs, retries: 0 },
-				);
-			} catch (err) {
-				if ((err as { code?: unknown }).code === 422) throw invalidField("currency", `Unknown currency '${wanted}'`);
-				throw err;
-			}
 		},
 
 		/**
@@ -265,22 +266,22 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 		 * cache once the missing service is back: bumping the generations sends it to a key
 		 * nobody asks for, and answers are not cached for a moment while the outage lasts.
 		 */
-		answeredDegraded(this: Self, ids: string[]): void {
+		answeredDegraded(ids: string[]): void {
 			this.generations.stockChanged(ids);
 			this.cacheOffUntil = Date.now() + DEGRADED_NO_CACHE_MS;
 		},
 
-		answersCacheable(this: Self): boolean {
+		answersCacheable(): boolean {
 			return Date.now() >= this.cacheOffUntil;
 		},
 
-		async assertSkuFree(this: Self, sku: string, exceptId: string | null): Promise<void> {
+		async assertSkuFree(sku: string, exceptId: string | null): Promise<void> {
 			const other = await this.adapter.findOne({ sku });
 			if (other && other._id !== exceptId) throw skuTaken(sku);
 		},
 
 		/** Cleans this node's cache before the admin gets the answer; tells the other nodes to clean theirs. */
-		async productsChanged(this: Self, ids: string[]): Promise<void> {
+		async productsChanged(ids: string[]): Promise<void> {
 			this.generations.productsChanged();
 			await this.broker.cacher?.clean("products.**");
 			await this.broker.broadcast("products.changed", { ids } satisfies Events["products.changed"]);
@@ -291,48 +292,21 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 		 * together on one empty MongoDB both try; the ids are fixed, so the loser's duplicates fail
 		 * harmlessly.
 		 */
-		async seed(this: Self): Promise<void> {
+		async seed(): Promise<void> {
 			await this.adapter.insertMany(SEED_PRODUCTS.map(p => newProductDoc(p.id, p, p.createdAt))).catch((err: unknown) => {
 				if (!isDuplicateKey(err)) throw err;
 			});
 		},
 	},
 
-	created(this: Self) {
+	created() {
 		this.generations = new Generations();
 		this.cacheOffUntil = 0;
 	},
 };
 
-interface ProductsMethods {
-	catalogPage(query: CatalogQuery): Promise<CatalogPage>;
-	present(ctx: ShopContext, products: Product[], currency: string | undefined): Promise<Product[]>;
-	availabilityOf(ctx: ShopContext, productIds: string[]): Promise<Record<string, number> | null>;
-	pricesIn(ctx: ShopContext, amounts: number[], wanted: string | undefined): Promise<{ currency: string; amounts: number[] }>;
-	answeredDegraded(ids: string[]): void;
-	answersCacheable(): boolean;
-	assertSkuFree(sku: string, exceptId: string | null): Promise<void>;
-	productsChanged(ids: string[]): Promise<void>;
-	seed(): Promise<void>;
-}
-
-interface ProductsVars {
-	adapter: Store<ProductDoc>;
-	generations: Generations;
-	/** Until when answers are not cached, after one went out without inventory or currency. */
-	cacheOffUntil: number;
-}
-
-type Self = Service<ProductsSettings> & ProductsMethods & ProductsVars;
-
 function skuTaken(sku: string): ConflictError {
 	return new ConflictError(`SKU ${sku} is already used by another product`, "SKU_TAKEN", { sku });
-}
-
-/** NeDB says uniqueViolated, MongoDB says E11000. */
-function isDuplicateKey(err: unknown): boolean {
-	const e = err as { errorType?: string; code?: number };
-	return e?.errorType === "uniqueViolated" || e?.code === 11000;
 }
 
 export default ProductsService;

@@ -5,12 +5,12 @@
 // neighbours in price on each side (two indexed, cached list calls, each with `available` from
 // one batched inventory call) and ranks them (lib/catalog/recommend.ts). Optional by design:
 // the gateway gives it 1 s and answers [] without it.
-import type { Service, ServiceSchema, ServiceSettingSchema } from "moleculer";
-import { call, callOptional, type ParamsOf, type ResultOf } from "../lib/call";
+import type { ServiceSchema, ServiceSettingSchema } from "moleculer";
+import { call, type ParamsOf, type ResultOf } from "../lib/call";
 import { currencyParam } from "../lib/catalog/query";
 import { recommend } from "../lib/catalog/recommend";
 import { config } from "../lib/config";
-import { invalidField } from "../lib/errors";
+import { convertOrKeep } from "../lib/currency/client";
 import type { Product, ProductQuery } from "../types/catalog";
 import type { ShopContext } from "../types/meta";
 
@@ -27,8 +27,6 @@ interface RecommendationsMethods {
 	inCurrency(ctx: ShopContext, products: Product[], wanted: string | undefined): Promise<Product[]>;
 }
 
-type Self = Service<RecommendationsSettings> & RecommendationsMethods;
-
 const RecommendationsService: ServiceSchema<RecommendationsSettings, RecommendationsMethods> = {
 	name: "recommendations",
 
@@ -42,7 +40,7 @@ const RecommendationsService: ServiceSchema<RecommendationsSettings, Recommendat
 		forProduct: {
 			visibility: "public",
 			params: { $$strict: true, id: { type: "string", min: 1, max: 64 }, currency: currencyParam },
-			async handler(this: Self, ctx: ShopContext<ParamsOf<"recommendations.forProduct">>): Promise<ResultOf<"recommendations.forProduct">> {
+			async handler(ctx: ShopContext<ParamsOf<"recommendations.forProduct">>): Promise<ResultOf<"recommendations.forProduct">> {
 				const opts = { timeout: this.settings.callTimeoutMs };
 				const product = await call(ctx, "products.get", { id: ctx.params.id }, opts);
 				const side = (range: ProductQuery) => call(ctx, "products.list", { category: product.category, pageSize: NEIGHBOURS_PER_SIDE, ...range }, opts);
@@ -57,15 +55,10 @@ const RecommendationsService: ServiceSchema<RecommendationsSettings, Recommendat
 
 	methods: {
 		/** Converted in one call; left in the base currency when currency is down. New objects: the rows may be cached. */
-		async inCurrency(this: Self, ctx: ShopContext, products: Product[], wanted: string | undefined): Promise<Product[]> {
+		async inCurrency(ctx: ShopContext, products: Product[], wanted: string | undefined): Promise<Product[]> {
 			const base = this.settings.baseCurrency;
 			if (wanted === undefined || wanted === base) return products;
-			const amounts = products.map(p => p.price);
-			const converted = await callOptional(ctx, "currency.convert", { from: base, to: wanted, amounts }, { currency: base, amounts }, { timeout: this.settings.callTimeoutMs, retries: 0 }).catch(
-				(err: { code?: unknown }) => {
-					throw err.code === 422 ? invalidField("currency", `Unknown currency '${wanted}'`) : err;
-				},
-			);
+			const converted = await convertOrKeep(ctx, base, wanted, products.map(p => p.price), this.settings.callTimeoutMs);
 			return products.map((p, i) => ({ ...p, price: converted.amounts[i], currency: converted.currency }));
 		},
 	},

@@ -86,6 +86,7 @@ const ShippingService: ServiceSchema<ShippingSettings, ShippingMethods, Shipping
 		 * order's shipment was cancelled, even if it was cancelled before this booking arrived.
 		 */
 		create: {
+			visibility: "public",
 			retryPolicy: { retries: 2 },
 			params: {
 				$$strict: true,
@@ -142,6 +143,7 @@ const ShippingService: ServiceSchema<ShippingSettings, ShippingMethods, Shipping
 		 * nothing changes. With nothing booked, null, and no booking for the order is taken later.
 		 */
 		cancel: {
+			visibility: "public",
 			retryPolicy: { retries: 2 },
 			params: { $$strict: true, orderId: ORDER_ID },
 			async handler(ctx: ShopContext<ParamsOf<"shipping.cancel">>): Promise<ResultOf<"shipping.cancel">> {
@@ -165,6 +167,7 @@ const ShippingService: ServiceSchema<ShippingSettings, ShippingMethods, Shipping
 
 		/** The shipments of many orders in one call. */
 		byOrders: {
+			visibility: "public",
 			retryPolicy: { retries: 2 },
 			params: { $$strict: true, orderIds: { type: "array", max: 1_000, items: ORDER_ID } },
 			async handler(ctx: ShopContext<ParamsOf<"shipping.byOrders">>): Promise<ResultOf<"shipping.byOrders">> {

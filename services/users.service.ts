@@ -1,8 +1,8 @@
 // services/users.service.ts — accounts: register, sign in, who am I; the first admin from the environment.
 import crypto from "node:crypto";
 import type { ServiceSchema, ServiceSettingSchema } from "moleculer";
-import { createAdapter, DbMixin, ensureIndex, type Store } from "../mixins/db.mixin";
-import { isDuplicateKey, normalizeEmail, toPublicUser, type UserDoc } from "../lib/auth/account";
+import { createAdapter, DbMixin, ensureIndex, isDuplicateKey, type Store } from "../mixins/db.mixin";
+import { normalizeEmail, toPublicUser, type UserDoc } from "../lib/auth/account";
 import { adminConfigProblem, ensureAdmin } from "../lib/auth/admin";
 import { dummyHash, hashPassword, needsRehash, passwordParam, SCRYPT_COST, verifyPassword, type ScryptCost } from "../lib/auth/password";
 import { LoginThrottle, type CounterDoc, type ThrottleLimits } from "../lib/auth/throttle";

@@ -21,9 +21,3 @@ export function toPublicUser(doc: UserDoc): User {
 export function normalizeEmail(email: string): string {
 	return email.trim().toLowerCase();
 }
-
-/** A unique index refused the write: NeDB says so in `errorType`, MongoDB with code 11000. */
-export function isDuplicateKey(err: unknown): boolean {
-	const e = err as { errorType?: string; code?: number } | null;
-	return e?.errorType === "uniqueViolated" || e?.code === 11000;
-}

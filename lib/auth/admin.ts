@@ -1,8 +1,8 @@
 // The first admin, from ADMIN_EMAIL / ADMIN_PASSWORD: created on the first start, brought back to
 // that password and role on any later one, left alone when it already matches.
 import crypto from "node:crypto";
-import type { Store } from "../../mixins/db.mixin";
-import { isDuplicateKey, normalizeEmail, type UserDoc } from "./account";
+import { isDuplicateKey, type Store } from "../../mixins/db.mixin";
+import { normalizeEmail, type UserDoc } from "./account";
 import { hashPassword, needsRehash, passwordProblem, SCRYPT_COST, verifyPassword, type ScryptCost } from "./password";
 
 export type AdminOutcome = "created" | "updated" | "unchanged";

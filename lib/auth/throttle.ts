@@ -11,9 +11,8 @@
 // limits hold however many instances run, with or without Redis, and across restarts.
 import crypto from "node:crypto";
 import net from "node:net";
-import type { Doc, Store } from "../../mixins/db.mixin";
+import { isDuplicateKey, type Doc, type Store } from "../../mixins/db.mixin";
 import { TooManyRequestsError } from "../errors";
-import { isDuplicateKey } from "./account";
 
 export interface ThrottleLimits {
 	/** Failed logins on one account from one client before that client is refused for that account. */

@@ -3,7 +3,8 @@
 // within the cart's call timeout: a retry would outlast the gateway's own timeout, and the
 // shopper would get a bare 503 instead of the cart, or of a 503 that names the service down.
 import { call, callOptional } from "../call";
-import { isUnreachable, ServiceDownError } from "../errors";
+import { convertOrKeep } from "../currency/client";
+import { downIfUnreachable } from "../errors";
 import type { Product } from "../../types/catalog";
 import type { ShopContext } from "../../types/meta";
 import type { PricedProduct } from "./pricing";
@@ -25,9 +26,7 @@ export interface CatalogSnapshot {
 export async function readCatalog(ctx: ShopContext, ids: string[], timeout: number): Promise<CatalogSnapshot> {
 	if (ids.length === 0) return { asked: new Set(), products: new Map(), available: new Map() };
 	const [products, available] = await Promise.all([
-		call(ctx, "products.getMany", { ids }, { timeout, retries: 0 }).catch((err: unknown) => {
-			throw isUnreachable(err) ? new ServiceDownError("products") : err;
-		}),
+		call(ctx, "products.getMany", { ids }, { timeout, retries: 0 }).catch(downIfUnreachable("products")),
 		readAvailability(ctx, ids, timeout),
 	]);
 	return { asked: new Set(ids), products: new Map(products.map(p => [p.id, p])), available };
@@ -53,8 +52,6 @@ export async function pricesIn(
 ): Promise<{ currency: string; products: Map<string, PricedProduct> }> {
 	const list = [...products.values()];
 	const priced = (prices: number[]) => new Map(list.map((p, i) => [p.id, { name: p.name, price: prices[i] }]));
-	const basePrices = list.map(p => p.price);
-	if (!wanted || wanted === base) return { currency: base, products: priced(basePrices) };
-	const converted = await callOptional(ctx, "currency.convert", { from: base, to: wanted, amounts: basePrices }, null, { timeout, retries: 0 });
-	return converted ? { currency: converted.currency, products: priced(converted.amounts) } : { currency: base, products: priced(basePrices) };
+	const converted = await convertOrKeep(ctx, base, wanted, list.map(p => p.price), timeout);
+	return { currency: converted.currency, products: priced(converted.amounts) };
 }

@@ -1,6 +1,6 @@
 // How carts are stored and changed safely when requests for the same cart overlap.
 import { ConflictError } from "../errors";
-import type { Doc, Store } from "../../mixins/db.mixin";
+import { isDuplicateKey, type Doc, type Store } from "../../mixins/db.mixin";
 import type { CartLineRef } from "../../types/cart";
 
 /** A guest cart's lines on their way into a user's cart (see the cart service's merge). */
@@ -59,10 +59,4 @@ export async function updateCart(
 		if ((await store.updateMany({ _id: key, version: current.version }, { $set: set })) === 1) return { ...current, ...set };
 	}
 	throw new ConflictError("The cart is being changed by other requests right now; try again", "CART_BUSY");
-}
-
-/** Another request created the same document first (NeDB and MongoDB say it differently). */
-function isDuplicateKey(err: unknown): boolean {
-	const e = err as { errorType?: string; code?: number };
-	return e?.errorType === "uniqueViolated" || e?.code === 11000;
 }

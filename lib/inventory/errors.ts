@@ -38,9 +38,3 @@ export class StockHeldError extends ConflictError {
 		this.name = "StockHeldError";
 	}
 }
-
-/** A unique-key violation, in NeDB's words or MongoDB's. */
-export function isDuplicateKey(err: unknown): boolean {
-	const e = err as { errorType?: string; code?: number };
-	return e?.errorType === "uniqueViolated" || e?.code === 11000;
-}

@@ -11,10 +11,11 @@
 // One call at a time works on an order (a lock with a lease in the reservation record): the
 // duplicates that checkout's retries produce wait for the first call and return its outcome.
 import crypto from "node:crypto";
-import type { Store } from "../../mixins/db.mixin";
+import { isDuplicateKey, type Store } from "../../mixins/db.mixin";
 import type { OrderLine } from "../../types/inventory";
 import { ConflictError, NotFoundError, OutOfStockError, type ShortLine } from "../errors";
-import { isDuplicateKey, ReservationBusyError, ReservationMismatchError, ReservationStateError, StockHeldError } from "./errors";
+import { sleep } from "../time";
+import { ReservationBusyError, ReservationMismatchError, ReservationStateError, StockHeldError } from "./errors";
 import { mergeLines, sameLines } from "./lines";
 import { sell, take, unhold, restock, unmark, type Move } from "./moves";
 import { IN_FLIGHT_STATES, type ReservationDoc, type StockDoc } from "./records";
@@ -45,8 +46,6 @@ interface Session {
 const SWEEP_BATCH = 100;
 const SET_ATTEMPTS = 20;
 const TAKE_ATTEMPTS = 3;
-
-const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
 export function newStock(productId: string, onHand: number, now: number): StockDoc {
 	return { _id: productId, available: onHand, reserved: 0, sold: 0, holds: {}, returns: {}, updatedAt: now };

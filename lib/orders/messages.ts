@@ -1,12 +1,17 @@
 // What the shopper is told, as outbox messages. Keys are "<orderId>:<type>": notifications
 // stores one message per key, so relaying one twice never sends it twice.
+import { CURRENCIES } from "../currency/rates";
 import type { NotificationType } from "../../types/notifications";
 import type { OrderDoc, OutboxMessage } from "./model";
 
-export function money(cents: number, currency: string): string {
-	const sign = cents < 0 ? "-" : "";
-	const abs = Math.abs(cents);
-	return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, "0")} ${currency}`;
+/** Minor units as the currency writes them: 1999 USD is "19.99 USD", 1999 JPY is "1999 JPY". */
+export function money(minor: number, currency: string): string {
+	const exponent = CURRENCIES[currency]?.exponent ?? 2;
+	const sign = minor < 0 ? "-" : "";
+	const abs = Math.abs(minor);
+	if (exponent === 0) return `${sign}${abs} ${currency}`;
+	const unit = 10 ** exponent;
+	return `${sign}${Math.floor(abs / unit)}.${String(abs % unit).padStart(exponent, "0")} ${currency}`;
 }
 
 function shortId(id: string): string {

@@ -2,7 +2,7 @@
 // outbox need. `toOrder` (view.ts) is the only way out to a caller.
 import type { Doc } from "../../mixins/db.mixin";
 import type { NotificationType } from "../../types/notifications";
-import type { Address, OrderItem, OrderStatus, PaymentStatus } from "../../types/orders";
+import type { Order } from "../../types/orders";
 import type { SagaPhase } from "./state";
 
 /** An error as it was answered, kept so that a replayed request gets the same answer. */
@@ -24,21 +24,10 @@ export type OutboxMessage =
 	/** The order's lines (its `items`) leave the buyer's cart. */
 	| { key: string; kind: "removeOrdered" };
 
-export interface OrderDoc extends Doc {
-	userId: string;
+/** The contract's Order (under `_id`), and the rest. */
+export interface OrderDoc extends Doc, Omit<Order, "id"> {
 	/** Where the shopper's messages go; taken from the token at checkout, never shown in `order`. */
 	email: string;
-	status: OrderStatus;
-	items: OrderItem[];
-	subtotal: number;
-	shippingCost: number;
-	total: number;
-	currency: string;
-	shippingAddress: Address;
-	payment: { last4: string; status: PaymentStatus };
-	shipment: { carrier: string; trackingId: string; status: string } | null;
-	createdAt: string;
-	updatedAt: string;
 
 	saga: {
 		phase: SagaPhase;

@@ -1,7 +1,7 @@
 // The orders store, and the lease that makes one orders instance at a time the runner of an
 // order's saga. Every saga write is conditional on still holding the lease and renews it, so an
 // instance that lost an order (it was too slow, another took over) can never write over it.
-import type { Store, Update } from "../../mixins/db.mixin";
+import { isDuplicateKey, type Store, type Update } from "../../mixins/db.mixin";
 import type { OrderDoc } from "./model";
 
 /** Another instance took the order over; the one that lost it must stop touching it. */
@@ -10,11 +10,6 @@ export class LeaseLostError extends Error {
 		super(`Lost the lease on order ${orderId}`);
 		this.name = "LeaseLostError";
 	}
-}
-
-export function isDuplicateKey(err: unknown): boolean {
-	const e = err as { errorType?: string; code?: number };
-	return e?.errorType === "uniqueViolated" || e?.code === 11000;
 }
 
 export class OrderRepo {

@@ -5,6 +5,7 @@ import type { CallingOptions, Logger } from "moleculer";
 import { Errors } from "moleculer";
 import type { ActionName, ParamsOf, ResultOf } from "../call";
 import { ConflictError, PaymentDeclinedError, ServiceDownError, isUnreachable } from "../errors";
+import { within } from "../time";
 import type { CardDetails, PaymentStatus } from "../../types/orders";
 import { notification, removeOrdered } from "./messages";
 import type { OrderDoc, StoredError } from "./model";
@@ -296,13 +297,6 @@ function notCancellable(doc: OrderDoc): ConflictError {
 	if (doc.status === "shipped" || doc.status === "delivered") return new ConflictError("This order has already shipped and can no longer be cancelled", "ALREADY_SHIPPED");
 	if (doc.open) return new ConflictError("This order is still being processed; try again in a moment", "ORDER_BUSY");
 	return new ConflictError(`A ${doc.status} order cannot be cancelled`, "NOT_CANCELLABLE");
-}
-
-/** Waits for `work`, but no longer than `ms`; the work itself goes on either way. */
-export async function within(work: Promise<unknown>, ms: number): Promise<void> {
-	let timer: NodeJS.Timeout | undefined;
-	await Promise.race([work, new Promise(resolve => (timer = setTimeout(resolve, ms)))]);
-	clearTimeout(timer);
 }
 
 /** A service that cannot be reached is named in the 503; its answers (402, 409…) pass through. */

@@ -1,5 +1,5 @@
 // The orders service's knobs. Defaults suit a laptop and production alike; tests shorten them.
-import { config } from "../config";
+import { config, envInt } from "../config";
 import { IDEMPOTENCY_TTL_MS } from "./idempotency";
 
 export interface OrdersTuning {
@@ -29,12 +29,9 @@ export interface OrdersTuning {
 	idempotencyTtlMs: number;
 }
 
+/** Milliseconds, at least 1: a zero wait would spin. */
 function envMs(name: string, fallback: number): number {
-	const raw = process.env[name];
-	if (raw === undefined || raw.trim() === "") return fallback;
-	const value = Number(raw);
-	if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a whole number of milliseconds > 0, not "${raw}"`);
-	return value;
+	return envInt(name, fallback, 1);
 }
 
 export function ordersTuning(): OrdersTuning {

@@ -1,19 +1,12 @@
 // How fast parcels travel, read from the environment: minutes on a demo, milliseconds in tests.
+import { envInt } from "../config";
 import type { Timing } from "./shipments";
-
-function readMs(name: string, fallback: number): number {
-	const raw = process.env[name];
-	if (raw === undefined || raw.trim() === "") return fallback;
-	const value = Number(raw);
-	if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number of milliseconds ≥ 0, not "${raw}"`);
-	return value;
-}
 
 /** SHIPPING_SHIP_AFTER_MS (default 60 s) and SHIPPING_DELIVER_AFTER_MS (default 120 s after shipping). */
 export function timingFromEnv(): Timing {
 	return {
-		shipAfterMs: readMs("SHIPPING_SHIP_AFTER_MS", 60_000),
-		deliverAfterMs: readMs("SHIPPING_DELIVER_AFTER_MS", 120_000),
+		shipAfterMs: envInt("SHIPPING_SHIP_AFTER_MS", 60_000),
+		deliverAfterMs: envInt("SHIPPING_DELIVER_AFTER_MS", 120_000),
 	};
 }
 
