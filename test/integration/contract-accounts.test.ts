@@ -1,39 +1,16 @@
 // The REST contract (/work/shared/api-contract.md), end to end over HTTP with every service of the
 // shop in one process: accounts (register, login, me, the configured admin) and carts (the
 // signed-in user's, guest carts by X-Cart-Id, and their merge at register and login).
-import type { ServiceBroker, ServiceSchema } from "moleculer";
-import ApiService from "../../services/api.service";
-import CartService from "../../services/cart.service";
-import CurrencyService from "../../services/currency.service";
-import InventoryService from "../../services/inventory.service";
-import NotificationsService from "../../services/notifications.service";
-import OrdersService from "../../services/orders.service";
-import PaymentsService from "../../services/payments.service";
-import ProductsService from "../../services/products.service";
-import RecommendationsService from "../../services/recommendations.service";
-import ShippingService from "../../services/shipping.service";
-import UsersService from "../../services/users.service";
+import type { ServiceBroker } from "moleculer";
 import { convertMinor } from "../../lib/currency/convert";
 import { signToken } from "../../lib/tokens";
 import { gatewayUrl, startBroker } from "../support/broker";
+import { CHEAP_PASSWORD_COST, everyService } from "../support/shop";
 import { http, type JsonResponse } from "../support/http";
 
 const ADMIN = { email: "owner@shop.test", password: "owner-password-0123" };
 
-const SERVICES = [
-	ApiService,
-	// A cheap hash keeps the file fast; the real cost is auth-login-timing.test.ts's business.
-	{ name: "users", mixins: [UsersService], settings: { adminEmail: ADMIN.email, adminPassword: ADMIN.password, passwordCost: { N: 2 ** 12, r: 8, p: 1 } } },
-	ProductsService,
-	InventoryService,
-	CartService,
-	OrdersService,
-	PaymentsService,
-	ShippingService,
-	NotificationsService,
-	CurrencyService,
-	RecommendationsService,
-] as ServiceSchema[];
+const SERVICES = everyService({ users: { settings: { adminEmail: ADMIN.email, adminPassword: ADMIN.password, passwordCost: CHEAP_PASSWORD_COST } } });
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 const USER_FIELDS = ["createdAt", "email", "id", "name", "role"];

@@ -2,37 +2,15 @@
 // shop in one process: health and operations, catalog, inventory, shipping quotes, currencies and
 // recommendations. Only what the contract promises is asserted; extra fields are welcome.
 import net from "node:net";
-import type { BrokerOptions, ServiceBroker, ServiceSchema } from "moleculer";
-import ApiService from "../../services/api.service";
-import CartService from "../../services/cart.service";
-import CurrencyService from "../../services/currency.service";
-import InventoryService from "../../services/inventory.service";
-import NotificationsService from "../../services/notifications.service";
-import OrdersService from "../../services/orders.service";
-import PaymentsService from "../../services/payments.service";
-import ProductsService from "../../services/products.service";
-import RecommendationsService from "../../services/recommendations.service";
-import ShippingService from "../../services/shipping.service";
-import UsersService from "../../services/users.service";
+import type { BrokerOptions, ServiceBroker } from "moleculer";
 import { convertMinor } from "../../lib/currency/convert";
 import { shopServices } from "../../lib/gateway/routes";
 import { signToken } from "../../lib/tokens";
 import { gatewayUrl, startBroker } from "../support/broker";
+import { everyService } from "../support/shop";
 import { http, type JsonResponse } from "../support/http";
 
-const SERVICES = [
-	ApiService,
-	{ name: "users", mixins: [UsersService], settings: { passwordCost: { N: 2 ** 12, r: 8, p: 1 } } },
-	ProductsService,
-	InventoryService,
-	CartService,
-	OrdersService,
-	PaymentsService,
-	ShippingService,
-	NotificationsService,
-	CurrencyService,
-	RecommendationsService,
-] as ServiceSchema[];
+const SERVICES = everyService();
 
 const admin = signToken({ id: "contract-admin", email: "admin@example.com", role: "admin" });
 const customer = signToken({ id: "contract-customer", email: "carol@example.com", role: "customer" });

@@ -1,38 +1,18 @@
 // The REST contract (/work/shared/api-contract.md), end to end over HTTP with every service of the
 // shop in one process: checkout with each test card, Idempotency-Key, orders and their cancel,
 // the admin's views of charges and orders, and the shopper's notifications.
-import type { ServiceBroker, ServiceSchema } from "moleculer";
-import ApiService from "../../services/api.service";
-import CartService from "../../services/cart.service";
-import CurrencyService from "../../services/currency.service";
-import InventoryService from "../../services/inventory.service";
-import NotificationsService from "../../services/notifications.service";
-import OrdersService from "../../services/orders.service";
-import PaymentsService from "../../services/payments.service";
-import ProductsService from "../../services/products.service";
-import RecommendationsService from "../../services/recommendations.service";
-import ShippingService from "../../services/shipping.service";
-import UsersService from "../../services/users.service";
+import type { ServiceBroker } from "moleculer";
 import { signToken } from "../../lib/tokens";
 import { gatewayUrl, startBroker } from "../support/broker";
+import { everyService } from "../support/shop";
 import { http, type JsonResponse } from "../support/http";
 
 /** Moves the shipping clock on, so that a parcel ships without waiting a minute. */
 let shippingClockOffset = 0;
 
-const SERVICES = [
-	ApiService,
-	{ name: "users", mixins: [UsersService], settings: { passwordCost: { N: 2 ** 12, r: 8, p: 1 } } },
-	ProductsService,
-	InventoryService,
-	CartService,
-	OrdersService,
-	PaymentsService,
-	{ name: "shipping", mixins: [ShippingService], settings: { sweepIntervalMs: 50 }, methods: { now: () => new Date(Date.now() + shippingClockOffset) } },
-	NotificationsService,
-	CurrencyService,
-	RecommendationsService,
-] as ServiceSchema[];
+const SERVICES = everyService({
+	shipping: { settings: { sweepIntervalMs: 50 }, methods: { now: () => new Date(Date.now() + shippingClockOffset) } },
+});
 
 const admin = signToken({ id: "contract-admin", email: "admin@example.com", role: "admin" });
 

@@ -1,43 +1,15 @@
 // Corners of the REST contract (docs/api-contract.md) that the first version missed: every
 // error in the full five-field shape, and no unknown query parameter slipping past as ignored.
 // (A repeat of a checkout still running answers 409, as issue 6 decided: see checkout-api.)
-import { Errors, type Middleware, type ServiceBroker, type ServiceSchema } from "moleculer";
-import ApiService from "../../services/api.service";
-import CartService from "../../services/cart.service";
-import CurrencyService from "../../services/currency.service";
-import InventoryService from "../../services/inventory.service";
-import NotificationsService from "../../services/notifications.service";
-import OrdersService from "../../services/orders.service";
-import PaymentsService from "../../services/payments.service";
-import ProductsService from "../../services/products.service";
-import RecommendationsService from "../../services/recommendations.service";
-import ShippingService from "../../services/shipping.service";
-import UsersService from "../../services/users.service";
+import type { ServiceBroker } from "moleculer";
 import { signToken } from "../../lib/tokens";
 import { gatewayUrl, startBroker } from "../support/broker";
+import { createOutage, everyService } from "../support/shop";
 import { http, request, type JsonResponse } from "../support/http";
 
-const down = new Set<string>();
-const Outage: Middleware = {
-	name: "Outage",
-	localAction(next: (ctx: unknown) => Promise<unknown>, action: { name: string; service?: { name: string } }) {
-		return (ctx: unknown) => (down.has(action.service?.name ?? "") ? Promise.reject(new Errors.ServiceNotAvailableError({ action: action.name, nodeID: "test" })) : next(ctx));
-	},
-} as unknown as Middleware;
+const { down, middleware: Outage } = createOutage();
 
-const SERVICES = [
-	ApiService,
-	{ name: "users", mixins: [UsersService], settings: { passwordCost: { N: 2 ** 12, r: 8, p: 1 } } },
-	ProductsService,
-	InventoryService,
-	CartService,
-	OrdersService,
-	PaymentsService,
-	ShippingService,
-	NotificationsService,
-	CurrencyService,
-	RecommendationsService,
-] as ServiceSchema[];
+const SERVICES = everyService();
 
 const customer = signToken({ id: "contract-customer", email: "carol@example.com", role: "customer" });
 

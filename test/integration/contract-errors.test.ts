@@ -3,44 +3,16 @@
 // 404, 413, 422, 429, 503 with Retry-After), and what degrades rather than fails when one
 // service is down. "Down" here is a service (or one action) whose every call fails as unreachable
 // (an outage middleware); the last tests remove a service from the node altogether.
-import { Errors, type Middleware, type ServiceBroker, type ServiceSchema } from "moleculer";
-import ApiService from "../../services/api.service";
-import CartService from "../../services/cart.service";
-import CurrencyService from "../../services/currency.service";
-import InventoryService from "../../services/inventory.service";
-import NotificationsService from "../../services/notifications.service";
-import OrdersService from "../../services/orders.service";
-import PaymentsService from "../../services/payments.service";
-import ProductsService from "../../services/products.service";
-import RecommendationsService from "../../services/recommendations.service";
-import ShippingService from "../../services/shipping.service";
-import UsersService from "../../services/users.service";
+import type { ServiceBroker } from "moleculer";
 import { shopServices } from "../../lib/gateway/routes";
 import { signToken } from "../../lib/tokens";
 import { gatewayUrl, startBroker } from "../support/broker";
+import { createOutage, everyService } from "../support/shop";
 import { http, request, type JsonResponse } from "../support/http";
 
-const down = new Set<string>();
-const Outage: Middleware = {
-	name: "Outage",
-	localAction(next: (ctx: unknown) => Promise<unknown>, action: { name: string; service?: { name: string } }) {
-		return (ctx: unknown) => (down.has(action.service?.name ?? "") || down.has(action.name) ? Promise.reject(new Errors.ServiceNotAvailableError({ action: action.name, nodeID: "test" })) : next(ctx));
-	},
-} as unknown as Middleware;
+const { down, middleware: Outage } = createOutage();
 
-const SERVICES = [
-	ApiService,
-	{ name: "users", mixins: [UsersService], settings: { passwordCost: { N: 2 ** 12, r: 8, p: 1 } } },
-	ProductsService,
-	InventoryService,
-	CartService,
-	{ name: "orders", mixins: [OrdersService], settings: { sweepIntervalMs: 100, relayRetryMs: 200 } },
-	PaymentsService,
-	ShippingService,
-	NotificationsService,
-	CurrencyService,
-	RecommendationsService,
-] as ServiceSchema[];
+const SERVICES = everyService({ orders: { settings: { sweepIntervalMs: 100, relayRetryMs: 200 } } });
 
 const admin = signToken({ id: "contract-admin", email: "admin@example.com", role: "admin" });
 const ADDRESS = { name: "Ann Example", street: "1 Main St", city: "Springfield", postalCode: "12345", country: "US" };
