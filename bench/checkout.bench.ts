@@ -7,6 +7,7 @@
 // A script, not a test: `npm run bench:checkout`.
 import type { Middleware, ServiceBroker, ServiceSchema } from "moleculer";
 import type { AuthUser } from "../types/meta";
+import { NOOP_SERVICES } from "./noop-node";
 
 process.env.DATA_DIR = ":memory:";
 process.env.METRICS_PORT = "0";
@@ -20,33 +21,6 @@ const BODY = {
 	shippingAddress: { name: "Bench Buyer", street: "1 Load St", city: "Springfield", postalCode: "12345", country: "US" },
 	payment: { cardNumber: "4242424242424242", expMonth: 12, expYear: 2035, cvc: "123" },
 };
-
-/** The same five calls, doing nothing: what Moleculer itself costs for a checkout-shaped chain. */
-function noopChain(): ServiceSchema[] {
-	const noop = (name: string, actions: string[]): ServiceSchema => ({ name, actions: Object.fromEntries(actions.map(a => [a, { handler: () => ({ ok: true }) }])) });
-	return [
-		noop("noop-inventory", ["reserve", "commit"]),
-		noop("noop-payments", ["charge"]),
-		noop("noop-shipping", ["create"]),
-		noop("noop-notifications", ["enqueue"]),
-		{
-			name: "noop-orders",
-			actions: {
-				checkout: {
-					async handler(ctx) {
-						const orderId = String(Math.random());
-						await ctx.call("noop-inventory.reserve", { orderId });
-						await ctx.call("noop-payments.charge", { orderId });
-						await ctx.call("noop-shipping.create", { orderId });
-						await ctx.call("noop-inventory.commit", { orderId });
-						await ctx.call("noop-notifications.enqueue", { orderId });
-						return { id: orderId };
-					},
-				},
-			},
-		},
-	];
-}
 
 /** Where a checkout's time goes: the time spent in each action (inner calls included), per call. */
 class ActionClock {
@@ -121,7 +95,7 @@ async function main(): Promise<void> {
 		cacher: "Memory",
 		middlewares: [clock.middleware()],
 	});
-	for (const schema of [...services, ...noopChain()]) broker.createService(schema);
+	for (const schema of [...services, ...Object.values(NOOP_SERVICES)]) broker.createService(schema);
 	await broker.start();
 
 	const admin: AuthUser = { id: "bench-admin", email: "admin@bench.test", role: "admin" };

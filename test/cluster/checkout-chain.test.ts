@@ -2,9 +2,9 @@
 // way a user starts them: what a shopper sees when all is well, when a card or stock says no,
 // under a rush, and when payments or notifications die. The books balance after every test.
 import { SEED_PRODUCTS } from "../../lib/catalog/seed";
-import { fetchBooks } from "../../lib/orders/books";
 import { signToken } from "../../lib/tokens";
 import type { Order } from "../../types/orders";
+import { expectBooksToBalance } from "../support/books";
 import { TestCluster } from "../support/cluster";
 import { http } from "../support/http";
 
@@ -61,16 +61,7 @@ describe("checkout across nodes", () => {
 	}, 60_000);
 	afterAll(() => cluster.stop(), 30_000);
 
-	afterEach(async () => {
-		// Every order settles (some through the recovery sweep), then charges − refunds = totals of
-		// kept orders, and every unit is available, held or sold.
-		// Retried: a node that just came back may not be known to the gateway for a moment.
-		const settled = async () => (await fetchBooks(api, admin, startingStock).catch(() => null))?.pending === 0;
-		await cluster.waitFor(settled, 20_000, "every order to settle");
-		const books = await fetchBooks(api, admin, startingStock);
-		expect(books.problems).toEqual([]);
-		expect(books.kept).toBe(books.owed);
-	}, 30_000);
+	afterEach(() => expectBooksToBalance(cluster, api, admin, startingStock), 30_000);
 
 	it("takes a registered shopper from cart to a confirmed, charged, booked order, and tells them", async () => {
 		const reg = await http.post(`${api}/auth/register`, { email: "ada@example.com", password: "analytical-engine", name: "Ada" });

@@ -1,10 +1,10 @@
 // The orders process killed (kill -9) at the worst moments: with a charge in flight, and while a
 // parcel ships. After the restart every order is settled, and charges, refunds and stock agree.
 import { SEED_PRODUCTS } from "../../lib/catalog/seed";
-import { fetchBooks } from "../../lib/orders/books";
 import { signToken } from "../../lib/tokens";
 import type { Order } from "../../types/orders";
 import type { Shipment } from "../../types/shipping";
+import { expectBooksToBalance } from "../support/books";
 import { TestCluster } from "../support/cluster";
 import { http } from "../support/http";
 
@@ -56,14 +56,7 @@ describe("an orders node that dies", () => {
 	}, 60_000);
 	afterAll(() => cluster.stop(), 30_000);
 
-	afterEach(async () => {
-		// Retried: a node that just came back may not be known to the gateway for a moment.
-		const settled = async () => (await fetchBooks(api, admin, startingStock).catch(() => null))?.pending === 0;
-		await cluster.waitFor(settled, 20_000, "every order to settle");
-		const books = await fetchBooks(api, admin, startingStock);
-		expect(books.problems).toEqual([]);
-		expect(books.kept).toBe(books.owed);
-	}, 30_000);
+	afterEach(() => expectBooksToBalance(cluster, api, admin, startingStock), 30_000);
 
 	it("settles a checkout cut off while the card was being charged: confirmed or failed, never charged without an order", async () => {
 		const token = shopper("mid-charge");
