@@ -7,6 +7,7 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json moleculer.config.ts ./
 COPY lib lib
 COPY mixins mixins
+COPY middlewares middlewares
 COPY services services
 COPY types types
 COPY bench bench

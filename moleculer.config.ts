@@ -1,6 +1,7 @@
 // Broker options for every node of the shop, one process or many. Values come from lib/config.ts.
 import type { BrokerOptions, Errors } from "moleculer";
 import { config } from "./lib/config";
+import { InfoIsHeartbeatMiddleware } from "./middlewares/info-is-heartbeat.middleware";
 
 // A caller-side failure (bad input, not found, declined card) says nothing about the health of
 // the service that answered it; only timeouts, lost nodes and server errors may open a circuit.
@@ -76,6 +77,8 @@ const brokerConfig: BrokerOptions = {
 	},
 
 	tracing: { enabled: false },
+
+	middlewares: [InfoIsHeartbeatMiddleware],
 };
 
 export = brokerConfig;
