@@ -3,14 +3,8 @@ import type { Doc } from "../../mixins/db.mixin";
 import type { Product, ProductInput } from "../../types/catalog";
 import { keywordsOf, words } from "./search";
 
-export interface ProductDoc extends Doc {
-	sku: string;
-	name: string;
-	description: string;
-	category: string;
-	/** In the base currency, in cents. */
-	price: number;
-	imageUrl: string;
+/** Prices are in the base currency, in cents. */
+export interface ProductDoc extends Doc, Required<ProductInput> {
 	createdAt: string;
 	updatedAt: string;
 	/** The name without case or accents: what `sort=name` orders by. */

@@ -1,15 +1,10 @@
 // The catalog a fresh install starts with. Ids, SKUs and createdAt are fixed so that every
 // install (and every test) sees the same products; inventory seeds its stock from `initialStock`.
 
-export interface SeedProduct {
+import type { ProductInput } from "../../types/catalog";
+
+export interface SeedProduct extends Required<ProductInput> {
 	id: string;
-	sku: string;
-	name: string;
-	description: string;
-	category: string;
-	/** Base currency (USD) cents. */
-	price: number;
-	imageUrl: string;
 	createdAt: string;
 	/** Units on hand at first start; read by the inventory service, not stored by products. */
 	initialStock: number;

@@ -84,6 +84,23 @@ describe("a cluster on NATS", () => {
 		expect(cluster.node("gw").process?.pid).toBe(gatewayPid);
 		expect(cluster.node("gw").running).toBe(true);
 	}, 60_000);
+
+	it("serves a node restarted under its old id before its death was noticed, without a gap (middlewares/info-is-heartbeat)", async () => {
+		// Away for 3 s: its last heartbeat is about 4 s old when the new instance says hello,
+		// which is before the cluster's check (every 4 s, for 4 s of silence) took it for dead.
+		cluster.kill("currency");
+		await new Promise(r => setTimeout(r, 3_000));
+		await cluster.restart("currency");
+		await cluster.waitFor(async () => (await http.get(`${cluster.url("gw")}/api/currencies`)).status === 200, 10_000, "currencies to answer");
+		// Through the next heartbeat checks (every 4 s), the new instance must never be dropped.
+		const statuses = new Set<number>();
+		const until = Date.now() + 9_000;
+		while (Date.now() < until) {
+			statuses.add((await http.get(`${cluster.url("gw")}/api/currencies`)).status);
+			await new Promise(r => setTimeout(r, 50));
+		}
+		expect([...statuses]).toEqual([200]);
+	}, 40_000);
 });
 
 describe("the gateway's rate limit", () => {
