@@ -6,7 +6,8 @@ import { convertMinor } from "../../lib/currency/convert";
 import { signToken } from "../../lib/tokens";
 import { gatewayUrl, startBroker } from "../support/broker";
 import { CHEAP_PASSWORD_COST, everyService } from "../support/shop";
-import { http, type JsonResponse } from "../support/http";
+import { expectError, expectInvalid } from "../support/contract";
+import { http } from "../support/http";
 
 const ADMIN = { email: "owner@shop.test", password: "owner-password-0123" };
 
@@ -15,18 +16,6 @@ const SERVICES = everyService({ users: { settings: { adminEmail: ADMIN.email, ad
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 const USER_FIELDS = ["createdAt", "email", "id", "name", "role"];
 const EMPTY_CART = { items: [], itemCount: 0, subtotal: 0, currency: "USD" };
-
-function expectError(res: JsonResponse, status: number): void {
-	expect({ status: res.status, body: res.body }).toEqual({
-		status,
-		body: expect.objectContaining({ name: expect.any(String), message: expect.any(String), code: status, type: expect.any(String) }),
-	});
-}
-
-function expectInvalid(res: JsonResponse, field: string): void {
-	expectError(res, 422);
-	expect(res.body.data).toEqual(expect.arrayContaining([expect.objectContaining({ field, message: expect.any(String) })]));
-}
 
 /** The contract's `cart`: lines priced by the catalog, integer cents, totals that add up. */
 function expectCart(cart: any, currency = "USD"): void {

@@ -1,14 +1,15 @@
 // The REST contract (/work/shared/api-contract.md), end to end over HTTP with every service of the
 // shop in one process: health and operations, catalog, inventory, shipping quotes, currencies and
 // recommendations. Only what the contract promises is asserted; extra fields are welcome.
-import net from "node:net";
 import type { BrokerOptions, ServiceBroker } from "moleculer";
 import { convertMinor } from "../../lib/currency/convert";
 import { shopServices } from "../../lib/gateway/routes";
 import { signToken } from "../../lib/tokens";
 import { gatewayUrl, startBroker } from "../support/broker";
 import { everyService } from "../support/shop";
-import { http, type JsonResponse } from "../support/http";
+import { expectError, expectInvalid } from "../support/contract";
+import { freePort } from "../support/nats";
+import { http } from "../support/http";
 
 const SERVICES = everyService();
 
@@ -70,18 +71,6 @@ function expectProduct(p: any, currency = "USD"): void {
 }
 
 /** The contract's one error shape, with the status mirrored in `code`. */
-function expectError(res: JsonResponse, status: number): void {
-	expect({ status: res.status, body: res.body }).toEqual({
-		status,
-		body: expect.objectContaining({ name: expect.any(String), message: expect.any(String), code: status, type: expect.any(String) }),
-	});
-	expect(res.headers.get("content-type")).toMatch(/application\/json/);
-}
-
-function expectInvalid(res: JsonResponse, field: string): void {
-	expectError(res, 422);
-	expect(res.body.data).toEqual(expect.arrayContaining([expect.objectContaining({ field, message: expect.any(String) })]));
-}
 
 describe("contract: health, catalog, inventory, shipping, currencies", () => {
 	let broker: ServiceBroker;
@@ -407,14 +396,3 @@ describe("contract: health, catalog, inventory, shipping, currencies", () => {
 		for (const p of catalog) expect(Object.keys(p)).toEqual(expect.arrayContaining(PRODUCT_FIELDS));
 	});
 });
-
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.once("error", reject);
-		server.listen(0, "127.0.0.1", () => {
-			const { port } = server.address() as net.AddressInfo;
-			server.close(() => resolve(port));
-		});
-	});
-}

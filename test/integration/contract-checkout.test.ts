@@ -5,7 +5,8 @@ import type { ServiceBroker } from "moleculer";
 import { signToken } from "../../lib/tokens";
 import { gatewayUrl, startBroker } from "../support/broker";
 import { everyService } from "../support/shop";
-import { http, type JsonResponse } from "../support/http";
+import { expectError, expectInvalid } from "../support/contract";
+import { http } from "../support/http";
 
 /** Moves the shipping clock on, so that a parcel ships without waiting a minute. */
 let shippingClockOffset = 0;
@@ -26,18 +27,6 @@ const OTHER_VALID = { ...CARD, cardNumber: "5555555555554444" };
 const ORDER_FIELDS = ["createdAt", "currency", "id", "items", "payment", "shipment", "shippingAddress", "shippingCost", "status", "subtotal", "total", "updatedAt", "userId"];
 const STATUSES = ["pending", "confirmed", "cancelled", "failed", "shipped", "delivered"];
 const NOTIFICATION_TYPES = ["order.confirmed", "order.cancelled", "order.shipped", "order.delivered"];
-
-function expectError(res: JsonResponse, status: number): void {
-	expect({ status: res.status, body: res.body }).toEqual({
-		status,
-		body: expect.objectContaining({ name: expect.any(String), message: expect.any(String), code: status, type: expect.any(String) }),
-	});
-}
-
-function expectInvalid(res: JsonResponse, field: string): void {
-	expectError(res, 422);
-	expect(res.body.data).toEqual(expect.arrayContaining([expect.objectContaining({ field, message: expect.any(String) })]));
-}
 
 /** The contract's `order`, exactly: ids strings, money integer cents, ISO times, no card but its last 4. */
 function expectOrder(order: any): void {

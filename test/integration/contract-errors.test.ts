@@ -8,6 +8,7 @@ import { shopServices } from "../../lib/gateway/routes";
 import { signToken } from "../../lib/tokens";
 import { gatewayUrl, startBroker } from "../support/broker";
 import { createOutage, everyService } from "../support/shop";
+import { expectError } from "../support/contract";
 import { http, request, type JsonResponse } from "../support/http";
 
 const { down, middleware: Outage } = createOutage();
@@ -19,14 +20,6 @@ const ADDRESS = { name: "Ann Example", street: "1 Main St", city: "Springfield",
 const CARD = { cardNumber: "4242424242424242", expMonth: 12, expYear: 2035, cvc: "123" };
 
 /** The contract's one error shape: { name, message, code, type, data }, the status mirrored in `code`, JSON, no internals. */
-function expectError(res: JsonResponse, status: number): void {
-	expect({ status: res.status, body: res.body }).toEqual({
-		status,
-		body: expect.objectContaining({ name: expect.any(String), message: expect.any(String), code: status, type: expect.any(String) }),
-	});
-	expect(res.headers.get("content-type")).toMatch(/application\/json/);
-	expect(res.body).not.toHaveProperty("stack");
-}
 
 describe("contract: errors and degraded service", () => {
 	let broker: ServiceBroker;
