@@ -5,19 +5,12 @@ import ApiService from "../../services/api.service";
 import InventoryService from "../../services/inventory.service";
 import { call } from "../../lib/call";
 import { signToken } from "../../lib/tokens";
+import { productsKnowing } from "../support/inventory";
 import { gatewayUrl, startBroker } from "../support/broker";
 import { http } from "../support/http";
 
 const catalog = new Set<string>();
-const ProductsDouble: ServiceSchema = {
-	name: "products",
-	actions: {
-		getMany: {
-			params: { ids: { type: "array", items: "string" } },
-			handler: ctx => (ctx.params.ids as string[]).filter(id => catalog.has(id)).map(id => ({ id })),
-		},
-	},
-};
+const ProductsDouble = productsKnowing(catalog);
 
 const admin = signToken({ id: "u-admin", email: "admin@example.com", role: "admin" });
 const customer = signToken({ id: "u-1", email: "c@example.com", role: "customer" });

@@ -10,6 +10,7 @@ import { call } from "../../lib/call";
 import { config } from "../../lib/config";
 import { unbalanced } from "../../lib/inventory/books";
 import type { StockLedger } from "../../lib/inventory/ledger";
+import { changeListener } from "../support/inventory";
 import { startBroker } from "../support/broker";
 
 const TTL = 15 * 60_000;
@@ -23,14 +24,7 @@ function inventory(sweepIntervalMs: number): ServiceSchema {
 }
 
 const heard: string[][] = [];
-const Listener: ServiceSchema = {
-	name: "listener",
-	events: {
-		"inventory.changed"(ctx) {
-			heard.push((ctx.params as { productIds: string[] }).productIds);
-		},
-	},
-};
+const Listener = changeListener(heard);
 
 const ledgerOf = (broker: ServiceBroker) => (broker.getLocalService("inventory") as unknown as { ledger: StockLedger }).ledger;
 const available = async (broker: ServiceBroker, id: string) => (await call(broker, "inventory.get", { productId: id })).available;

@@ -8,28 +8,14 @@ import { SEED_PRODUCTS } from "../../lib/catalog/seed";
 import { unbalanced } from "../../lib/inventory/books";
 import type { StockLedger } from "../../lib/inventory/ledger";
 import type { OrderLine } from "../../types/inventory";
+import { changeListener, productsKnowing } from "../support/inventory";
 import { startBroker } from "../support/broker";
 
 const catalog = new Set<string>();
-const ProductsDouble: ServiceSchema = {
-	name: "products",
-	actions: {
-		getMany: {
-			params: { ids: { type: "array", items: "string" } },
-			handler: ctx => (ctx.params.ids as string[]).filter(id => catalog.has(id)).map(id => ({ id })),
-		},
-	},
-};
+const ProductsDouble = productsKnowing(catalog);
 
 const heard: string[][] = [];
-const Listener: ServiceSchema = {
-	name: "listener",
-	events: {
-		"inventory.changed"(ctx) {
-			heard.push((ctx.params as { productIds: string[] }).productIds);
-		},
-	},
-};
+const Listener = changeListener(heard);
 
 let broker: ServiceBroker;
 beforeAll(async () => {
