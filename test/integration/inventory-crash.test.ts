@@ -64,6 +64,19 @@ function ledger(stores: Stores, now: () => number): StockLedger {
 	});
 }
 
+/** Both stores with every method call passed through `around`. */
+function intercepted(stores: Stores, around: (method: string, call: () => Promise<unknown>) => Promise<unknown>): Stores {
+	const wrap = <T extends object>(store: T): T =>
+		new Proxy(store, {
+			get(target, name) {
+				const value = Reflect.get(target, name);
+				if (typeof value !== "function") return value;
+				return (...args: unknown[]) => around(String(name), () => value.apply(target, args));
+			},
+		});
+	return { ...stores, stock: wrap(stores.stock), reservations: wrap(stores.reservations) };
+}
+
 /**
  * Stores of a process that dies right after its `lastWrite`-th write reached the disk: that
  * write happened, and the process never learns so, nor does anything else.
@@ -74,40 +87,25 @@ function mortal(stores: Stores, lastWrite: number): { stores: Stores; died: Prom
 	let die!: (value: "died") => void;
 	const died = new Promise<"died">(resolve => (die = resolve));
 	const never = new Promise<never>(() => undefined);
-	const wrap = <T extends object>(store: T): T =>
-		new Proxy(store, {
-			get(target, name) {
-				const value = Reflect.get(target, name);
-				if (typeof value !== "function") return value;
-				return async (...args: unknown[]) => {
-					if (dead) return never;
-					const result = await value.apply(target, args);
-					if (WRITES.has(String(name)) && ++writes === lastWrite) {
-						dead = true;
-						die("died");
-						return never;
-					}
-					return result;
-				};
-			},
-		});
-	return { stores: { ...stores, stock: wrap(stores.stock), reservations: wrap(stores.reservations) }, died };
+	const dying = intercepted(stores, async (method, call) => {
+		if (dead) return never;
+		const result = await call();
+		if (WRITES.has(method) && ++writes === lastWrite) {
+			dead = true;
+			die("died");
+			return never;
+		}
+		return result;
+	});
+	return { stores: dying, died };
 }
 
 /** The same stores with every call delayed by 0–2 ms at random: a busy database, where races show. */
 function jittery(stores: Stores): Stores {
-	const wrap = <T extends object>(store: T): T =>
-		new Proxy(store, {
-			get(target, name) {
-				const value = Reflect.get(target, name);
-				if (typeof value !== "function") return value;
-				return async (...args: unknown[]) => {
-					await new Promise(resolve => setTimeout(resolve, Math.floor(Math.random() * 3)));
-					return value.apply(target, args);
-				};
-			},
-		});
-	return { ...stores, stock: wrap(stores.stock), reservations: wrap(stores.reservations) };
+	return intercepted(stores, async (_method, call) => {
+		await new Promise(resolve => setTimeout(resolve, Math.floor(Math.random() * 3)));
+		return call();
+	});
 }
 
 type Step = "reserve" | "commit" | "release";
