@@ -8,8 +8,8 @@
 // memory (MongoDB would walk the sortName index instead), so it grows with the catalog, and
 // the cache is what keeps it cheap.
 import type { ServiceBroker } from "moleculer";
-import type { ProductDoc } from "../lib/catalog/product";
-import type { ProductQuery } from "../types/catalog";
+import type { ProductDoc } from "../services/products/product";
+import type { ProductQuery } from "../services/products/products.contract";
 
 process.env.DATA_DIR = ":memory:";
 process.env.METRICS_PORT = "0";
@@ -78,9 +78,9 @@ async function time(runs: number, fn: () => Promise<unknown>, before?: () => Pro
 
 async function benchSize(size: number, runs: number): Promise<void> {
 	const { ServiceBroker } = await import("moleculer");
-	const { default: ProductsService } = await import("../services/products.service");
-	const { default: InventoryService } = await import("../services/inventory.service");
-	const { newProductDoc } = await import("../lib/catalog/product");
+	const { default: ProductsService } = await import("../services/products/products.service");
+	const { default: InventoryService } = await import("../services/inventory/inventory.service");
+	const { newProductDoc } = await import("../services/products/product");
 
 	const broker: ServiceBroker = new ServiceBroker({ logger: false, cacher: "Memory", validator: true, metrics: { enabled: false } });
 	broker.createService(ProductsService as any);

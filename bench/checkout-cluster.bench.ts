@@ -10,9 +10,9 @@ import path from "node:path";
 import { ServiceBroker } from "moleculer";
 import brokerConfig from "../moleculer.config";
 import { call } from "../lib/call";
-import { SEED_PRODUCTS } from "../lib/catalog/seed";
+import { SEED_PRODUCTS } from "../lib/seed-catalog/seed";
 import { projectRoot } from "../lib/paths";
-import type { AuthUser } from "../types/meta";
+import type { AuthUser } from "../lib/meta";
 
 const NATS_URL = process.env.NATS_URL ?? "nats://127.0.0.1:4222";
 const CHECKOUTS = Number(process.env.BENCH_CHECKOUTS ?? 600);

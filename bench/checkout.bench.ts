@@ -6,7 +6,7 @@
 // orders service over services that answer at once), and each action's time per checkout.
 // A script, not a test: `npm run bench:checkout`.
 import type { Middleware, ServiceBroker, ServiceSchema } from "moleculer";
-import type { AuthUser } from "../types/meta";
+import type { AuthUser } from "../lib/meta";
 import { NOOP_SERVICES } from "./noop-node";
 
 process.env.DATA_DIR = ":memory:";
@@ -80,7 +80,7 @@ async function main(): Promise<void> {
 	const { ServiceBroker } = await import("moleculer");
 	const { default: brokerConfig } = await import("../moleculer.config");
 	const { call } = await import("../lib/call");
-	const { SEED_PRODUCTS } = await import("../lib/catalog/seed");
+	const { SEED_PRODUCTS } = await import("../lib/seed-catalog/seed");
 	const load = async (name: string) => (await import(`../services/${name}.service`)).default as ServiceSchema;
 	const orders = await load("orders");
 	const services = [orders, ...(await Promise.all(["products", "inventory", "cart", "currency", "payments", "shipping", "notifications"].map(load)))];

@@ -1,7 +1,7 @@
 // Typed calls between services: the action name decides the params and the result, so a call
 // with a misspelt name, wrong params or a misused result fails to compile.
 import type { CallingOptions, Context, ServiceBroker } from "moleculer";
-import type { Actions } from "../types/actions";
+import type { Actions } from "./actions";
 import { isUnreachable } from "./errors";
 
 export type ActionName = keyof Actions;

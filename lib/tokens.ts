@@ -5,7 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import jwt from "jsonwebtoken";
 import { config } from "./config";
-import type { AuthUser, Role } from "../types/meta";
+import type { AuthUser, Role } from "./meta";
 
 const ALGORITHM = "HS256";
 export const TOKEN_ISSUER = "moleculer-shop";

@@ -1,6 +1,6 @@
 // The cart on its own node, with the gateway, products and inventory on theirs: a cart survives a restart,
 // and with products or inventory gone a shopper gets an honest answer, never a wrong price.
-import { SEED_PRODUCTS } from "../../lib/catalog/seed";
+import { SEED_PRODUCTS } from "../../lib/seed-catalog/seed";
 import { signToken } from "../../lib/tokens";
 import { TestCluster } from "../support/cluster";
 import { http, type JsonResponse } from "../support/http";

@@ -1,8 +1,8 @@
 // The catalog on its own node, with the gateway, inventory, currency and recommendations on
 // theirs. Each optional neighbour is killed (kill -9) in turn: the catalog routes keep answering
 // 200 as the contract says, quickly, and show full answers again once the neighbour is back.
-import { SEED_PRODUCTS } from "../../lib/catalog/seed";
-import { convertMinor } from "../../lib/currency/convert";
+import { SEED_PRODUCTS } from "../../lib/seed-catalog/seed";
+import { convertMinor } from "../../services/currency/convert";
 import { TestCluster } from "../support/cluster";
 import { http } from "../support/http";
 

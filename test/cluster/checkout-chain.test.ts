@@ -1,9 +1,9 @@
 // Checkout with every service of the chain on a node of its own, NATS between them, started the
 // way a user starts them: what a shopper sees when all is well, when a card or stock says no,
 // under a rush, and when payments or notifications die. The books balance after every test.
-import { SEED_PRODUCTS } from "../../lib/catalog/seed";
+import { SEED_PRODUCTS } from "../../lib/seed-catalog/seed";
 import { signToken } from "../../lib/tokens";
-import type { Order } from "../../types/orders";
+import type { Order } from "../../services/orders/orders.contract";
 import { expectBooksToBalance } from "../support/books";
 import { TestCluster } from "../support/cluster";
 import { http } from "../support/http";

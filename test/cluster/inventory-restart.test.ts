@@ -1,7 +1,7 @@
 // Inventory as its own process with its NeDB files on disk: a reservation outlives a kill -9 of
 // its node while its time lasts, and one whose time ran out while the node was dead has given
 // its stock back by the time the node answers again.
-import { SEED_PRODUCTS } from "../../lib/catalog/seed";
+import { SEED_PRODUCTS } from "../../lib/seed-catalog/seed";
 import { call } from "../../lib/call";
 import { TestCluster } from "../support/cluster";
 

@@ -5,7 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { TestCluster } from "../support/cluster";
 import { freePort } from "../support/nats";
-import type { Notification } from "../../types/notifications";
+import type { Notification } from "../../services/notifications/notifications.contract";
 
 const user = { id: "u-ada", email: "ada@example.com", role: "customer" as const };
 

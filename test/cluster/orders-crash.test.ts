@@ -1,9 +1,9 @@
 // The orders process killed (kill -9) at the worst moments: with a charge in flight, and while a
 // parcel ships. After the restart every order is settled, and charges, refunds and stock agree.
-import { SEED_PRODUCTS } from "../../lib/catalog/seed";
+import { SEED_PRODUCTS } from "../../lib/seed-catalog/seed";
 import { signToken } from "../../lib/tokens";
-import type { Order } from "../../types/orders";
-import type { Shipment } from "../../types/shipping";
+import type { Order } from "../../services/orders/orders.contract";
+import type { Shipment } from "../../services/shipping/shipping.contract";
 import { expectBooksToBalance } from "../support/books";
 import { TestCluster } from "../support/cluster";
 import { http } from "../support/http";

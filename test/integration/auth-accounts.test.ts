@@ -2,11 +2,11 @@
 // the answers must never contain.
 import type { ServiceBroker, ServiceSchema } from "moleculer";
 import { Errors } from "moleculer";
-import ApiService from "../../services/api.service";
-import UsersService from "../../services/users.service";
+import ApiService from "../../services/api/api.service";
+import UsersService from "../../services/users/users.service";
 import { gatewayUrl, startBroker } from "../support/broker";
 import { http, request, type JsonResponse } from "../support/http";
-import type { MergeResult } from "../../types/cart";
+import type { MergeResult } from "../../services/cart/cart.contract";
 
 const ADMIN = { email: "Boss@Shop.test", password: "admin-password-0123" };
 

@@ -1,8 +1,8 @@
 // A failed login must not tell whether the email has an account: not by its answer, not by its
 // time. Runs at the real password-hashing cost, the one that makes the difference measurable.
 import type { ServiceBroker, ServiceSchema } from "moleculer";
-import ApiService from "../../services/api.service";
-import UsersService from "../../services/users.service";
+import ApiService from "../../services/api/api.service";
+import UsersService from "../../services/users/users.service";
 import { gatewayUrl, startBroker } from "../support/broker";
 import { http } from "../support/http";
 

@@ -5,8 +5,8 @@
 // hold against parallel guesses and lift when their windows end (on a test clock).
 import { request } from "node:http";
 import type { ServiceBroker, ServiceSchema } from "moleculer";
-import ApiService from "../../services/api.service";
-import UsersService from "../../services/users.service";
+import ApiService from "../../services/api/api.service";
+import UsersService from "../../services/users/users.service";
 import { gatewayUrl, startBroker } from "../support/broker";
 import { http } from "../support/http";
 

@@ -2,8 +2,8 @@
 // Every bad token is built by hand here, byte by byte, the way an attacker would build it.
 import crypto from "node:crypto";
 import type { ServiceBroker, ServiceSchema } from "moleculer";
-import ApiService from "../../services/api.service";
-import UsersService from "../../services/users.service";
+import ApiService from "../../services/api/api.service";
+import UsersService from "../../services/users/users.service";
 import { signToken, TOKEN_AUDIENCE, TOKEN_ISSUER, TOKEN_TTL_SECONDS } from "../../lib/tokens";
 import { gatewayUrl, startBroker } from "../support/broker";
 import { http } from "../support/http";

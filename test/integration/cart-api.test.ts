@@ -2,12 +2,12 @@
 // inventory are test doubles here (their calls are counted); currency is the real service.
 import fc from "fast-check";
 import type { ServiceBroker, ServiceSchema } from "moleculer";
-import ApiService from "../../services/api.service";
-import CartService from "../../services/cart.service";
-import CurrencyService from "../../services/currency.service";
-import { convertMinor } from "../../lib/currency/convert";
+import ApiService from "../../services/api/api.service";
+import CartService from "../../services/cart/cart.service";
+import CurrencyService from "../../services/currency/currency.service";
+import { convertMinor } from "../../services/currency/convert";
 import { signToken } from "../../lib/tokens";
-import type { Product } from "../../types/catalog";
+import type { Product } from "../../services/products/products.contract";
 import { gatewayUrl, startBroker } from "../support/broker";
 import { http } from "../support/http";
 

@@ -1,12 +1,12 @@
 // A guest cart merged into the user's cart at sign-in (the users service calls cart.merge; here
 // the test does), and the actions checkout uses. Products and inventory are test doubles.
 import type { ServiceBroker, ServiceSchema } from "moleculer";
-import ApiService from "../../services/api.service";
-import CartService from "../../services/cart.service";
-import { guestKey } from "../../lib/cart/keys";
+import ApiService from "../../services/api/api.service";
+import CartService from "../../services/cart/cart.service";
+import { guestKey } from "../../services/cart/keys";
 import { call } from "../../lib/call";
 import { signToken } from "../../lib/tokens";
-import type { Product } from "../../types/catalog";
+import type { Product } from "../../services/products/products.contract";
 import { gatewayUrl, startBroker } from "../support/broker";
 import { http } from "../support/http";
 

@@ -4,21 +4,21 @@
 // The same middleware can hold a call up on its way (a slow network, the shopper meanwhile busy
 // in another tab) and let it land later.
 import { Errors, type Middleware, type ServiceBroker, type ServiceSchema } from "moleculer";
-import ApiService from "../../services/api.service";
-import CartService from "../../services/cart.service";
-import CurrencyService from "../../services/currency.service";
-import InventoryService from "../../services/inventory.service";
-import NotificationsService from "../../services/notifications.service";
-import OrdersService from "../../services/orders.service";
-import PaymentsService from "../../services/payments.service";
-import ProductsService from "../../services/products.service";
-import ShippingService from "../../services/shipping.service";
+import ApiService from "../../services/api/api.service";
+import CartService from "../../services/cart/cart.service";
+import CurrencyService from "../../services/currency/currency.service";
+import InventoryService from "../../services/inventory/inventory.service";
+import NotificationsService from "../../services/notifications/notifications.service";
+import OrdersService from "../../services/orders/orders.service";
+import PaymentsService from "../../services/payments/payments.service";
+import ProductsService from "../../services/products/products.service";
+import ShippingService from "../../services/shipping/shipping.service";
 import { call } from "../../lib/call";
-import { SEED_PRODUCTS } from "../../lib/catalog/seed";
-import { audit } from "../../lib/orders/books";
+import { SEED_PRODUCTS } from "../../lib/seed-catalog/seed";
+import { audit } from "../support/orders-books";
 import { signToken } from "../../lib/tokens";
-import type { AuthUser } from "../../types/meta";
-import type { Order } from "../../types/orders";
+import type { AuthUser } from "../../lib/meta";
+import type { Order } from "../../services/orders/orders.contract";
 import { gatewayUrl, startBroker } from "../support/broker";
 import { http } from "../support/http";
 

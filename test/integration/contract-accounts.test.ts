@@ -2,7 +2,7 @@
 // shop in one process: accounts (register, login, me, the configured admin) and carts (the
 // signed-in user's, guest carts by X-Cart-Id, and their merge at register and login).
 import type { ServiceBroker } from "moleculer";
-import { convertMinor } from "../../lib/currency/convert";
+import { convertMinor } from "../../services/currency/convert";
 import { signToken } from "../../lib/tokens";
 import { gatewayUrl, startBroker } from "../support/broker";
 import { CHEAP_PASSWORD_COST, everyService } from "../support/shop";

@@ -2,8 +2,8 @@
 // shop in one process: health and operations, catalog, inventory, shipping quotes, currencies and
 // recommendations. Only what the contract promises is asserted; extra fields are welcome.
 import type { BrokerOptions, ServiceBroker } from "moleculer";
-import { convertMinor } from "../../lib/currency/convert";
-import { shopServices } from "../../lib/gateway/routes";
+import { convertMinor } from "../../services/currency/convert";
+import { shopServices } from "../../services/api/routes";
 import { signToken } from "../../lib/tokens";
 import { gatewayUrl, startBroker } from "../support/broker";
 import { everyService } from "../support/shop";

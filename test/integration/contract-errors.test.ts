@@ -4,7 +4,7 @@
 // service is down. "Down" here is a service (or one action) whose every call fails as unreachable
 // (an outage middleware); the last tests remove a service from the node altogether.
 import type { ServiceBroker } from "moleculer";
-import { shopServices } from "../../lib/gateway/routes";
+import { shopServices } from "../../services/api/routes";
 import { signToken } from "../../lib/tokens";
 import { gatewayUrl, startBroker } from "../support/broker";
 import { createOutage, everyService } from "../support/shop";

@@ -1,6 +1,6 @@
 import type { ServiceBroker, ServiceSchema } from "moleculer";
-import ApiService from "../../services/api.service";
-import CurrencyService from "../../services/currency.service";
+import ApiService from "../../services/api/api.service";
+import CurrencyService from "../../services/currency/currency.service";
 import { DbMixin } from "../../mixins/db.mixin";
 import { signToken } from "../../lib/tokens";
 import { gatewayUrl, startBroker } from "../support/broker";

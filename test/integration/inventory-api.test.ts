@@ -1,8 +1,8 @@
 // The inventory routes of the contract, through the gateway: GET is public, PUT is for admins.
 // Products is a test double: PUT asks it whether an id it has no stock for is a real product.
 import type { ServiceBroker, ServiceSchema } from "moleculer";
-import ApiService from "../../services/api.service";
-import InventoryService from "../../services/inventory.service";
+import ApiService from "../../services/api/api.service";
+import InventoryService from "../../services/inventory/inventory.service";
 import { call } from "../../lib/call";
 import { signToken } from "../../lib/tokens";
 import { productsKnowing } from "../support/inventory";

@@ -5,11 +5,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { config } from "../../lib/config";
-import { unbalanced } from "../../lib/inventory/books";
-import { StockLedger } from "../../lib/inventory/ledger";
-import type { ReservationDoc, StockDoc } from "../../lib/inventory/records";
+import { unbalanced } from "../support/inventory-books";
+import { StockLedger } from "../../services/inventory/ledger";
+import type { ReservationDoc, StockDoc } from "../../services/inventory/records";
 import { createAdapter, type Store } from "../../mixins/db.mixin";
-import type { OrderLine } from "../../types/inventory";
+import type { OrderLine } from "../../services/inventory/inventory.contract";
 
 const LEASE = 10_000;
 const T0 = Date.parse("2026-11-02T10:00:00Z");

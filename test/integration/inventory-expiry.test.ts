@@ -5,11 +5,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { ServiceBroker, ServiceSchema } from "moleculer";
-import InventoryService, { type InventorySettings } from "../../services/inventory.service";
+import InventoryService, { type InventorySettings } from "../../services/inventory/inventory.service";
 import { call } from "../../lib/call";
 import { config } from "../../lib/config";
-import { unbalanced } from "../../lib/inventory/books";
-import type { StockLedger } from "../../lib/inventory/ledger";
+import { unbalanced } from "../support/inventory-books";
+import type { StockLedger } from "../../services/inventory/ledger";
 import { changeListener } from "../support/inventory";
 import { startBroker } from "../support/broker";
 
@@ -63,7 +63,7 @@ describe("reservations that run out", () => {
 			try {
 				let settings: unknown;
 				jest.isolateModules(() => {
-					settings = require("../../services/inventory.service").default.settings;
+					settings = require("../../services/inventory/inventory.service").default.settings;
 				});
 				return settings;
 			} finally {

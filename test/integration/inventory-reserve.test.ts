@@ -2,12 +2,12 @@
 // last items, all-or-none, idempotency of every call per order id, and books that balance.
 // Products is a test double (the catalog lookup for PUT on a product inventory has not seen).
 import type { ServiceBroker, ServiceSchema } from "moleculer";
-import InventoryService from "../../services/inventory.service";
+import InventoryService from "../../services/inventory/inventory.service";
 import { call } from "../../lib/call";
-import { SEED_PRODUCTS } from "../../lib/catalog/seed";
-import { unbalanced } from "../../lib/inventory/books";
-import type { StockLedger } from "../../lib/inventory/ledger";
-import type { OrderLine } from "../../types/inventory";
+import { SEED_PRODUCTS } from "../../lib/seed-catalog/seed";
+import { unbalanced } from "../support/inventory-books";
+import type { StockLedger } from "../../services/inventory/ledger";
+import type { OrderLine } from "../../services/inventory/inventory.contract";
 import { changeListener, productsKnowing } from "../support/inventory";
 import { startBroker } from "../support/broker";
 

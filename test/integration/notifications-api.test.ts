@@ -1,11 +1,11 @@
 // Notifications: stored under their key, sent exactly once however often and however
 // concurrently they are enqueued, retried while mail is down, and each shopper sees only their own.
 import type { ServiceBroker, ServiceSchema } from "moleculer";
-import ApiService from "../../services/api.service";
-import NotificationsService from "../../services/notifications.service";
+import ApiService from "../../services/api/api.service";
+import NotificationsService from "../../services/notifications/notifications.service";
 import { call, type ParamsOf } from "../../lib/call";
-import { MemoryMailer, type Letter } from "../../lib/notifications/mailer";
-import type { NotificationDoc } from "../../lib/notifications/messages";
+import { MemoryMailer, type Letter } from "../../services/notifications/mailer";
+import type { NotificationDoc } from "../../services/notifications/messages";
 import { signToken } from "../../lib/tokens";
 import type { Store } from "../../mixins/db.mixin";
 import { gatewayUrl, startBroker } from "../support/broker";

@@ -2,7 +2,7 @@
 // which is down at first and comes up later, as a mail relay does after maintenance.
 import net from "node:net";
 import type { ServiceBroker, ServiceSchema } from "moleculer";
-import NotificationsService from "../../services/notifications.service";
+import NotificationsService from "../../services/notifications/notifications.service";
 import { call } from "../../lib/call";
 import { freePort } from "../support/nats";
 import { startBroker } from "../support/broker";

@@ -1,14 +1,14 @@
 // The simulated card processor: the contract's test cards, one charge per order however often
 // (and however concurrently) it is asked, refunds, outages, and the admin's view of the books.
 import type { ServiceBroker, ServiceSchema } from "moleculer";
-import ApiService from "../../services/api.service";
-import PaymentsService from "../../services/payments.service";
+import ApiService from "../../services/api/api.service";
+import PaymentsService from "../../services/payments/payments.service";
 import { call } from "../../lib/call";
 import { isUnreachable } from "../../lib/errors";
 import { signToken } from "../../lib/tokens";
-import { pendingCharge, type ChargeDoc } from "../../lib/payments/charges";
+import { pendingCharge, type ChargeDoc } from "../../services/payments/charges";
 import type { Store } from "../../mixins/db.mixin";
-import type { CardDetails } from "../../types/orders";
+import type { CardDetails } from "../../services/orders/orders.contract";
 import { gatewayUrl, startBroker } from "../support/broker";
 import { http } from "../support/http";
 

@@ -4,10 +4,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { ServiceBroker, ServiceSchema } from "moleculer";
-import PaymentsService from "../../services/payments.service";
+import PaymentsService from "../../services/payments/payments.service";
 import { call } from "../../lib/call";
 import { config } from "../../lib/config";
-import { pendingCharge, type ChargeDoc } from "../../lib/payments/charges";
+import { pendingCharge, type ChargeDoc } from "../../services/payments/charges";
 import type { Store } from "../../mixins/db.mixin";
 import { startBroker } from "../support/broker";
 

@@ -1,8 +1,8 @@
 // Admins create, change and remove products; every change shows on the very next read.
 import type { ServiceBroker, ServiceSchema } from "moleculer";
 import { signToken } from "../../lib/tokens";
-import ApiService from "../../services/api.service";
-import ProductsService from "../../services/products.service";
+import ApiService from "../../services/api/api.service";
+import ProductsService from "../../services/products/products.service";
 import { gatewayUrl, startBroker } from "../support/broker";
 import { http } from "../support/http";
 

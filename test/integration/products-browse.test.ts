@@ -3,11 +3,11 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { ServiceBroker, ServiceSchema } from "moleculer";
-import { SEED_PRODUCTS, type SeedProduct } from "../../lib/catalog/seed";
+import { SEED_PRODUCTS, type SeedProduct } from "../../lib/seed-catalog/seed";
 import { publicDir } from "../../lib/paths";
-import ApiService from "../../services/api.service";
-import CurrencyService from "../../services/currency.service";
-import ProductsService from "../../services/products.service";
+import ApiService from "../../services/api/api.service";
+import CurrencyService from "../../services/currency/currency.service";
+import ProductsService from "../../services/products/products.service";
 import { gatewayUrl, startBroker } from "../support/broker";
 import { http } from "../support/http";
 

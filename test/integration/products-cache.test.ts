@@ -1,8 +1,8 @@
 // The catalog cache against a stock change that lands while a read is in flight. A test-local
 // "inventory" answers availability and can hold its answer back, to put the change exactly there.
 import type { ServiceBroker, ServiceSchema } from "moleculer";
-import ApiService from "../../services/api.service";
-import ProductsService from "../../services/products.service";
+import ApiService from "../../services/api/api.service";
+import ProductsService from "../../services/products/products.service";
 import { gatewayUrl, startBroker } from "../support/broker";
 import { http } from "../support/http";
 

@@ -1,11 +1,11 @@
 // ?currency= on the catalog: prices converted with one currency call per answer, an unknown code
 // refused, and base-currency prices (still a 200) while the currency service is down.
 import type { Middleware, ServiceBroker, ServiceSchema } from "moleculer";
-import { SEED_PRODUCTS } from "../../lib/catalog/seed";
-import { convertMinor } from "../../lib/currency/convert";
-import ApiService from "../../services/api.service";
-import CurrencyService from "../../services/currency.service";
-import ProductsService from "../../services/products.service";
+import { SEED_PRODUCTS } from "../../lib/seed-catalog/seed";
+import { convertMinor } from "../../services/currency/convert";
+import ApiService from "../../services/api/api.service";
+import CurrencyService from "../../services/currency/currency.service";
+import ProductsService from "../../services/products/products.service";
 import { gatewayUrl, startBroker } from "../support/broker";
 import { http } from "../support/http";
 

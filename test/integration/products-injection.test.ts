@@ -1,8 +1,8 @@
 // Hostile and malformed catalog queries: each is a 422 naming the parameter, never a 500 and
 // never a page of rows the query did not ask for.
 import type { ServiceBroker, ServiceSchema } from "moleculer";
-import ApiService from "../../services/api.service";
-import ProductsService from "../../services/products.service";
+import ApiService from "../../services/api/api.service";
+import ProductsService from "../../services/products/products.service";
 import { gatewayUrl, startBroker } from "../support/broker";
 import { http } from "../support/http";
 

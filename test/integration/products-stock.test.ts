@@ -2,10 +2,10 @@
 // none for a cached one, never stale after a sale, and null (not a failure) while inventory is down.
 import type { Middleware, ServiceBroker, ServiceSchema } from "moleculer";
 import { call } from "../../lib/call";
-import { SEED_PRODUCTS } from "../../lib/catalog/seed";
-import ApiService from "../../services/api.service";
-import InventoryService from "../../services/inventory.service";
-import ProductsService from "../../services/products.service";
+import { SEED_PRODUCTS } from "../../lib/seed-catalog/seed";
+import ApiService from "../../services/api/api.service";
+import InventoryService from "../../services/inventory/inventory.service";
+import ProductsService from "../../services/products/products.service";
 import { gatewayUrl, startBroker } from "../support/broker";
 import { http } from "../support/http";
 

@@ -1,12 +1,12 @@
 // GET /api/products/:id/recommendations with the real products, inventory and currency services.
 import type { ServiceBroker, ServiceSchema } from "moleculer";
-import { SEED_PRODUCTS } from "../../lib/catalog/seed";
-import { convertMinor } from "../../lib/currency/convert";
-import ApiService from "../../services/api.service";
-import CurrencyService from "../../services/currency.service";
-import InventoryService from "../../services/inventory.service";
-import ProductsService from "../../services/products.service";
-import RecommendationsService from "../../services/recommendations.service";
+import { SEED_PRODUCTS } from "../../lib/seed-catalog/seed";
+import { convertMinor } from "../../services/currency/convert";
+import ApiService from "../../services/api/api.service";
+import CurrencyService from "../../services/currency/currency.service";
+import InventoryService from "../../services/inventory/inventory.service";
+import ProductsService from "../../services/products/products.service";
+import RecommendationsService from "../../services/recommendations/recommendations.service";
 import { gatewayUrl, startBroker } from "../support/broker";
 import { http } from "../support/http";
 

@@ -1,12 +1,12 @@
 // Shipping: quotes through the gateway, shipments booked once per order, cancelled only before
 // they ship, and parcels that move on by themselves with a clock the test holds.
 import type { ServiceBroker, ServiceSchema } from "moleculer";
-import ApiService from "../../services/api.service";
-import ShippingService from "../../services/shipping.service";
+import ApiService from "../../services/api/api.service";
+import ShippingService from "../../services/shipping/shipping.service";
 import { call } from "../../lib/call";
-import { RATES } from "../../lib/shipping/rates";
-import type { Events } from "../../types/events";
-import type { Address } from "../../types/orders";
+import { RATES } from "../../services/shipping/rates";
+import type { Events } from "../../lib/events";
+import type { Address } from "../../services/orders/orders.contract";
 import { gatewayUrl, startBroker } from "../support/broker";
 import { http } from "../support/http";
 

@@ -4,10 +4,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { ServiceBroker, ServiceSchema } from "moleculer";
-import ShippingService from "../../services/shipping.service";
+import ShippingService from "../../services/shipping/shipping.service";
 import { call } from "../../lib/call";
 import { config } from "../../lib/config";
-import type { Events } from "../../types/events";
+import type { Events } from "../../lib/events";
 import { startBroker } from "../support/broker";
 
 const SHIP_AFTER = 60_000;

@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import type { ServiceBroker } from "moleculer";
-import ApiService from "../../services/api.service";
+import ApiService from "../../services/api/api.service";
 import { publicDir } from "../../lib/paths";
 import { gatewayUrl, startBroker } from "../support/broker";
 

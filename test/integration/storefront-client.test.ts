@@ -6,11 +6,11 @@ import { execFile } from "node:child_process";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ServiceBroker, ServiceSchema } from "moleculer";
-import ApiService from "../../services/api.service";
-import CurrencyService from "../../services/currency.service";
+import ApiService from "../../services/api/api.service";
+import CurrencyService from "../../services/currency/currency.service";
 import { publicDir } from "../../lib/paths";
 import { signToken } from "../../lib/tokens";
-import type { ShopContext } from "../../types/meta";
+import type { ShopContext } from "../../lib/meta";
 import { gatewayUrl, startBroker } from "../support/broker";
 
 const GUEST_CART = "guest-cart-1";

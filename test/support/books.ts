@@ -1,7 +1,7 @@
 // The shop's books, checked from outside through the REST API after a test: every order has
 // settled (some through orders' recovery sweep), charges − refunds = totals of the orders kept,
 // and every unit of starting stock is available, held or sold.
-import { fetchBooks } from "../../lib/orders/books";
+import { fetchBooks } from "./orders-books";
 import type { TestCluster } from "./cluster";
 
 export async function expectBooksToBalance(cluster: TestCluster, api: string, adminToken: string, startingStock: Record<string, number>): Promise<void> {

@@ -1,16 +1,16 @@
 // The whole shop in one process, for tests that go through the gateway end to end.
 import { Errors, type Middleware, type ServiceSchema } from "moleculer";
-import ApiService from "../../services/api.service";
-import CartService from "../../services/cart.service";
-import CurrencyService from "../../services/currency.service";
-import InventoryService from "../../services/inventory.service";
-import NotificationsService from "../../services/notifications.service";
-import OrdersService from "../../services/orders.service";
-import PaymentsService from "../../services/payments.service";
-import ProductsService from "../../services/products.service";
-import RecommendationsService from "../../services/recommendations.service";
-import ShippingService from "../../services/shipping.service";
-import UsersService from "../../services/users.service";
+import ApiService from "../../services/api/api.service";
+import CartService from "../../services/cart/cart.service";
+import CurrencyService from "../../services/currency/currency.service";
+import InventoryService from "../../services/inventory/inventory.service";
+import NotificationsService from "../../services/notifications/notifications.service";
+import OrdersService from "../../services/orders/orders.service";
+import PaymentsService from "../../services/payments/payments.service";
+import ProductsService from "../../services/products/products.service";
+import RecommendationsService from "../../services/recommendations/recommendations.service";
+import ShippingService from "../../services/shipping/shipping.service";
+import UsersService from "../../services/users/users.service";
 
 /** A scrypt cost that keeps tests fast; the real cost is auth-login-timing.test.ts's business. */
 export const CHEAP_PASSWORD_COST = { N: 2 ** 12, r: 8, p: 1 };

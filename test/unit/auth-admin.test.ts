@@ -1,6 +1,6 @@
-import type { UserDoc } from "../../lib/auth/account";
-import { adminConfigProblem, ensureAdmin } from "../../lib/auth/admin";
-import { hashPassword, verifyPassword } from "../../lib/auth/password";
+import type { UserDoc } from "../../services/users/account";
+import { adminConfigProblem, ensureAdmin } from "../../services/users/admin";
+import { hashPassword, verifyPassword } from "../../services/users/password";
 import { createAdapter, ensureIndex, type Store } from "../../mixins/db.mixin";
 
 type TestStore = Store<UserDoc> & { init(b: unknown, s: unknown): void; connect(): Promise<void>; disconnect(): Promise<void> };

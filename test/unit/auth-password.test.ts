@@ -1,4 +1,4 @@
-import { dummyHash, hashPassword, needsRehash, passwordParam, passwordProblem, SCRYPT_COST, verifyPassword } from "../../lib/auth/password";
+import { dummyHash, hashPassword, needsRehash, passwordParam, passwordProblem, SCRYPT_COST, verifyPassword } from "../../services/users/password";
 
 // Most tests use a cheap cost: what they check does not depend on it.
 const CHEAP = { N: 2 ** 10, r: 8, p: 1 };

@@ -1,4 +1,4 @@
-import { clientKey, LoginThrottle, type CounterDoc } from "../../lib/auth/throttle";
+import { clientKey, LoginThrottle, type CounterDoc } from "../../services/users/throttle";
 import { createAdapter, type Store } from "../../mixins/db.mixin";
 import { TooManyRequestsError } from "../../lib/errors";
 

@@ -1,4 +1,4 @@
-import { guestKey, isGuestId, newGuestId, userKey } from "../../lib/cart/keys";
+import { guestKey, isGuestId, newGuestId, userKey } from "../../services/cart/keys";
 
 describe("guest cart ids", () => {
 	it("are long random strings, never repeated", () => {

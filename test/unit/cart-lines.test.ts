@@ -1,6 +1,6 @@
 import fc from "fast-check";
-import { MAX_LINES, MAX_QUANTITY, mergeLines, quantityOf, withQuantity, withoutOrdered } from "../../lib/cart/lines";
-import type { CartLineRef } from "../../types/cart";
+import { MAX_LINES, MAX_QUANTITY, mergeLines, quantityOf, withQuantity, withoutOrdered } from "../../services/cart/lines";
+import type { CartLineRef } from "../../services/cart/cart.contract";
 
 const ids = ["a", "b", "c", "d", "e", "f"];
 const lines = fc.uniqueArray(fc.record({ productId: fc.constantFrom(...ids), quantity: fc.integer({ min: 1, max: MAX_QUANTITY }) }), { selector: l => l.productId });

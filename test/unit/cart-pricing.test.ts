@@ -1,6 +1,6 @@
 import fc from "fast-check";
-import { MAX_QUANTITY } from "../../lib/cart/lines";
-import { priceCart, type PricedProduct } from "../../lib/cart/pricing";
+import { MAX_QUANTITY } from "../../services/cart/lines";
+import { priceCart, type PricedProduct } from "../../services/cart/pricing";
 
 /** A random cart: distinct products, each present in the catalog or gone, with stock or not. */
 const cartCase = fc

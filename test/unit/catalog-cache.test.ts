@@ -1,4 +1,4 @@
-import { cacheKey, Generations, stockPatterns } from "../../lib/catalog/cache";
+import { cacheKey, Generations, stockPatterns } from "../../services/products/cache";
 
 describe("catalog cache keys", () => {
 	it("moves an answer about one product to a new key when that product's stock changes, and only then", () => {

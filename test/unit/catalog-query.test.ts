@@ -1,5 +1,5 @@
 import Validator from "fastest-validator";
-import { listParams, normalizeQuery, toStoreQuery } from "../../lib/catalog/query";
+import { listParams, normalizeQuery, toStoreQuery } from "../../services/products/query";
 
 // The same validator options Moleculer uses (moleculer/src/validators/fastest.js).
 const check = new Validator({ useNewCustomCheckerFunction: true }).compile(listParams as any);

@@ -1,5 +1,5 @@
-import { recommend } from "../../lib/catalog/recommend";
-import type { Product } from "../../types/catalog";
+import { recommend } from "../../services/recommendations/recommend";
+import type { Product } from "../../services/products/products.contract";
 
 function product(id: string, price: number, available: number | null, category = "audio"): Product {
 	return { id, sku: id.toUpperCase(), name: id, description: "", category, price, currency: "USD", imageUrl: "", available };

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { keywordsOf, MAX_QUERY_WORDS, queryWords, words } from "../../lib/catalog/search";
+import { keywordsOf, MAX_QUERY_WORDS, queryWords, words } from "../../services/products/search";
 
 describe("catalog search keywords", () => {
 	it("splits text into lower-case words without accents or punctuation", () => {

@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
-import { productSvg, wrap } from "../../lib/catalog/images";
-import { CATEGORY_PATTERN, MAX_PRICE } from "../../lib/catalog/query";
-import { SEED_PRODUCTS } from "../../lib/catalog/seed";
+import { productSvg, wrap } from "../../lib/seed-catalog/images";
+import { CATEGORY_PATTERN, MAX_PRICE } from "../../services/products/query";
+import { SEED_PRODUCTS } from "../../lib/seed-catalog/seed";
 import { publicDir } from "../../lib/paths";
 
 describe("the seeded catalog", () => {

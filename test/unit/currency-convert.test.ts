@@ -1,5 +1,5 @@
-import { convertMinor } from "../../lib/currency/convert";
-import { CURRENCIES } from "../../lib/currency/rates";
+import { convertMinor } from "../../services/currency/convert";
+import { CURRENCIES } from "../../services/currency/rates";
 
 describe("convertMinor", () => {
 	it("leaves an amount in its own currency untouched", () => {

@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
-import { shopServices } from "../../lib/gateway/routes";
+import { shopServices } from "../../services/api/routes";
 import { projectRoot } from "../../lib/paths";
 
 interface ComposeService {
@@ -28,10 +28,10 @@ describe("docker-compose.yml", () => {
 		for (const [, s] of shopNodes) expect(s.image).toBe("moleculer-shop:latest");
 	});
 
-	it("names only services that exist as services/<name>.service.ts", () => {
+	it("names only services that exist as services/<name>/<name>.service.ts", () => {
 		for (const [, s] of shopNodes)
 			for (const name of s.environment!.SERVICES.split(","))
-				expect(fs.existsSync(path.join(projectRoot, "services", `${name}.service.ts`))).toBe(true);
+				expect(fs.existsSync(path.join(projectRoot, "services", name, `${name}.service.ts`))).toBe(true);
 	});
 
 	it("joins every node to NATS and MongoDB, restarts it, and starts it after its dependencies are healthy", () => {

@@ -1,6 +1,6 @@
 import { Errors } from "moleculer";
 import { NotFoundError, OutOfStockError, ServiceDownError } from "../../lib/errors";
-import { toPublicError } from "../../lib/gateway/errors";
+import { toPublicError } from "../../services/api/errors";
 
 describe("toPublicError: every error in the contract's one shape", () => {
 	it("keeps a client error's status, type and data", () => {

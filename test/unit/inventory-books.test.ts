@@ -1,10 +1,10 @@
 // The inventory's pure parts: how an order's lines are compared, what callers see of a
 // reservation, and the balance check that every other inventory test relies on.
-import { unbalanced } from "../../lib/inventory/books";
-import { mergeLines, sameLines } from "../../lib/inventory/lines";
-import { take } from "../../lib/inventory/moves";
-import { toReservation, type ReservationDoc, type StockDoc } from "../../lib/inventory/records";
-import { sweepIntervalFor } from "../../lib/inventory/settings";
+import { unbalanced } from "../support/inventory-books";
+import { mergeLines, sameLines } from "../../services/inventory/lines";
+import { take } from "../../services/inventory/moves";
+import { toReservation, type ReservationDoc, type StockDoc } from "../../services/inventory/records";
+import { sweepIntervalFor } from "../../services/inventory/settings";
 
 function stock(id: string, fields: Partial<StockDoc> = {}): StockDoc {
 	return { _id: id, available: 0, reserved: 0, sold: 0, holds: {}, returns: {}, updatedAt: 0, ...fields };

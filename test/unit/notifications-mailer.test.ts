@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createMailer, FileMailer, MemoryMailer, SmtpMailer, type Letter } from "../../lib/notifications/mailer";
-import { retryDelayMs } from "../../lib/notifications/messages";
+import { createMailer, FileMailer, MemoryMailer, SmtpMailer, type Letter } from "../../services/notifications/mailer";
+import { retryDelayMs } from "../../services/notifications/messages";
 
 const letter: Letter = {
 	id: "7f1c2a9e-0000-4000-8000-000000000001",

@@ -1,11 +1,11 @@
 import { isCardNumber } from "../../lib/cards";
-import { checkedCard, last4 } from "../../lib/orders/card";
-import { canonicalJson, hashBody, idempotencyKeyOf, sameBody } from "../../lib/orders/idempotency";
-import { money } from "../../lib/orders/messages";
-import { mergeLines, priceItems, totals } from "../../lib/orders/pricing";
-import { TRANSITIONS, canMove, isFinal, attemptedSteps, resumesForward, stepsUpTo } from "../../lib/orders/state";
-import type { Product } from "../../types/catalog";
-import type { OrderStatus } from "../../types/orders";
+import { checkedCard, last4 } from "../../services/orders/card";
+import { canonicalJson, hashBody, idempotencyKeyOf, sameBody } from "../../services/orders/idempotency";
+import { money } from "../../services/orders/messages";
+import { mergeLines, priceItems, totals } from "../../services/orders/pricing";
+import { TRANSITIONS, canMove, isFinal, attemptedSteps, resumesForward, stepsUpTo } from "../../services/orders/state";
+import type { Product } from "../../services/products/products.contract";
+import type { OrderStatus } from "../../services/orders/orders.contract";
 
 const product = (id: string, price: number, currency = "USD"): Product => ({
 	id,

@@ -3,13 +3,13 @@
 import { Errors } from "moleculer";
 import { createAdapter, ensureIndex, type Store } from "../../mixins/db.mixin";
 import { ConflictError, OutOfStockError, PaymentDeclinedError, TooManyRequestsError } from "../../lib/errors";
-import { draftOrder } from "../../lib/orders/draft";
-import type { OrderDoc } from "../../lib/orders/model";
-import { OutboxRelay } from "../../lib/orders/outbox";
-import { LeaseLostError, OrderRepo } from "../../lib/orders/repo";
-import { OrderSaga, type Invoke } from "../../lib/orders/saga";
-import { ShipmentFollower } from "../../lib/orders/shipments";
-import type { CardDetails } from "../../types/orders";
+import { draftOrder } from "../../services/orders/draft";
+import type { OrderDoc } from "../../services/orders/model";
+import { OutboxRelay } from "../../services/orders/outbox";
+import { LeaseLostError, OrderRepo } from "../../services/orders/repo";
+import { OrderSaga, type Invoke } from "../../services/orders/saga";
+import { ShipmentFollower } from "../../services/orders/shipments";
+import type { CardDetails } from "../../services/orders/orders.contract";
 
 const GOOD: CardDetails = { cardNumber: "4242424242424242", expMonth: 12, expYear: 2030, cvc: "123" };
 const DECLINED: CardDetails = { ...GOOD, cardNumber: "4000000000000002" };

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { isCardNumber } from "../../lib/cards";
-import { checkCard, decide, isExpired, TEST_CARDS } from "../../lib/payments/card";
+import { checkCard, decide, isExpired, TEST_CARDS } from "../../services/payments/card";
 import { InvalidInputError } from "../../lib/errors";
 
 const NOW = new Date("2030-06-15T12:00:00Z");

@@ -1,4 +1,4 @@
-import { failureRateFromEnv, latencyFromEnv } from "../../lib/payments/knobs";
+import { failureRateFromEnv, latencyFromEnv } from "../../services/payments/knobs";
 
 describe("payments knobs from the environment", () => {
 	const saved = { ...process.env };

@@ -1,7 +1,7 @@
-import { COUNTRIES, countryCode } from "../../lib/shipping/countries";
-import { sweepIntervalFor, timingFromEnv } from "../../lib/shipping/knobs";
-import { quoteFor, RATES, zoneOf } from "../../lib/shipping/rates";
-import { dueMove, trackingId } from "../../lib/shipping/shipments";
+import { COUNTRIES, countryCode } from "../../services/shipping/countries";
+import { sweepIntervalFor, timingFromEnv } from "../../services/shipping/knobs";
+import { quoteFor, RATES, zoneOf } from "../../services/shipping/rates";
+import { dueMove, trackingId } from "../../services/shipping/shipments";
 
 describe("shipping zones and rates", () => {
 	it.each([

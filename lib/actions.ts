@@ -1,0 +1,21 @@
+// Every action one service may call on another, by name. lib/call.ts reads this map.
+import type { CartActions } from "../services/cart/cart.contract";
+import type { CatalogActions } from "../services/products/products.contract";
+import type { CurrencyActions } from "../services/currency/currency.contract";
+import type { InventoryActions } from "../services/inventory/inventory.contract";
+import type { NotificationsActions } from "../services/notifications/notifications.contract";
+import type { OrdersActions } from "../services/orders/orders.contract";
+import type { PaymentsActions } from "../services/payments/payments.contract";
+import type { ShippingActions } from "../services/shipping/shipping.contract";
+import type { UsersActions } from "../services/users/users.contract";
+
+export interface Actions
+	extends UsersActions,
+		CatalogActions,
+		InventoryActions,
+		CurrencyActions,
+		CartActions,
+		OrdersActions,
+		PaymentsActions,
+		ShippingActions,
+		NotificationsActions {}

@@ -1,0 +1,264 @@
+// The gateway: the shop's one door from HTTP into the cluster (moleculer-web). It routes only
+// the aliases in lib/gateway/routes.ts, checks who is calling, and answers every error in one shape.
+import fs from "node:fs";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import path from "node:path";
+import type { Context, ServiceSchema } from "moleculer";
+import ApiGateway, { type ApiSettingsSchema } from "moleculer-web";
+import { callOptional } from "../../lib/call";
+import { currencyParam } from "../products/query";
+import { config } from "../../lib/config";
+import { projectRoot, publicDir } from "../../lib/paths";
+import { ForbiddenError, invalidField, UnauthorizedError } from "../../lib/errors";
+import { RETRY_AFTER_UNAVAILABLE, toPublicError } from "./errors";
+import { buildOpenApi, type RoutedAction } from "./openapi";
+import { routes, shopServices } from "./routes";
+import { verifyToken } from "../../lib/tokens";
+import type { Product } from "../products/products.contract";
+import type { AuthUser, ShopMeta } from "../../lib/meta";
+
+type GatewayRequest = IncomingMessage & { $action?: { name?: string; auth?: string }; $ctx?: Context<unknown, ShopMeta> };
+
+const startedAt = Date.now();
+const { version } = JSON.parse(fs.readFileSync(path.join(projectRoot, "package.json"), "utf8")) as { version: string };
+const RATE_WINDOW_MS = 60_000;
+
+const ApiService: ServiceSchema<ApiSettingsSchema> = {
+	name: "api",
+	mixins: [ApiGateway as unknown as Partial<ServiceSchema>],
+
+	settings: {
+		port: config.port,
+		ip: "0.0.0.0",
+		// One line per request at info would cost more than the request itself under load.
+		logRequest: "debug",
+		logResponse: "debug",
+		logRouteRegistration: "debug",
+		logRequestParams: null,
+		logResponseData: null,
+		// A client's X-Request-Id becomes the request id in every log line: only a sane one.
+		// (moleculer-web accepts a function here; its typings know only the object form.)
+		rootCallOptions: saneRequestId as unknown as ApiSettingsSchema["rootCallOptions"],
+		// Never answer with a stack trace or internal detail; see lib/gateway/errors.ts.
+		onError(this: unknown, req: GatewayRequest, res: ServerResponse, err: Error) {
+			const body = toPublicError(err);
+			if (body.code >= 500 && body.code !== 503) {
+				(this as { logger: { error(...a: unknown[]): void } }).logger.error("Unhandled error", { url: req.url, requestID: req.$ctx?.requestID }, err);
+			}
+			if (body.code === 503) res.setHeader("Retry-After", String(RETRY_AFTER_UNAVAILABLE));
+			if (body.code === 429) res.setHeader("Retry-After", String(retryAfterOf(err)));
+			res.setHeader("Content-Type", "application/json; charset=utf-8");
+			res.writeHead(body.code);
+			res.end(JSON.stringify(body));
+		},
+
+		routes: [
+			{
+				path: "/api",
+				aliases: routes,
+				mappingPolicy: "restrict",
+				authentication: true,
+				authorization: true,
+				bodyParsers: { json: { strict: true, limit: "1mb" }, urlencoded: false },
+				cors: {
+					origin: "*",
+					methods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+					allowedHeaders: ["Authorization", "Content-Type", "X-Cart-Id", "Idempotency-Key", "X-Request-Id"],
+					exposedHeaders: ["X-Cart-Id", "Retry-After", "X-Request-Id"],
+					maxAge: 600,
+				},
+				// Keyed on the client's address: a client cannot reset its count with X-Forwarded-For
+				// (only a proxy listed in TRUSTED_PROXIES may say who its client is).
+				rateLimit:
+					config.rateLimit > 0 ? { window: RATE_WINDOW_MS, limit: config.rateLimit, headers: true, key: clientAddress } : undefined,
+				// The gateway never repeats a call on a client's behalf: a service retrying a timed-out
+				// read would triple the wait for a 503. The client (with Retry-After) decides.
+				callOptions: { retries: 0 },
+				onBeforeCall(ctx: Context<unknown, ShopMeta>, _route: unknown, req: IncomingMessage) {
+					rejectPrototypeKeys(req);
+					ctx.meta.clientIp = clientAddress(req);
+					ctx.meta.cartId = headerOf(req, "x-cart-id");
+					ctx.meta.idempotencyKey = headerOf(req, "idempotency-key");
+				},
+			},
+		],
+
+		// The web pages and the product images, served by the shop itself.
+		assets: { folder: publicDir, options: { maxAge: "1h" } },
+	},
+
+	actions: {
+		/**
+		 * moleculer-web's entry for every HTTP request. The action each request reaches has its
+		 * own timeout, bulkhead and circuit breaker; wrapping the whole request in another set of
+		 * them too would only cost time on every request (a third of a cached read's).
+		 */
+		rest: {
+			timeout: 0,
+			bulkhead: { enabled: false },
+			circuitBreaker: { enabled: false },
+		},
+
+		/** Liveness: as long as this process answers. */
+		health: {
+			auth: "public",
+			params: { $$strict: true },
+			handler(): { status: "ok"; nodeID: string; uptime: number } {
+				return { status: "ok", nodeID: this.broker.nodeID, uptime: Math.round((Date.now() - startedAt) / 1000) };
+			},
+		},
+
+		/** Readiness: every shop service is discovered and one of its nodes answers a ping. */
+		ready: {
+			auth: "public",
+			params: { $$strict: true },
+			async handler(ctx: Context<unknown, ShopMeta>) {
+				const services = await this.serviceStatus();
+				const ready = Object.values(services).every(s => s === "up");
+				if (!ready) ctx.meta.$statusCode = 503;
+				return { status: ready ? "ready" : "not ready", services };
+			},
+		},
+
+		/** Nodes, the services on each, and the circuit-breaker state of every endpoint this gateway calls. */
+		cluster: {
+			auth: "admin",
+			params: { $$strict: true },
+			handler() {
+				return this.clusterView();
+			},
+		},
+
+		/** The OpenAPI document of every route, from the running actions' own schemas. */
+		openapi: {
+			auth: "public",
+			params: { $$strict: true },
+			handler() {
+				const list = this.broker.registry.getActionList({ skipInternal: true, withEndpoints: false }) as unknown as { name: string; action?: RoutedAction }[];
+				return buildOpenApi(routes, new Map(list.map(a => [a.name, a.action ?? {}])), version);
+			},
+		},
+
+		/** Recommendations are optional: when that service is down the product page still gets `[]`. */
+		recommendations: {
+			auth: "public",
+			params: { $$strict: true, id: "string|min:1|max:64", currency: currencyParam },
+			async handler(ctx: Context<{ id: string; currency?: string }, ShopMeta>): Promise<Product[]> {
+				return callOptional(ctx, "recommendations.forProduct", ctx.params, [] as Product[], { timeout: 1_000 });
+			},
+		},
+	},
+
+	methods: {
+		/** Token → ctx.meta.user. No token is an anonymous call; a bad one is always a 401. */
+		authenticate(_ctx: Context, _route: unknown, req: IncomingMessage): AuthUser | null {
+			const header = req.headers.authorization;
+			if (!header) return null;
+			const match = /^Bearer ([A-Za-z0-9_\-.]+)$/i.exec(header);
+			if (!match) throw new UnauthorizedError("Authorization header must be 'Bearer <token>'", "INVALID_TOKEN");
+			const user = verifyToken(match[1]);
+			if (!user) throw new UnauthorizedError("Invalid or expired token", "INVALID_TOKEN");
+			return user;
+		},
+
+		/** Each action says who may call it; one that does not say is refused, so nothing is exposed by accident. */
+		authorize(ctx: Context<unknown, ShopMeta>, _route: unknown, req: GatewayRequest) {
+			const action = req.$action;
+			const auth = action?.auth;
+			if (auth === "public") return;
+			if (auth === "user" || auth === "admin") {
+				if (!ctx.meta.user) throw new UnauthorizedError();
+				if (auth === "admin" && ctx.meta.user.role !== "admin") throw new ForbiddenError("Admins only");
+				return;
+			}
+			this.logger.error(`Action '${action?.name}' is routed but declares no 'auth'; refusing it.`);
+			throw new ForbiddenError();
+		},
+
+		async serviceStatus(): Promise<Record<string, "up" | "down">> {
+			const nodesOf = new Map<string, string[]>();
+			for (const svc of this.broker.registry.getServiceList({ onlyAvailable: true, skipInternal: true }) as { name: string; nodeID: string }[]) {
+				nodesOf.set(svc.name, [...(nodesOf.get(svc.name) ?? []), svc.nodeID]);
+			}
+			const remote = [...new Set([...nodesOf.values()].flat())].filter(id => id !== this.broker.nodeID);
+			const pongs = remote.length ? ((await this.broker.ping(remote, 1_000)) as unknown as Record<string, unknown>) : {};
+			const answering = (nodeID: string) => nodeID === this.broker.nodeID || pongs[nodeID] != null;
+			return Object.fromEntries(shopServices.map(name => [name, (nodesOf.get(name) ?? []).some(answering) ? "up" : "down"]));
+		},
+
+		clusterView() {
+			const nodes = (this.broker.registry.getNodeList({ onlyAvailable: false, withServices: true }) as unknown as NodeInfo[]).map(n => ({
+				id: n.id,
+				available: n.available,
+				local: n.local,
+				hostname: n.hostname,
+				services: (n.services ?? []).map(s => s.name).filter(name => !name.startsWith("$")),
+			}));
+			const endpoints = (this.broker.registry.getActionList({ withEndpoints: true, skipInternal: true }) as ActionInfo[]).flatMap(a =>
+				(a.endpoints ?? []).map(ep => ({ action: a.name, nodeID: ep.nodeID, circuit: ep.state ? "closed" : "open", available: ep.available })),
+			);
+			return { nodeID: this.broker.nodeID, namespace: this.broker.namespace, nodes, endpoints };
+		},
+	},
+};
+
+interface NodeInfo {
+	id: string;
+	available: boolean;
+	local: boolean;
+	hostname: string;
+	services?: { name: string }[];
+}
+interface ActionInfo {
+	name: string;
+	endpoints?: { nodeID: string; state: boolean; available: boolean }[];
+}
+
+function saneRequestId(options: { requestID?: string }, req: IncomingMessage): void {
+	const id = req.headers["x-request-id"];
+	if (typeof id !== "string" || !/^[\w.:-]{1,64}$/.test(id)) delete options.requestID;
+}
+
+/**
+ * Who is calling: the socket's address; or, when the socket is a reverse proxy we trust, the
+ * nearest address in X-Forwarded-For that is not one of our proxies. Everything left of that
+ * in the header is the client's own say and is never believed.
+ */
+export function clientAddress(req: IncomingMessage): string {
+	const strip = (a: string) => a.replace(/^::ffff:(?=\d+\.)/i, "");
+	const peer = strip(req.socket.remoteAddress ?? "unknown");
+	if (!config.trustedProxies.includes(peer)) return peer;
+	const hops = String(req.headers["x-forwarded-for"] ?? "")
+		.split(",")
+		.map(h => strip(h.trim()))
+		.filter(Boolean);
+	for (let i = hops.length - 1; i >= 0; i--) if (!config.trustedProxies.includes(hops[i])) return hops[i];
+	return peer;
+}
+
+// The query parser silently drops parameters named after Object.prototype's own properties
+// (`?constructor=x`, `?__proto__[a]=1`), so the actions' strict schemas never see them: refuse
+// them here, as every other unknown parameter is refused.
+const PROTOTYPE_KEYS = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+function rejectPrototypeKeys(req: IncomingMessage): void {
+	const query = req.url?.split("?")[1];
+	if (!query) return;
+	for (const key of new URLSearchParams(query).keys()) {
+		const name = key.split("[")[0];
+		if (PROTOTYPE_KEYS.has(name)) throw invalidField(name, `Unknown field '${name}'`);
+	}
+}
+
+/** A header as the client sent it; the action it is meant for validates it (a bad one is a 422, never ignored). */
+function headerOf(req: IncomingMessage, name: string): string | null {
+	const value = req.headers[name];
+	return typeof value === "string" ? value : null;
+}
+
+function retryAfterOf(err: unknown): number {
+	const seconds = (err as { data?: { retryAfter?: number } }).data?.retryAfter;
+	return typeof seconds === "number" && seconds > 0 ? Math.ceil(seconds) : Math.ceil(RATE_WINDOW_MS / 1000);
+}
+
+export default ApiService;

@@ -1,0 +1,59 @@
+// Every public route of the shop, and the action that answers it. Nothing else is reachable
+// through the gateway: not Moleculer's internal `$node` actions, not actions other services call.
+// Who may call each action is declared on the action itself (`auth`), next to its params.
+import type { ActionName } from "../../lib/call";
+
+export type Aliases = Record<string, ActionName | `api.${string}`>;
+
+export const routes: Aliases = {
+	"GET health": "api.health",
+	"GET health/ready": "api.ready",
+	"GET ops/cluster": "api.cluster",
+	"GET openapi.json": "api.openapi",
+
+	"POST auth/register": "users.register",
+	"POST auth/login": "users.login",
+	"GET auth/me": "users.me",
+
+	"GET products": "products.list",
+	"POST products": "products.create",
+	"GET products/:id": "products.get",
+	"PATCH products/:id": "products.update",
+	"DELETE products/:id": "products.remove",
+	"GET products/:id/recommendations": "api.recommendations",
+	"GET categories": "products.categories",
+
+	"GET inventory/:productId": "inventory.get",
+	"PUT inventory/:productId": "inventory.set",
+
+	"GET cart": "cart.get",
+	"DELETE cart": "cart.clear",
+	"POST cart/items": "cart.addItem",
+	"PUT cart/items/:productId": "cart.setItem",
+	"DELETE cart/items/:productId": "cart.removeItem",
+
+	"POST shipping/quote": "shipping.quote",
+	"GET currencies": "currency.list",
+
+	"POST checkout": "orders.checkout",
+	"GET orders": "orders.list",
+	"GET orders/:id": "orders.get",
+	"POST orders/:id/cancel": "orders.cancel",
+
+	"GET payments": "payments.list",
+	"GET notifications": "notifications.list",
+};
+
+/** The services the shop needs; /api/health/ready answers 200 only when each one answers somewhere. */
+export const shopServices = [
+	"users",
+	"products",
+	"inventory",
+	"cart",
+	"orders",
+	"payments",
+	"shipping",
+	"notifications",
+	"currency",
+	"recommendations",
+] as const;

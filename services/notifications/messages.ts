@@ -1,0 +1,34 @@
+// How notifications are stored (an outbox with a unique key), and what of them a shopper sees.
+import type { Doc } from "../../mixins/db.mixin";
+import type { Notification, NotificationType } from "./notifications.contract";
+
+export const NOTIFICATION_TYPES: NotificationType[] = ["order.confirmed", "order.cancelled", "order.shipped", "order.delivered"];
+
+export interface NotificationDoc extends Doc {
+	/** Unique: the caller's idempotency key, e.g. "<orderId>:order.confirmed". */
+	key: string;
+	type: NotificationType;
+	orderId: string;
+	userId: string;
+	email: string;
+	subject: string;
+	text: string;
+	createdAt: string;
+	/** Set once, by the conditional update that follows a successful send. */
+	sentAt: string | null;
+	attempts: number;
+	/** Not before this (ms): failed sends back off. */
+	nextAttemptAt: number;
+	/** A sender holds the message until then (ms); 0 when nobody does. Two senders never hold it at once. */
+	leaseUntil: number;
+	lastError: string | null;
+}
+
+export function toNotification(doc: NotificationDoc): Notification {
+	return { id: doc._id, type: doc.type, orderId: doc.orderId, subject: doc.subject, createdAt: doc.createdAt, sentAt: doc.sentAt };
+}
+
+/** Waits between attempts: 1 s, 2 s, 4 s … at most a minute, so a mail server that comes back is used soon. */
+export function retryDelayMs(attempts: number): number {
+	return Math.min(60_000, 1_000 * 2 ** Math.max(0, attempts - 1));
+}

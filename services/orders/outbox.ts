@@ -1,0 +1,82 @@
+// Relays each order's outbox to the services it addresses until each message is acknowledged.
+// Receivers are idempotent per message key, so a message relayed twice (two instances, a crash
+// between sending and marking) still takes effect once; one never acknowledged is sent again.
+import type { Errors, Logger } from "moleculer";
+import { isUnreachable } from "../../lib/errors";
+import type { Store } from "../../mixins/db.mixin";
+import type { OrderDoc, OutboxMessage } from "./model";
+import { applyUpdate, nextSweepAt, withSweepAt } from "./repo";
+import type { Invoke } from "./saga";
+
+export class OutboxRelay {
+	/** Orders this instance is relaying right now: the sweep and a request never do one twice at once. */
+	private readonly busy = new Set<string>();
+
+	constructor(
+		private readonly store: Store<OrderDoc>,
+		private readonly timeoutMs: number,
+		/** How long to wait before trying an order's undelivered messages again. */
+		private readonly retryMs: number,
+		private readonly now: () => number,
+		private readonly logger: Logger,
+	) {}
+
+	/** Sends what is due on one order. True when nothing is left to send. */
+	async relay(doc: OrderDoc, invoke: Invoke): Promise<boolean> {
+		if (!doc.outboxDue || this.busy.has(doc._id)) return !doc.outboxDue;
+		this.busy.add(doc._id);
+		try {
+			const due = doc.outbox.filter(m => !doc.outboxSent.includes(m.key));
+			const results = await Promise.allSettled(due.map(m => this.deliver(doc, m, invoke)));
+			const sent: string[] = [];
+			results.forEach((r, i) => {
+				if (r.status === "fulfilled") sent.push(due[i].key);
+				else if (isInvalid(r.reason)) {
+					// A 422 will be the same answer every time: retrying it forever would only crowd out
+					// the messages that can go. It is logged for a person to look at.
+					this.logger.error(`Order ${doc._id}: outbox message ${due[i].key} refused, giving up:`, (r.reason as Error).message);
+					sent.push(due[i].key);
+				} else this.logger.debug(`Order ${doc._id}: outbox message ${due[i].key} not delivered yet:`, (r.reason as Error).message);
+			});
+			const allSent = sent.length === due.length;
+			const mark = { $addToSet: { outboxSent: { $each: sent } } };
+			// Clears the flag only if no message was added (and no saga opened) since we read the order.
+			const done = withSweepAt({ ...mark, $set: { outboxDue: false } }, nextSweepAt({ ...doc, outboxDue: false }, this.now()));
+			if (allSent && (await this.store.updateMany({ _id: doc._id, outboxVersion: doc.outboxVersion, open: doc.open }, done)) === 1) {
+				applyUpdate(doc, done);
+			} else {
+				if (sent.length) await this.store.updateMany({ _id: doc._id }, mark);
+				// Later, and behind the orders that are due now: a receiver that stays down must not
+				// keep the sweep busy with the same messages while abandoned checkouts wait.
+				const retryAt = this.now() + this.retryMs;
+				if (!doc.open && (await this.store.updateMany({ _id: doc._id, open: false, outboxDue: true }, { $set: { sweepAt: retryAt } }))) doc.sweepAt = retryAt;
+			}
+			if (doc.outboxDue) doc.outboxSent = [...new Set([...doc.outboxSent, ...sent])];
+			return !doc.outboxDue;
+		} finally {
+			this.busy.delete(doc._id);
+		}
+	}
+
+	private async deliver(doc: OrderDoc, m: OutboxMessage, invoke: Invoke): Promise<void> {
+		const opts = { timeout: this.timeoutMs, retries: 0 };
+		switch (m.kind) {
+			case "notify":
+				await invoke("notifications.enqueue", { key: m.key, type: m.type, orderId: doc._id, userId: doc.userId, email: doc.email, subject: m.subject, text: m.text }, opts);
+				return;
+			case "removeOrdered": {
+				const lines = doc.items.map(i => ({ productId: i.productId, quantity: i.quantity }));
+				await invoke("cart.removeOrdered", { userId: doc.userId, key: m.key, lines }, opts);
+				return;
+			}
+		}
+	}
+}
+
+/**
+ * The receiver refused the message itself (422). Any other answer may change: a 409 (a cart busy
+ * with other writes) or a 429 passes, and an unreachable receiver comes back; those are retried.
+ */
+function isInvalid(err: unknown): boolean {
+	return (err as Errors.MoleculerError)?.code === 422 && !isUnreachable(err);
+}

@@ -1,0 +1,42 @@
+// Charges and refunds of the simulated card processor.
+import type { CardDetails } from "../orders/orders.contract";
+
+/** What GET /api/payments shows: every charge attempt and where it ended. */
+export type ChargeStatus = "charged" | "declined" | "refunded";
+
+/** Why a card was declined (PaymentDeclinedError's `data.reason`). */
+export type DeclineReason = "card_declined" | "insufficient_funds" | "expired_card";
+
+export interface Charge {
+	id: string;
+	orderId: string;
+	/** Integer cents. */
+	amount: number;
+	currency: string;
+	status: ChargeStatus;
+	/** The only part of the card number ever stored or returned. */
+	last4: string;
+	createdAt: string;
+	updatedAt: string;
+}
+
+export interface PaymentsActions {
+	/**
+	 * Charge a card once per order: the order id is the idempotency key, so a repeat (also a
+	 * concurrent one, or a retry after a timeout) returns the first charge and never charges twice.
+	 * Errors: 422 invalid card (field cardNumber, expMonth, expYear or cvc); 402
+	 * PaymentDeclinedError (a declined card or an expired one; recorded, and a repeat is declined
+	 * again); 409 PAYMENT_VOIDED when the order was refunded before it was ever charged;
+	 * 409 IDEMPOTENCY_MISMATCH when the same order id comes with another amount or currency;
+	 * 503 PAYMENT_PROCESSOR_UNAVAILABLE (the simulated outage: nothing charged, safe to retry).
+	 */
+	"payments.charge": { params: { orderId: string; amount: number; currency: string; card: CardDetails }; result: Charge };
+	/**
+	 * Refund an order's charge; idempotent. Returns the charge as it now stands (`refunded`, or
+	 * `declined` untouched: nothing was taken), or null when the order was never charged. In that
+	 * case the order id is voided, so a charge for it that arrives late is refused, not taken.
+	 */
+	"payments.refund": { params: { orderId: string }; result: Charge | null };
+	/** GET /api/payments (admin): every charge attempt, newest first; `?orderId=` filters. */
+	"payments.list": { params: { orderId?: string }; result: Charge[] };
+}

@@ -1,0 +1,259 @@
+// services/payments.service.ts — a simulated card processor: one charge per order, refunds, and
+// every charge attempt for the books. The card number and cvc live only in the request: the store
+// keeps the last 4 digits, and no error or log line ever carries more.
+import type { ServiceSchema, ServiceSettingSchema } from "moleculer";
+import { DbMixin, storeKind, type Filter, type Store } from "../../mixins/db.mixin";
+import { PaymentDeclinedError } from "../../lib/errors";
+import { checkCard, decide, type CheckedCard } from "./card";
+import { pendingCharge, SHOWN_STATUSES, toCharge, voidedCharge, type ChargeDoc } from "./charges";
+import { ChargeVoidedError, IdempotencyMismatchError, ProcessorUnavailableError } from "./errors";
+import { failureRateFromEnv, latencyFromEnv } from "./knobs";
+import type { ParamsOf, ResultOf } from "../../lib/call";
+import { sleep } from "../../lib/time";
+import type { ShopContext } from "../../lib/meta";
+import type { Charge } from "./payments.contract";
+
+interface PaymentsSettings extends ServiceSettingSchema {
+	/** Added to every charge at the processor (PAYMENTS_LATENCY_MS). */
+	latencyMs: number;
+	/** Share of processor calls that fail as an outage (PAYMENTS_FAILURE_RATE). */
+	failureRate: number;
+	/**
+	 * How long past the latency a pending claim may stay undecided: an older one lost its owner
+	 * (the node died mid-charge) and another call may finish it.
+	 */
+	claimGraceMs: number;
+	/** How often a repeat looks again at a charge that another node is deciding. */
+	pollMs: number;
+}
+
+interface PaymentsMethods {
+	now(): Date;
+	random(): number;
+	settle(orderId: string, amount: number, currency: string, card: CheckedCard): Promise<ChargeDoc>;
+	process(claim: ChargeDoc, card: CheckedCard): Promise<ChargeDoc>;
+	refundOrder(orderId: string): Promise<Charge | null>;
+	outcome(doc: ChargeDoc, amount: number, currency: string): Charge;
+	tryInsert(doc: ChargeDoc): Promise<boolean>;
+	isStale(doc: ChargeDoc): boolean;
+}
+
+interface PaymentsVars {
+	adapter: Store<ChargeDoc>;
+	/** Charges this node is deciding right now, by order id: a concurrent repeat waits for the same answer. */
+	inFlight: Map<string, Promise<ChargeDoc>>;
+}
+
+const ORDER_ID = "string|min:1|max:100";
+
+const PaymentsService: ServiceSchema<PaymentsSettings, PaymentsMethods, PaymentsVars> = {
+	name: "payments",
+	mixins: [
+		DbMixin("charges", {
+			indexes: [{ fields: ["orderId"], unique: true }, { fields: ["createdAt"] }],
+		}),
+	],
+
+	settings: {
+		latencyMs: latencyFromEnv(),
+		failureRate: failureRateFromEnv(),
+		claimGraceMs: 10_000,
+		pollMs: 25,
+	},
+
+	actions: {
+		/** Charge once per order id; see types/payments.ts for every answer. */
+		charge: {
+			visibility: "public",
+			retryPolicy: { retries: 2 },
+			params: {
+				$$strict: true,
+				orderId: ORDER_ID,
+				amount: "number|integer|positive",
+				currency: { type: "string", pattern: /^[A-Z]{3}$/ },
+				// Checked by checkCard(), which names a bad field without echoing its value
+				// (the validator's own messages would carry the card number back).
+				card: "object",
+			},
+			async handler(ctx: ShopContext<ParamsOf<"payments.charge">>): Promise<ResultOf<"payments.charge">> {
+				const card = checkCard(ctx.params.card);
+				const { orderId, amount, currency } = ctx.params;
+				let settling = this.inFlight.get(orderId);
+				if (!settling) {
+					settling = this.settle(orderId, amount, currency, card).finally(() => this.inFlight.delete(orderId));
+					this.inFlight.set(orderId, settling);
+				}
+				return this.outcome(await settling, amount, currency);
+			},
+		},
+
+		/** Give back what an order was charged; idempotent, and safe before the charge exists. */
+		refund: {
+			visibility: "public",
+			retryPolicy: { retries: 2 },
+			params: { $$strict: true, orderId: ORDER_ID },
+			handler(ctx: ShopContext<ParamsOf<"payments.refund">>): Promise<ResultOf<"payments.refund">> {
+				return this.refundOrder(ctx.params.orderId);
+			},
+		},
+
+		/** GET /api/payments: every charge attempt, so the books can be checked from outside. */
+		list: {
+			auth: "admin",
+			params: { $$strict: true, orderId: { type: "string", optional: true, min: 1, max: 100 } },
+			async handler(ctx: ShopContext<ParamsOf<"payments.list">>): Promise<ResultOf<"payments.list">> {
+				const query: Filter = { status: { $in: SHOWN_STATUSES } };
+				if (ctx.params.orderId) query.orderId = ctx.params.orderId;
+				const docs = await this.adapter.find({ query, sort: ["-createdAt"] });
+				return docs.map(toCharge);
+			},
+		},
+	},
+
+	methods: {
+		/** The clock: card expiry and timestamps. Tests replace it with a mixin. */
+		now(): Date {
+			return new Date();
+		},
+
+		/** Decides the simulated outages (PAYMENTS_FAILURE_RATE). */
+		random(): number {
+			return Math.random();
+		},
+
+		/**
+		 * The stored outcome of charging this order: claims the order id with a `pending` document
+		 * (the unique index lets one caller in the whole cluster win), lets the processor decide,
+		 * and settles the claim with a conditional update, so a charge is taken at most once.
+		 */
+		async settle(orderId: string, amount: number, currency: string, card: CheckedCard): Promise<ChargeDoc> {
+			const deadline = Date.now() + this.settings.latencyMs + this.settings.claimGraceMs;
+			for (;;) {
+				const existing = await this.adapter.findOne({ orderId });
+				const now = this.now();
+				if (!existing) {
+					const claim = pendingCharge(orderId, amount, currency, card.last4, now);
+					if (await this.tryInsert(claim)) return this.process(claim, card);
+					continue;
+				}
+				if (existing.status !== "pending") return existing;
+				if (this.isStale(existing)) {
+					const claimedAt = now.getTime();
+					const taken = await this.adapter.updateMany(
+						{ _id: existing._id, status: "pending", claimedAt: existing.claimedAt },
+						{ $set: { claimedAt, last4: card.last4 } },
+					);
+					if (taken === 1) return this.process({ ...existing, claimedAt, last4: card.last4 }, card);
+					continue;
+				}
+				if (Date.now() > deadline) throw new ProcessorUnavailableError("A charge for this order is still in flight; ask again shortly");
+				await sleep(this.settings.pollMs);
+			}
+		},
+
+		/** The processor's part: latency, outages, then approve or decline. */
+		async process(claim: ChargeDoc, card: CheckedCard): Promise<ChargeDoc> {
+			if (this.settings.latencyMs > 0) await sleep(this.settings.latencyMs);
+			const mine = { _id: claim._id, status: "pending", claimedAt: claim.claimedAt };
+
+			if (this.random() < this.settings.failureRate) {
+				// Nothing was charged: free the order id for the retry.
+				await this.adapter.removeMany(mine);
+				this.logger.warn(`Simulated processor outage while charging order ${claim.orderId}`);
+				throw new ProcessorUnavailableError();
+			}
+
+			const now = this.now();
+			const reason = decide(card, now);
+			const settled = reason
+				? { status: "declined", declineReason: reason, updatedAt: now.toISOString() }
+				: { status: "charged", updatedAt: now.toISOString() };
+			if ((await this.adapter.updateMany(mine, { $set: settled })) === 0) {
+				// Took too long: another call took the claim over (or a refund voided it). Its answer stands.
+				return this.settle(claim.orderId, claim.amount, claim.currency, card);
+			}
+			if (reason) this.logger.info(`Declined order ${claim.orderId} (${reason})`);
+			else this.logger.info(`Charged order ${claim.orderId}: ${claim.amount} ${claim.currency}`);
+			return { ...claim, ...settled } as ChargeDoc;
+		},
+
+		/** The refund of an order, once: waits for a charge still being decided, and voids an order never charged. */
+		async refundOrder(orderId: string): Promise<Charge | null> {
+			const deadline = Date.now() + this.settings.latencyMs + this.settings.claimGraceMs;
+			for (;;) {
+				const running = this.inFlight.get(orderId);
+				if (running) {
+					await running.catch(() => undefined);
+					continue;
+				}
+				const doc = await this.adapter.findOne({ orderId });
+				const now = this.now();
+				if (!doc) {
+					if (await this.tryInsert(voidedCharge(orderId, now))) return null;
+					continue;
+				}
+				switch (doc.status) {
+					case "voided":
+						return null;
+					case "declined":
+					case "refunded":
+						return toCharge(doc);
+					case "charged": {
+						const at = now.toISOString();
+						if ((await this.adapter.updateMany({ _id: doc._id, status: "charged" }, { $set: { status: "refunded", refundedAt: at, updatedAt: at } })) === 1)
+							this.logger.info(`Refunded order ${orderId}: ${doc.amount} ${doc.currency}`);
+						continue;
+					}
+					case "pending":
+						if (this.isStale(doc)) {
+							// Its node died before the processor decided: nothing was taken, and now nothing will be.
+							await this.adapter.updateMany({ _id: doc._id, status: "pending", claimedAt: doc.claimedAt }, { $set: { status: "voided", updatedAt: now.toISOString() } });
+							continue;
+						}
+						if (Date.now() > deadline) throw new ProcessorUnavailableError("A charge for this order is still in flight; ask again shortly");
+						await sleep(this.settings.pollMs);
+				}
+			}
+		},
+
+		/** What a caller is answered for a settled charge (the same for the first call and every repeat). */
+		outcome(doc: ChargeDoc, amount: number, currency: string): Charge {
+			if (doc.status === "voided") throw new ChargeVoidedError(doc.orderId);
+			if (doc.amount !== amount || doc.currency !== currency) throw new IdempotencyMismatchError(doc.orderId);
+			if (doc.status === "declined") throw new PaymentDeclinedError(doc.declineReason ?? "card_declined");
+			return toCharge(doc);
+		},
+
+		/** Inserts a document keyed by order id; false when another call got there first. */
+		async tryInsert(doc: ChargeDoc): Promise<boolean> {
+			try {
+				await this.adapter.insert(doc);
+				return true;
+			} catch (err) {
+				if (await this.adapter.findOne({ orderId: doc.orderId })) return false;
+				throw err;
+			}
+		},
+
+		isStale(doc: ChargeDoc): boolean {
+			return this.now().getTime() - doc.claimedAt > this.settings.latencyMs + this.settings.claimGraceMs;
+		},
+	},
+
+	created() {
+		this.inFlight = new Map();
+	},
+
+	async started() {
+		// A store of this node's own holds no claim of a live process: any pending one is from a
+		// previous life that died before the processor decided, so nothing was taken. Dropping the
+		// claims now lets refunds and retries answer at once instead of waiting for them to go stale.
+		// (A shared MongoDB may hold other nodes' live claims; there the stale rule decides.)
+		if (storeKind() !== "mongo") {
+			const dropped = await this.adapter.removeMany({ status: "pending" });
+			if (dropped > 0) this.logger.warn(`Dropped ${dropped} charge claim(s) left undecided by a previous run`);
+		}
+	},
+};
+
+export default PaymentsService;

@@ -1,0 +1,68 @@
+// A product as stored, and as shown.
+import type { Doc } from "../../mixins/db.mixin";
+import type { Product, ProductInput } from "./products.contract";
+import { keywordsOf, words } from "./search";
+
+/** Prices are in the base currency, in cents. */
+export interface ProductDoc extends Doc, Required<ProductInput> {
+	createdAt: string;
+	updatedAt: string;
+	/** The name without case or accents: what `sort=name` orders by. */
+	sortName: string;
+	/** What search finds the product by (lib/catalog/search.ts). */
+	keywords: string[];
+}
+
+/** Shown for products an admin created without an image. */
+export const PLACEHOLDER_IMAGE = "/images/products/placeholder.svg";
+
+/** Indexes for what the catalog filters and sorts on. */
+export const PRODUCT_INDEXES = [
+	{ fields: ["sku"], unique: true },
+	{ fields: ["category"] },
+	{ fields: ["price"] },
+	{ fields: ["sortName"] },
+	{ fields: ["createdAt"] },
+	{ fields: ["keywords"] },
+];
+
+export function sortNameOf(name: string): string {
+	return words(name).join(" ");
+}
+
+/** The fields derived from name and description, recomputed whenever either changes. */
+export function derived(name: string, description: string): Pick<ProductDoc, "sortName" | "keywords"> {
+	return { sortName: sortNameOf(name), keywords: keywordsOf(name, description) };
+}
+
+export function newProductDoc(id: string, input: ProductInput, now: string): ProductDoc {
+	return {
+		_id: id,
+		sku: input.sku,
+		name: input.name,
+		description: input.description,
+		category: input.category,
+		price: input.price,
+		imageUrl: input.imageUrl ?? PLACEHOLDER_IMAGE,
+		createdAt: now,
+		updatedAt: now,
+		...derived(input.name, input.description),
+	};
+}
+
+/** What a shopper sees, in the base currency, before availability is known. */
+export function toProduct(doc: ProductDoc, baseCurrency: string): Product {
+	return {
+		id: doc._id,
+		sku: doc.sku,
+		name: doc.name,
+		description: doc.description,
+		category: doc.category,
+		price: doc.price,
+		currency: baseCurrency,
+		imageUrl: doc.imageUrl,
+		available: null,
+		createdAt: doc.createdAt,
+		updatedAt: doc.updatedAt,
+	};
+}

@@ -1,0 +1,312 @@
+// services/products.service.ts — the catalog: products, search, categories, and admin edits.
+//
+// Every answer that shows products gets `available` from inventory in one batched call and,
+// for ?currency=, prices from currency in one call. Both are optional: without inventory,
+// `available` is null; without currency, prices stay in the base currency. Either way the
+// answer is a 200.
+import crypto from "node:crypto";
+import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
+import { callOptional, type ParamsOf, type ResultOf } from "../../lib/call";
+import { cacheKey, catalogCache, Generations, stockPatterns } from "./cache";
+import { newProductDoc, derived, PRODUCT_INDEXES, toProduct, type ProductDoc } from "./product";
+import { categoryParam, currencyParam, listParams, MAX_PRICE, normalizeQuery, toStoreQuery, type CatalogQuery } from "./query";
+import { SEED_PRODUCTS } from "../../lib/seed-catalog/seed";
+import { config } from "../../lib/config";
+import { convertOrKeep } from "../../lib/currency-client";
+import { ConflictError, invalidField, NotFoundError } from "../../lib/errors";
+import { DbMixin, isDuplicateKey, type Store } from "../../mixins/db.mixin";
+import type { CategoryCount, Product } from "./products.contract";
+import type { Events } from "../../lib/events";
+import type { ShopContext } from "../../lib/meta";
+
+/**
+ * Answers with `available` in them are cleaned by events; the TTL only bounds the damage of an
+ * event that never arrived. Product data alone changes only through this service.
+ */
+const ANSWER_TTL_SECONDS = 60;
+const CATALOG_TTL_SECONDS = 600;
+/** After an answer had to go without inventory or currency, answers are not cached for this long. */
+const DEGRADED_NO_CACHE_MS = 2_000;
+
+interface ProductsSettings extends ServiceSettingSchema {
+	baseCurrency: string;
+	/** How long an answer waits for inventory or currency before going without them. */
+	optionalCallTimeoutMs: number;
+}
+
+interface CatalogPage {
+	rows: Product[];
+	total: number;
+}
+
+const ID = { type: "string", min: 1, max: 64 } as const;
+const SKU = { type: "string", pattern: /^[A-Z0-9]+(?:-[A-Z0-9]+)*$/, max: 40, trim: true, uppercase: true } as const;
+const NAME = { type: "string", min: 1, max: 120, trim: true } as const;
+const DESCRIPTION = { type: "string", max: 2_000, trim: true } as const;
+const PRICE = { type: "number", integer: true, min: 0, max: MAX_PRICE } as const;
+/** A picture served by the shop (`/images/…`), or one on an https site the admin trusts. */
+const IMAGE_URL = { type: "string", max: 500, pattern: /^(\/images\/[A-Za-z0-9_\-/]+\.(svg|png|jpe?g|webp)|https:\/\/[^\s"'<>]+)$/ } as const;
+
+interface ProductsMethods {
+	catalogPage(query: CatalogQuery): Promise<CatalogPage>;
+	present(ctx: ShopContext, products: Product[], currency: string | undefined): Promise<Product[]>;
+	availabilityOf(ctx: ShopContext, productIds: string[]): Promise<Record<string, number> | null>;
+	answeredDegraded(ids: string[]): void;
+	answersCacheable(): boolean;
+	assertSkuFree(sku: string, exceptId: string | null): Promise<void>;
+	productsChanged(ids: string[]): Promise<void>;
+	seed(): Promise<void>;
+}
+
+interface ProductsVars {
+	adapter: Store<ProductDoc>;
+	generations: Generations;
+	/** Until when answers are not cached, after one went out without inventory or currency. */
+	cacheOffUntil: number;
+}
+
+const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, ProductsVars> = {
+	name: "products",
+	mixins: [DbMixin("products", { indexes: PRODUCT_INDEXES })],
+
+	settings: {
+		baseCurrency: config.baseCurrency,
+		optionalCallTimeoutMs: 500,
+	},
+
+	actions: {
+		/** GET /api/products: search, filters, sort and pages. */
+		list: {
+			auth: "public",
+			cache: catalogCache("products.list", "pages", ANSWER_TTL_SECONDS),
+			params: listParams,
+			async handler(ctx: ShopContext<ParamsOf<"products.list">>): Promise<ResultOf<"products.list">> {
+				const query = normalizeQuery(ctx.params);
+				if (query.minPrice !== null && query.maxPrice !== null && query.minPrice > query.maxPrice) {
+					throw invalidField("maxPrice", "maxPrice must not be below minPrice");
+				}
+				const page = await this.catalogPage(query);
+				const rows = await this.present(ctx, page.rows, ctx.params.currency);
+				return { rows, total: page.total, page: query.page, pageSize: query.pageSize, totalPages: Math.ceil(page.total / query.pageSize) };
+			},
+		},
+
+		/** GET /api/products/:id */
+		get: {
+			auth: "public",
+			cache: catalogCache("products.get", "product", ANSWER_TTL_SECONDS),
+			params: { $$strict: true, id: ID, currency: currencyParam },
+			async handler(ctx: ShopContext<ParamsOf<"products.get">>): Promise<ResultOf<"products.get">> {
+				const doc = await this.adapter.findOne({ _id: ctx.params.id });
+				if (!doc) throw new NotFoundError("Product", { id: ctx.params.id });
+				const [product] = await this.present(ctx, [toProduct(doc, this.settings.baseCurrency)], ctx.params.currency);
+				return product;
+			},
+		},
+
+		/** For carts and orders: many products in one call, in the base currency. Not routed. */
+		getMany: {
+			visibility: "public",
+			cache: catalogCache("products.getMany", "pages", ANSWER_TTL_SECONDS),
+			params: { $$strict: true, ids: { type: "array", max: 100, items: ID } },
+			async handler(ctx: ShopContext<ParamsOf<"products.getMany">>): Promise<ResultOf<"products.getMany">> {
+				const ids = [...new Set(ctx.params.ids)];
+				if (ids.length === 0) return [];
+				const docs = await this.adapter.findByIds(ids);
+				return this.present(ctx, docs.map(doc => toProduct(doc, this.settings.baseCurrency)), undefined);
+			},
+		},
+
+		/** GET /api/categories: every category with its number of products. */
+		categories: {
+			auth: "public",
+			cache: catalogCache("products.categories", "catalog", CATALOG_TTL_SECONDS),
+			params: { $$strict: true },
+			async handler(): Promise<CategoryCount[]> {
+				// Reads every product, but only after a product changed: the answer is cached
+				// until then. (A store-side distinct/group would avoid it; NeDB has neither.)
+				const counts = new Map<string, number>();
+				for (const doc of await this.adapter.find({})) counts.set(doc.category, (counts.get(doc.category) ?? 0) + 1);
+				return [...counts].map(([name, count]) => ({ name, count })).sort((a, b) => a.name.localeCompare(b.name));
+			},
+		},
+
+		/** POST /api/products */
+		create: {
+			auth: "admin",
+			params: { $$strict: true, sku: SKU, name: NAME, description: DESCRIPTION, category: categoryParam, price: PRICE, imageUrl: { ...IMAGE_URL, optional: true } },
+			async handler(ctx: ShopContext<ParamsOf<"products.create">>): Promise<ResultOf<"products.create">> {
+				await this.assertSkuFree(ctx.params.sku, null);
+				const doc = newProductDoc(`prod-${crypto.randomUUID()}`, ctx.params, new Date().toISOString());
+				await this.adapter.insert(doc).catch((err: unknown) => {
+					throw isDuplicateKey(err) ? skuTaken(doc.sku) : err;
+				});
+				await this.productsChanged([doc._id]);
+				ctx.meta.$statusCode = 201;
+				const [product] = await this.present(ctx, [toProduct(doc, this.settings.baseCurrency)], undefined);
+				return product;
+			},
+		},
+
+		/** PATCH /api/products/:id: only the fields given change. */
+		update: {
+			auth: "admin",
+			params: {
+				$$strict: true,
+				id: ID,
+				sku: { ...SKU, optional: true },
+				name: { ...NAME, optional: true },
+				description: { ...DESCRIPTION, optional: true },
+				category: { ...categoryParam, optional: true },
+				price: { ...PRICE, optional: true },
+				imageUrl: { ...IMAGE_URL, optional: true },
+			},
+			async handler(ctx: ShopContext<ParamsOf<"products.update">>): Promise<ResultOf<"products.update">> {
+				const { id, ...changes } = ctx.params;
+				if (Object.keys(changes).length === 0) throw invalidField("body", "Give at least one field to change");
+				const current = await this.adapter.findOne({ _id: id });
+				if (!current) throw new NotFoundError("Product", { id });
+				if (changes.sku !== undefined && changes.sku !== current.sku) await this.assertSkuFree(changes.sku, id);
+
+				const set: Partial<ProductDoc> = { ...changes, updatedAt: new Date().toISOString() };
+				if (changes.name !== undefined || changes.description !== undefined) {
+					Object.assign(set, derived(changes.name ?? current.name, changes.description ?? current.description));
+				}
+				const updated = await this.adapter.updateById(id, { $set: set }).catch((err: unknown) => {
+					throw isDuplicateKey(err) ? skuTaken(changes.sku ?? "") : err;
+				});
+				if (!updated) throw new NotFoundError("Product", { id });
+				await this.productsChanged([id]);
+				const [product] = await this.present(ctx, [toProduct(updated, this.settings.baseCurrency)], undefined);
+				return product;
+			},
+		},
+
+		/** DELETE /api/products/:id. Stock records stay with inventory (orders may still name the product). */
+		remove: {
+			auth: "admin",
+			params: { $$strict: true, id: ID },
+			async handler(ctx: ShopContext<ParamsOf<"products.remove">>): Promise<ResultOf<"products.remove">> {
+				const removed = await this.adapter.removeMany({ _id: ctx.params.id });
+				if (removed === 0) throw new NotFoundError("Product", { id: ctx.params.id });
+				await this.productsChanged([ctx.params.id]);
+				return { id: ctx.params.id };
+			},
+		},
+	},
+
+	events: {
+		/**
+		 * A sale, a reservation, a restock: answers showing these products' `available` are stale.
+		 * Inventory broadcasts it, so every products instance cleans its own cache.
+		 */
+		"inventory.changed": {
+			async handler(ctx: Context<Events["inventory.changed"]>) {
+				const ids = Array.isArray(ctx.params?.productIds) ? ctx.params.productIds.filter(id => typeof id === "string") : null;
+				// Without a usable list, assume every product changed.
+				this.generations.stockChanged(ids ?? []);
+				if (!ids) this.generations.productsChanged();
+				await this.broker.cacher?.clean(ids ? stockPatterns("products", ids) : "products.**");
+			},
+		},
+
+		/** Broadcast by whichever products instance made the change; the others clean their caches. */
+		"products.changed": {
+			async handler() {
+				this.generations.productsChanged();
+				await this.broker.cacher?.clean("products.**");
+			},
+		},
+	},
+
+	methods: {
+		/** One page of products in the base currency, without `available`: cached until a product changes. */
+		async catalogPage(query: CatalogQuery): Promise<CatalogPage> {
+			const cacher = this.broker.cacher;
+			const key = cacheKey("products.page", this.generations.catalogKey(), query);
+			const cached = (await cacher?.get(key)) as CatalogPage | null | undefined;
+			if (cached) return cached;
+
+			const storeQuery = toStoreQuery(query);
+			let page: CatalogPage = { rows: [], total: 0 };
+			if (storeQuery) {
+				const [docs, total] = await Promise.all([this.adapter.find(storeQuery), this.adapter.count({ query: storeQuery.query })]);
+				page = { rows: docs.map(doc => toProduct(doc, this.settings.baseCurrency)), total };
+			}
+			await cacher?.set(key, page, CATALOG_TTL_SECONDS);
+			return page;
+		},
+
+		/**
+		 * Products as a shopper sees them: `available` from one inventory call, prices from one
+		 * currency call when another currency is asked for. New objects: the input may be cached.
+		 */
+		async present(ctx: ShopContext, products: Product[], currency: string | undefined): Promise<Product[]> {
+			const ids = products.map(p => p.id);
+			const none: Record<string, number> = {};
+			const [stock, prices] = await Promise.all([
+				ids.length ? this.availabilityOf(ctx, ids) : none,
+				convertOrKeep(ctx, this.settings.baseCurrency, currency, products.map(p => p.price), this.settings.optionalCallTimeoutMs),
+			]);
+			if (stock === null || (currency !== undefined && prices.currency !== currency)) this.answeredDegraded(ids);
+			return products.map((p, i) => ({
+				...p,
+				price: prices.amounts[i],
+				currency: prices.currency,
+				available: stock === null ? null : (stock[p.id] ?? 0),
+			}));
+		},
+
+		availabilityOf(ctx: ShopContext, productIds: string[]): Promise<Record<string, number> | null> {
+			return callOptional(ctx, "inventory.availability", { productIds }, null, { timeout: this.settings.optionalCallTimeoutMs, retries: 0 });
+		},
+
+		/**
+		 * An answer went out without availability or conversion. It must not be served from the
+		 * cache once the missing service is back: bumping the generations sends it to a key
+		 * nobody asks for, and answers are not cached for a moment while the outage lasts.
+		 */
+		answeredDegraded(ids: string[]): void {
+			this.generations.stockChanged(ids);
+			this.cacheOffUntil = Date.now() + DEGRADED_NO_CACHE_MS;
+		},
+
+		answersCacheable(): boolean {
+			return Date.now() >= this.cacheOffUntil;
+		},
+
+		async assertSkuFree(sku: string, exceptId: string | null): Promise<void> {
+			const other = await this.adapter.findOne({ sku });
+			if (other && other._id !== exceptId) throw skuTaken(sku);
+		},
+
+		/** Cleans this node's cache before the admin gets the answer; tells the other nodes to clean theirs. */
+		async productsChanged(ids: string[]): Promise<void> {
+			this.generations.productsChanged();
+			await this.broker.cacher?.clean("products.**");
+			await this.broker.broadcast("products.changed", { ids } satisfies Events["products.changed"]);
+		},
+
+		/**
+		 * The catalog a fresh install starts with (lib/catalog/seed.ts). Two instances starting
+		 * together on one empty MongoDB both try; the ids are fixed, so the loser's duplicates fail
+		 * harmlessly.
+		 */
+		async seed(): Promise<void> {
+			await this.adapter.insertMany(SEED_PRODUCTS.map(p => newProductDoc(p.id, p, p.createdAt))).catch((err: unknown) => {
+				if (!isDuplicateKey(err)) throw err;
+			});
+		},
+	},
+
+	created() {
+		this.generations = new Generations();
+		this.cacheOffUntil = 0;
+	},
+};
+
+function skuTaken(sku: string): ConflictError {
+	return new ConflictError(`SKU ${sku} is already used by another product`, "SKU_TAKEN", { sku });
+}
+
+export default ProductsService;

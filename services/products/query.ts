@@ -1,0 +1,130 @@
+// What GET /api/products accepts, and the store query built from it. Every value is checked for
+// type and range before use; the filter is assembled here field by field from those checked
+// values, so nothing a client sends ever becomes part of a database query by itself.
+import type { Filter } from "../../mixins/db.mixin";
+import type { ProductQuery, ProductSort } from "./products.contract";
+import { queryWords } from "./search";
+
+/** A million dollars, in cents: far above any real product, far below unsafe integers. */
+export const MAX_PRICE = 100_000_000;
+export const MAX_PAGE = 10_000;
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+
+export const SORTS: readonly ProductSort[] = ["price", "-price", "name", "-name", "createdAt", "-createdAt"];
+export const DEFAULT_SORT: ProductSort = "name";
+
+/** Lower-case words joined by hyphens: safe in a URL, a cache key and a store query. */
+export const CATEGORY_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+interface RuleError {
+	type: string;
+	expected?: unknown;
+	actual?: unknown;
+}
+
+/**
+ * A whole number from a query string ("12") or from a service (12). The validator's own
+ * `convert` would also take `page[]=2` (Number(["2"]) is 2) or "1e3" or "0x10"; this takes
+ * only plain decimal digits.
+ */
+export function wholeNumber(min: number, max: number) {
+	return {
+		type: "custom",
+		optional: true,
+		check(value: unknown, errors: RuleError[]): unknown {
+			let n: number;
+			if (typeof value === "number") n = value;
+			else if (typeof value === "string" && /^-?\d{1,16}$/.test(value)) n = Number(value);
+			else {
+				errors.push({ type: "number", actual: value });
+				return value;
+			}
+			if (!Number.isSafeInteger(n)) errors.push({ type: "numberInteger", actual: value });
+			else if (n < min) errors.push({ type: "numberMin", expected: min, actual: n });
+			else if (n > max) errors.push({ type: "numberMax", expected: max, actual: n });
+			return n;
+		},
+	};
+}
+
+export const currencyParam = { type: "string", optional: true, pattern: /^[A-Za-z]{3}$/, uppercase: true } as const;
+export const categoryParam = { type: "string", max: 40, pattern: CATEGORY_PATTERN, trim: true, lowercase: true } as const;
+
+/** Params of products.list. `$$strict`: any other parameter is a 422. */
+export const listParams = {
+	$$strict: true,
+	q: { type: "string", optional: true, max: 100, trim: true },
+	category: { ...categoryParam, optional: true },
+	minPrice: wholeNumber(0, MAX_PRICE),
+	maxPrice: wholeNumber(0, MAX_PRICE),
+	sort: { type: "enum", optional: true, values: SORTS },
+	page: wholeNumber(1, MAX_PAGE),
+	pageSize: wholeNumber(1, MAX_PAGE_SIZE),
+	currency: currencyParam,
+};
+
+/** A validated query, with defaults filled in. */
+export interface CatalogQuery {
+	words: string[] | null;
+	category: string | null;
+	minPrice: number | null;
+	maxPrice: number | null;
+	sort: ProductSort;
+	page: number;
+	pageSize: number;
+}
+
+export function normalizeQuery(p: ProductQuery): CatalogQuery {
+	return {
+		words: p.q ? queryWords(p.q) : null,
+		category: p.category ?? null,
+		minPrice: p.minPrice ?? null,
+		maxPrice: p.maxPrice ?? null,
+		sort: p.sort ?? DEFAULT_SORT,
+		page: p.page ?? 1,
+		pageSize: p.pageSize ?? DEFAULT_PAGE_SIZE,
+	};
+}
+
+/** Names sort without regard to case or accents; ties always break on id, so pages never overlap. */
+const SORT_FIELDS: Record<ProductSort, string[]> = {
+	price: ["price", "_id"],
+	"-price": ["-price", "_id"],
+	name: ["sortName", "_id"],
+	"-name": ["-sortName", "_id"],
+	createdAt: ["createdAt", "_id"],
+	"-createdAt": ["-createdAt", "_id"],
+};
+
+export interface StoreQuery {
+	query: Filter;
+	sort: string[];
+	offset: number;
+	limit: number;
+}
+
+/**
+ * The store query for a validated catalog query; null when it can match nothing (a search
+ * with no letter or digit in it), so the store need not be asked.
+ *
+ * Key order matters to NeDB, which takes its index candidates from the last indexed equality
+ * in the filter: `keywords` goes last, being the most selective. MongoDB picks by itself.
+ */
+export function toStoreQuery(q: CatalogQuery): StoreQuery | null {
+	const query: Filter = {};
+	if (q.category !== null) query.category = q.category;
+	if (q.minPrice !== null || q.maxPrice !== null) {
+		const range: Record<string, number> = {};
+		if (q.minPrice !== null) range.$gte = q.minPrice;
+		if (q.maxPrice !== null) range.$lte = q.maxPrice;
+		query.price = range;
+	}
+	if (q.words !== null) {
+		if (q.words.length === 0) return null;
+		const [first, ...rest] = q.words;
+		if (rest.length) query.$and = rest.map(word => ({ keywords: word }));
+		query.keywords = first;
+	}
+	return { query, sort: SORT_FIELDS[q.sort], offset: (q.page - 1) * q.pageSize, limit: q.pageSize };
+}

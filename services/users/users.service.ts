@@ -1,0 +1,195 @@
+// services/users.service.ts — accounts: register, sign in, who am I; the first admin from the environment.
+import crypto from "node:crypto";
+import type { ServiceSchema, ServiceSettingSchema } from "moleculer";
+import { createAdapter, DbMixin, ensureIndex, isDuplicateKey, type Store } from "../../mixins/db.mixin";
+import { normalizeEmail, toPublicUser, type UserDoc } from "./account";
+import { adminConfigProblem, ensureAdmin } from "./admin";
+import { dummyHash, hashPassword, needsRehash, passwordParam, SCRYPT_COST, verifyPassword, type ScryptCost } from "./password";
+import { LoginThrottle, type CounterDoc, type ThrottleLimits } from "./throttle";
+import { call, type ParamsOf, type ResultOf } from "../../lib/call";
+import { config } from "../../lib/config";
+import { ConflictError, UnauthorizedError } from "../../lib/errors";
+import { jwtSecret, signToken } from "../../lib/tokens";
+import type { ShopContext } from "../../lib/meta";
+import type { Session } from "./users.contract";
+
+interface UsersSettings extends ServiceSettingSchema {
+	adminEmail: string | null;
+	adminPassword: string | null;
+	/** Raising it re-hashes each password at its owner's next login. */
+	passwordCost: ScryptCost;
+	throttle: ThrottleLimits;
+	/** How long a sign-in waits for the cart service to merge the guest cart before going on without it. */
+	cartMergeTimeoutMs: number;
+}
+
+interface UsersMethods {
+	/** The clock; tests replace it to see a throttle lift. */
+	now(): number;
+	signIn(ctx: ShopContext, doc: UserDoc): Promise<Session>;
+	mergeGuestCart(ctx: ShopContext, userId: string): Promise<void>;
+}
+
+type ThrottleStore = Store<CounterDoc> & { init(broker: unknown, service: unknown): void; connect(): Promise<void>; disconnect(): Promise<void> };
+
+interface UsersVars {
+	adapter: Store<UserDoc>;
+	throttleStore: ThrottleStore;
+	throttle: LoginThrottle;
+	sweepTimer: NodeJS.Timeout | undefined;
+}
+
+// Hashing takes about a quarter of a second and may queue behind other hashes: more than the
+// broker's default 3 s must be allowed under a burst of sign-ins.
+const HASHING_TIMEOUT_MS = 10_000;
+
+function emailTaken(): ConflictError {
+	return new ConflictError("An account with this email already exists", "EMAIL_TAKEN");
+}
+
+const UsersService: ServiceSchema<UsersSettings, UsersMethods, UsersVars> = {
+	name: "users",
+	mixins: [DbMixin("users", { indexes: [{ fields: ["email"], unique: true }] })],
+
+	settings: {
+		// Settings are sent to every node in the service list; the admin password must stay here.
+		$secureSettings: ["adminPassword"],
+		adminEmail: config.adminEmail,
+		adminPassword: config.adminPassword,
+		passwordCost: SCRYPT_COST,
+		// Per (account, address) pair and per address: refused until the window ends. Per account, a
+		// ceiling on guesses from many addresses, past which they are slowed (429s of 30 s at most).
+		throttle: { perPair: 5, perClient: 30, perAccount: 100, paceMs: 30_000, windowMs: 15 * 60_000, knownForMs: 30 * 24 * 60 * 60_000 },
+		cartMergeTimeoutMs: 1_000,
+	},
+
+	actions: {
+		/** POST /api/auth/register: always a customer, whatever else the body says. */
+		register: {
+			auth: "public",
+			timeout: HASHING_TIMEOUT_MS,
+			params: {
+				$$strict: true,
+				email: { type: "email", normalize: true, max: 254 },
+				password: passwordParam(),
+				name: { type: "string", trim: true, min: 1, max: 100 },
+			},
+			async handler(ctx: ShopContext<ParamsOf<"users.register">>): Promise<ResultOf<"users.register">> {
+				const email = normalizeEmail(ctx.params.email);
+				if (await this.adapter.findOne({ email })) throw emailTaken();
+				const at = new Date(this.now()).toISOString();
+				const doc: UserDoc = {
+					_id: crypto.randomUUID(),
+					email,
+					name: ctx.params.name,
+					role: "customer",
+					passwordHash: await hashPassword(ctx.params.password, this.settings.passwordCost),
+					createdAt: at,
+					updatedAt: at,
+				};
+				try {
+					await this.adapter.insert(doc);
+				} catch (err) {
+					throw isDuplicateKey(err) ? emailTaken() : err; // registered in parallel with us
+				}
+				ctx.meta.$statusCode = 201;
+				return this.signIn(ctx, doc);
+			},
+		},
+
+		/** POST /api/auth/login: one answer, in one time, for an unknown email and a wrong password. */
+		login: {
+			auth: "public",
+			timeout: HASHING_TIMEOUT_MS,
+			params: {
+				$$strict: true,
+				email: { type: "string", min: 1, max: 254 },
+				password: passwordParam(1),
+			},
+			async handler(ctx: ShopContext<ParamsOf<"users.login">>): Promise<ResultOf<"users.login">> {
+				const email = normalizeEmail(ctx.params.email);
+				const cost = this.settings.passwordCost;
+				const attempt = await this.throttle.begin(email, ctx.meta.clientIp);
+				const doc = await this.adapter.findOne({ email });
+				const matches = await verifyPassword(ctx.params.password, doc?.passwordHash ?? (await dummyHash(cost)));
+				if (!doc || !matches) throw new UnauthorizedError("Wrong email or password", "INVALID_CREDENTIALS");
+
+				await this.throttle.succeeded(attempt);
+				if (needsRehash(doc.passwordHash, cost)) {
+					await this.adapter.updateById(doc._id, { $set: { passwordHash: await hashPassword(ctx.params.password, cost) } });
+				}
+				return this.signIn(ctx, doc);
+			},
+		},
+
+		/** GET /api/auth/me: read from the store, so a changed name or role shows at once. */
+		me: {
+			auth: "user",
+			params: { $$strict: true },
+			async handler(ctx: ShopContext<ParamsOf<"users.me">>): Promise<ResultOf<"users.me">> {
+				const doc = ctx.meta.user ? await this.adapter.findOne({ _id: ctx.meta.user.id }) : null;
+				if (!doc) throw new UnauthorizedError("This account does not exist any more", "INVALID_TOKEN");
+				return toPublicUser(doc);
+			},
+		},
+	},
+
+	methods: {
+		now(): number {
+			return Date.now();
+		},
+
+		async signIn(ctx: ShopContext, doc: UserDoc): Promise<Session> {
+			const token = signToken({ id: doc._id, email: doc.email, role: doc.role });
+			await this.mergeGuestCart(ctx, doc._id);
+			return { user: toPublicUser(doc), token };
+		},
+
+		/** The guest cart is a convenience: when the cart service cannot merge it, the sign-in still succeeds. */
+		async mergeGuestCart(ctx: ShopContext, userId: string): Promise<void> {
+			const guestCartId = ctx.meta.cartId;
+			if (!guestCartId) return;
+			try {
+				await call(ctx, "cart.merge", { guestCartId, userId }, { timeout: this.settings.cartMergeTimeoutMs });
+			} catch (err) {
+				this.logger.warn("Guest cart not merged; signing in without it.", { requestID: ctx.requestID, userId, error: (err as Error).message });
+			}
+		},
+	},
+
+	created() {
+		// A node that could not sign or check tokens, or would run with a broken admin, must not start.
+		jwtSecret();
+		const problem = adminConfigProblem(this.settings.adminEmail, this.settings.adminPassword);
+		if (problem) throw new Error(problem);
+
+		this.throttleStore = createAdapter(this.name, "login_failures") as unknown as ThrottleStore;
+		this.throttleStore.init(this.broker, this);
+		this.throttle = new LoginThrottle(this.throttleStore, this.settings.throttle, () => this.now());
+	},
+
+	async started() {
+		await this.throttleStore.connect();
+		await ensureIndex(this.throttleStore, { fields: ["resetAt"] });
+		this.sweepTimer = setInterval(
+			() => this.throttle.sweep().catch(err => this.logger.warn("Could not drop old login counters", err)),
+			this.settings.throttle.windowMs,
+		).unref();
+
+		// Made now, not at the first unknown email, whose answer would then be the slow one.
+		await dummyHash(this.settings.passwordCost);
+
+		const { adminEmail, adminPassword } = this.settings;
+		if (adminEmail && adminPassword) {
+			const outcome = await ensureAdmin(this.adapter, adminEmail, adminPassword, new Date(this.now()), this.settings.passwordCost);
+			this.logger.info(`Admin account ${normalizeEmail(adminEmail)}: ${outcome}.`);
+		}
+	},
+
+	async stopped() {
+		clearInterval(this.sweepTimer);
+		await this.throttleStore.disconnect();
+	},
+};
+
+export default UsersService;
