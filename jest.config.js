@@ -1,11 +1,21 @@
-/** @type {import('jest').Config} */
-module.exports = {
+// Three tiers, each a jest project: `npm run test:unit` (logic, no broker), `test:integration`
+// (brokers in one process: local, or several nodes on Moleculer's Fake transporter), `test:cluster`
+// (real node processes on NATS; only this tier looks for a NATS server). `npm test` runs all three.
+const shared = {
 	testEnvironment: "node",
-	roots: ["<rootDir>/test"],
 	testMatch: ["**/*.test.ts"],
 	transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022", parser: { syntax: "typescript" } }, module: { type: "commonjs" } }] },
 	setupFiles: ["<rootDir>/test/support/env.ts"],
-	globalSetup: "<rootDir>/test/support/global-setup.ts",
+	testTimeout: 30_000,
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+	projects: [
+		{ ...shared, displayName: "unit", roots: ["<rootDir>/test/unit"] },
+		{ ...shared, displayName: "integration", roots: ["<rootDir>/test/integration"] },
+		{ ...shared, displayName: "cluster", roots: ["<rootDir>/test/cluster"], globalSetup: "<rootDir>/test/support/global-setup.ts" },
+	],
 	testTimeout: 30_000,
 	// Two cores: cluster tests start real node processes; more workers would only fight for CPU.
 	maxWorkers: 2,

@@ -1,6 +1,6 @@
 // Prices in the shopper's currency, for every service that shows some: one batched call, and the
 // shop goes on in its base currency when the currency service cannot answer.
-import { callOptional } from "./call";
+import { call } from "./call";
 import { invalidField } from "./errors";
 import type { ShopContext } from "./meta";
 
@@ -16,7 +16,7 @@ export interface Converted {
 export async function convertOrKeep(ctx: ShopContext, base: string, wanted: string | undefined, amounts: number[], timeout: number): Promise<Converted> {
 	if (!wanted || wanted === base) return { currency: base, amounts };
 	try {
-		return await callOptional(ctx, "currency.convert", { from: base, to: wanted, amounts }, { currency: base, amounts }, { timeout, retries: 0 });
+		return await call(ctx, "currency.convert", { from: base, to: wanted, amounts }, { timeout, retries: 0, ifDown: { fallback: { currency: base, amounts } } });
 	} catch (err) {
 		if ((err as { code?: unknown }).code === 422) throw invalidField("currency", `Unknown currency '${wanted}'`);
 		throw err;

@@ -105,13 +105,3 @@ export function isUnreachable(err: unknown): boolean {
 		e.code === 503
 	);
 }
-
-/**
- * For `.catch()` on a call the request cannot do without: a service that could not be reached
- * becomes a 503 naming it; its answers (404, 422…) pass through unchanged.
- */
-export function downIfUnreachable(service: string): (err: unknown) => never {
-	return err => {
-		throw isUnreachable(err) ? new ServiceDownError(service) : err;
-	};
-}

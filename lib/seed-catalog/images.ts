@@ -3,6 +3,9 @@
 // look alike. Written to public/images/products by lib/catalog/write-images.ts.
 import crypto from "node:crypto";
 
+/** The picture of a product that has none of its own. */
+export const PLACEHOLDER_IMAGE = "/images/products/placeholder.svg";
+
 export interface Drawable {
 	id: string;
 	sku: string;

@@ -5,7 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { publicDir } from "../paths";
 import { productSvg } from "./images";
-import { PLACEHOLDER_IMAGE } from "../../services/products/product";
+import { PLACEHOLDER_IMAGE } from "./images";
 import { SEED_PRODUCTS } from "./seed";
 
 function main(): void {

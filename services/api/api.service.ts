@@ -5,8 +5,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
 import type { Context, ServiceSchema } from "moleculer";
 import ApiGateway, { type ApiSettingsSchema } from "moleculer-web";
-import { callOptional } from "../../lib/call";
-import { currencyParam } from "../products/query";
+import { call } from "../../lib/call";
+import { currencyParam } from "../currency/currency.contract";
 import { config } from "../../lib/config";
 import { projectRoot, publicDir } from "../../lib/paths";
 import { ForbiddenError, invalidField, UnauthorizedError } from "../../lib/errors";
@@ -144,7 +144,7 @@ const ApiService: ServiceSchema<ApiSettingsSchema> = {
 			auth: "public",
 			params: { $$strict: true, id: "string|min:1|max:64", currency: currencyParam },
 			async handler(ctx: Context<{ id: string; currency?: string }, ShopMeta>): Promise<Product[]> {
-				return callOptional(ctx, "recommendations.forProduct", ctx.params, [] as Product[], { timeout: 1_000 });
+				return call(ctx, "recommendations.forProduct", ctx.params, { timeout: 1_000, ifDown: { fallback: [] as Product[] } });
 			},
 		},
 	},

@@ -2,9 +2,8 @@
 // inventory and (for ?currency=) currency, whatever the number of lines. Each gets one try
 // within the cart's call timeout: a retry would outlast the gateway's own timeout, and the
 // shopper would get a bare 503 instead of the cart, or of a 503 that names the service down.
-import { call, callOptional } from "../../lib/call";
+import { call } from "../../lib/call";
 import { convertOrKeep } from "../../lib/currency-client";
-import { downIfUnreachable } from "../../lib/errors";
 import type { Product } from "../products/products.contract";
 import type { ShopContext } from "../../lib/meta";
 import type { PricedProduct } from "./pricing";
@@ -26,7 +25,7 @@ export interface CatalogSnapshot {
 export async function readCatalog(ctx: ShopContext, ids: string[], timeout: number): Promise<CatalogSnapshot> {
 	if (ids.length === 0) return { asked: new Set(), products: new Map(), available: new Map() };
 	const [products, available] = await Promise.all([
-		call(ctx, "products.getMany", { ids }, { timeout, retries: 0 }).catch(downIfUnreachable("products")),
+		call(ctx, "products.getMany", { ids }, { timeout, retries: 0, ifDown: "fail" }),
 		readAvailability(ctx, ids, timeout),
 	]);
 	return { asked: new Set(ids), products: new Map(products.map(p => [p.id, p])), available };
@@ -35,7 +34,7 @@ export async function readCatalog(ctx: ShopContext, ids: string[], timeout: numb
 /** Available quantity by id (absent: none), or null when inventory cannot be asked. */
 export async function readAvailability(ctx: ShopContext, ids: string[], timeout: number): Promise<Map<string, number> | null> {
 	if (ids.length === 0) return new Map();
-	const available = await callOptional(ctx, "inventory.availability", { productIds: ids }, null, { timeout, retries: 0 });
+	const available = await call(ctx, "inventory.availability", { productIds: ids }, { timeout, retries: 0, ifDown: { fallback: null } });
 	return available && new Map(Object.entries(available));
 }
 

@@ -1,11 +1,11 @@
-// services/currency.service.ts — the currencies the shop shows prices in, and conversion between them.
-import type { ServiceSchema, ServiceSettingSchema } from "moleculer";
+// services/currency/currency.service.ts — the currencies the shop shows prices in, and conversion between them.
+import type { Service, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { config } from "../../lib/config";
+import { implement } from "../../lib/contract";
+import { invalidField } from "../../lib/errors";
+import { CurrencyContract } from "./currency.contract";
 import { convertMinor } from "./convert";
 import { CURRENCIES, RATES_DATE } from "./rates";
-import { invalidField } from "../../lib/errors";
-import type { ParamsOf, ResultOf } from "../../lib/call";
-import type { ShopContext } from "../../lib/meta";
 
 const CODES = Object.keys(CURRENCIES);
 
@@ -14,18 +14,19 @@ interface CurrencySettings extends ServiceSettingSchema {
 	ratesDate: string;
 }
 
+type CurrencyThis = Service<CurrencySettings>;
+
 const CurrencyService: ServiceSchema<CurrencySettings> = {
-	name: "currency",
+	name: CurrencyContract.name,
 
 	settings: { baseCurrency: config.baseCurrency, ratesDate: RATES_DATE },
 
-	actions: {
+	actions: implement<CurrencyThis>()(CurrencyContract, {
 		/** GET /api/currencies */
 		list: {
 			auth: "public",
 			cache: true,
-			params: { $$strict: true },
-			handler(): ResultOf<"currency.list"> {
+			handler() {
 				return CODES;
 			},
 		},
@@ -35,13 +36,7 @@ const CurrencyService: ServiceSchema<CurrencySettings> = {
 			visibility: "public",
 			cache: { keys: ["from", "to", "amounts"] },
 			retryPolicy: { retries: 2 },
-			params: {
-				$$strict: true,
-				from: { type: "string", length: 3 },
-				to: { type: "string", length: 3 },
-				amounts: { type: "array", max: 1000, items: "number|integer" },
-			},
-			handler(ctx: ShopContext<ParamsOf<"currency.convert">>): ResultOf<"currency.convert"> {
+			handler(ctx) {
 				const { from, to, amounts } = ctx.params;
 				for (const [field, code] of [["from", from], ["to", to]] as const) {
 					if (!CURRENCIES[code]) throw invalidField(field, `Unknown currency '${code}'; known: ${CODES.join(", ")}`);
@@ -49,7 +44,7 @@ const CurrencyService: ServiceSchema<CurrencySettings> = {
 				return { currency: to, amounts: amounts.map(a => convertMinor(a, from, to)) };
 			},
 		},
-	},
+	}),
 };
 
 export default CurrencyService;

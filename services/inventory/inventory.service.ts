@@ -6,14 +6,14 @@ import { createAdapter, DbMixin, ensureIndex, scheduleCompaction, type Store } f
 import { call, type ParamsOf, type ResultOf } from "../../lib/call";
 import { SEED_PRODUCTS } from "../../lib/seed-catalog/seed";
 import { envInt } from "../../lib/config";
-import { downIfUnreachable, NotFoundError } from "../../lib/errors";
+import { NotFoundError } from "../../lib/errors";
 import { StockLedger } from "./ledger";
 import { ORDER_ID_PATTERN } from "./moves";
 import { toReservation, type ReservationDoc, type StockDoc } from "./records";
 import { DEFAULT_RESERVATION_TTL_MS, sweepIntervalFor } from "./settings";
-import type { Events } from "../../lib/events";
 import type { StockLevel } from "./inventory.contract";
 import type { ShopContext } from "../../lib/meta";
+import { broadcast } from "../../lib/emit";
 
 const PRODUCT_ID = { type: "string", min: 1, max: 64 };
 const ORDER_ID = { type: "string", pattern: ORDER_ID_PATTERN, messages: { stringPattern: "An order id is 1–100 letters, digits, '-' or '_'" } };
@@ -147,8 +147,7 @@ const InventoryService: ServiceSchema<InventorySettings, InventoryMethods, Inven
 
 		/** Every instance of every listener hears it: each node keeps its own caches. */
 		announce(productIds: string[]): void {
-			const payload: Events["inventory.changed"] = { productIds };
-			this.broker.broadcast("inventory.changed", payload).catch(err => this.logger.warn("Could not announce an inventory change", err));
+			broadcast(this.broker, "inventory.changed", { productIds }).catch(err => this.logger.warn("Could not announce an inventory change", err));
 		},
 
 		/** One sweep at a time; a tick that comes while one runs joins it. */
@@ -166,7 +165,7 @@ const InventoryService: ServiceSchema<InventorySettings, InventoryMethods, Inven
 		},
 
 		async productExists(ctx: ShopContext, productId: string): Promise<boolean> {
-			const found = await call(ctx, "products.getMany", { ids: [productId] }, { timeout: 2_000 }).catch(downIfUnreachable("products"));
+			const found = await call(ctx, "products.getMany", { ids: [productId] }, { timeout: 2_000, ifDown: "fail" });
 			return found.some(p => p.id === productId);
 		},
 	},

@@ -12,7 +12,7 @@ import type { OrderDoc } from "./model";
 import { OutboxRelay } from "./outbox";
 import { mergeLines, priceItems, totals, type Totals } from "./pricing";
 import { OrderRepo } from "./repo";
-import { OrderSaga, reach, replayError, type Invoke } from "./saga";
+import { OrderSaga, replayError, type Invoke } from "./saga";
 import { ordersTuning, type OrdersTuning } from "./settings";
 import { ShipmentFollower } from "./shipments";
 import { toOrder } from "./view";
@@ -21,6 +21,7 @@ import { DbMixin, type Store } from "../../mixins/db.mixin";
 import type { Events } from "../../lib/events";
 import type { AuthUser, ShopContext } from "../../lib/meta";
 import type { Order, OrderItem } from "./orders.contract";
+import { emit } from "../../lib/emit";
 
 type OrdersSettings = ServiceSettingSchema & OrdersTuning;
 
@@ -222,12 +223,12 @@ const OrdersService: ServiceSchema<OrdersSettings, OrdersMethods, OrdersVars> = 
 		async priceCart(ctx: ShopContext, userId: string, country: string): Promise<{ items: OrderItem[]; totals: Totals }> {
 			const { baseCurrency } = this.settings;
 			// No retries inside a request: a service that is down must cost one timeout, not three.
-			const opts = { timeout: this.settings.stepTimeoutMs, retries: 0 };
-			const lines = mergeLines(await reach("cart", call(ctx, "cart.lines", { userId }, opts)));
+			const opts = { timeout: this.settings.stepTimeoutMs, retries: 0, ifDown: "fail" as const };
+			const lines = mergeLines(await call(ctx, "cart.lines", { userId }, opts));
 			if (!lines.length) throw invalidField("cart", "Your cart is empty");
 			const [products, quote] = await Promise.all([
-				reach("products", call(ctx, "products.getMany", { ids: lines.map(l => l.productId) }, opts)),
-				reach("shipping", call(ctx, "shipping.quote", { country, items: lines }, opts)),
+				call(ctx, "products.getMany", { ids: lines.map(l => l.productId) }, opts),
+				call(ctx, "shipping.quote", { country, items: lines }, opts),
 			]);
 			if (quote.currency !== baseCurrency) throw new Error(`Shipping quoted in ${quote.currency}, not ${baseCurrency}`);
 			const items = priceItems(lines, products, baseCurrency);
@@ -259,8 +260,7 @@ const OrdersService: ServiceSchema<OrdersSettings, OrdersMethods, OrdersVars> = 
 		},
 
 		statusChanged(doc: OrderDoc): void {
-			const payload: Events["order.statusChanged"] = { orderId: doc._id, userId: doc.userId, status: doc.status, at: doc.updatedAt };
-			this.broker.emit("order.statusChanged", payload);
+			void emit(this.broker, "order.statusChanged", { orderId: doc._id, userId: doc.userId, status: doc.status, at: doc.updatedAt });
 		},
 
 		/** Delivers the order's new messages now if it can; the sweep retries whatever is left. */

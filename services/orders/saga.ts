@@ -1,10 +1,10 @@
 // The checkout saga and the cancellation: each step's outcome is written on the order before
 // the next step starts, and every call is idempotent per order id on the service that answers
 // it, so any orders instance can resume an order from what the order says, as often as needed.
-import type { CallingOptions, Logger } from "moleculer";
+import type { Logger } from "moleculer";
 import { Errors } from "moleculer";
-import type { ActionName, ParamsOf, ResultOf } from "../../lib/call";
-import { ConflictError, PaymentDeclinedError, ServiceDownError, isUnreachable } from "../../lib/errors";
+import { StepUnreachableError, type ActionName, type CallOptions, type ParamsOf, type ResultOf } from "../../lib/call";
+import { ConflictError, PaymentDeclinedError, ServiceDownError } from "../../lib/errors";
 import { within } from "../../lib/time";
 import type { CardDetails, PaymentStatus } from "./orders.contract";
 import { notification, removeOrdered } from "./messages";
@@ -14,7 +14,7 @@ import { retiredKey } from "./idempotency";
 import { STEPS, attemptedSteps, resumesForward, stepNumber, stepsUpTo, type Step } from "./state";
 
 /** A typed call to another service: through the request's context, or the broker in the background. */
-export type Invoke = <A extends ActionName>(action: A, params: ParamsOf<A>, opts?: CallingOptions) => Promise<ResultOf<A>>;
+export type Invoke = <A extends ActionName>(action: A, params: ParamsOf<A>, opts?: CallOptions) => Promise<ResultOf<A>>;
 
 export interface SagaOptions {
 	/** How long one call to another service may take before the checkout gives up on it. */
@@ -61,26 +61,6 @@ export function outcomeOf(err: unknown): StepOutcome {
 	return typeof code === "number" && code >= 400 && code < 500 ? "answered" : "unknown";
 }
 
-/** A 503 naming the service, remembering whether the request may have reached it. */
-export class StepUnreachableError extends ServiceDownError {
-	constructor(
-		service: string,
-		readonly sent: boolean,
-	) {
-		super(service);
-	}
-}
-
-/** Errors raised before a request leaves this node: the service never saw it. */
-function neverSent(err: unknown): boolean {
-	return (
-		err instanceof Errors.ServiceNotFoundError ||
-		err instanceof Errors.ServiceNotAvailableError ||
-		err instanceof Errors.RequestSkippedError ||
-		err instanceof Errors.QueueIsFullError
-	);
-}
-
 export class OrderSaga {
 	constructor(
 		readonly repo: OrderRepo,
@@ -96,29 +76,29 @@ export class OrderSaga {
 	async forward(doc: OrderDoc, invoke: Invoke, card?: CardDetails): Promise<OrderDoc> {
 		const orderId = doc._id;
 		// No retries here: a retry after a timeout would double the wait for a 503.
-		const opts = { timeout: this.opts.stepTimeoutMs, retries: 0 };
+		const opts = { timeout: this.opts.stepTimeoutMs, retries: 0, ifDown: "unknown" as const };
 		try {
 			if (doc.saga.done < stepNumber("reserve")) {
 				const lines = doc.items.map(i => ({ productId: i.productId, quantity: i.quantity }));
-				await reach("inventory", invoke("inventory.reserve", { orderId, lines }, opts));
+				await invoke("inventory.reserve", { orderId, lines }, opts);
 				await this.repo.advance(doc, { "saga.done": stepNumber("reserve") });
 			}
 			if (doc.saga.done < stepNumber("charge")) {
 				if (!card) throw replayError(INTERRUPTED);
-				const charge = await reach("payments", invoke("payments.charge", { orderId, amount: doc.total, currency: doc.currency, card }, opts));
+				const charge = await invoke("payments.charge", { orderId, amount: doc.total, currency: doc.currency, card }, opts);
 				if (charge.status !== "charged") throw new PaymentDeclinedError(charge.status);
 				if (charge.amount !== doc.total) throw new Error(`Payments charged ${charge.amount} for an order of ${doc.total}`);
 				await this.repo.advance(doc, { "saga.done": stepNumber("charge"), "payment.status": "charged" });
 			}
 			if (doc.saga.done < stepNumber("book")) {
 				const items = doc.items.map(i => ({ productId: i.productId, quantity: i.quantity }));
-				const s = await reach("shipping", invoke("shipping.create", { orderId, address: doc.shippingAddress, items }, opts));
+				const s = await invoke("shipping.create", { orderId, address: doc.shippingAddress, items }, opts);
 				// A booking that is not live must not confirm the order. One already shipped is live (the
 				// booking landed and its answer was lost, long ago): the order follows it from here on.
 				if (s.status === "cancelled") throw new ConflictError("This order's shipment was cancelled", "SHIPMENT_CANCELLED", { orderId });
 				await this.repo.advance(doc, { "saga.done": stepNumber("book"), shipment: { carrier: s.carrier, trackingId: s.trackingId, status: s.status } });
 			}
-			await reach("inventory", invoke("inventory.commit", { orderId }, opts));
+			await invoke("inventory.commit", { orderId }, opts);
 			await this.repo.advance(
 				doc,
 				{ status: "confirmed", open: false, "saga.phase": "done", "saga.done": stepNumber("commit"), outboxDue: true },
@@ -180,12 +160,12 @@ export class OrderSaga {
 	/** Undoes `steps`, all at once (each is independent and idempotent). True if money went back. */
 	async undo(doc: OrderDoc, invoke: Invoke, steps: Set<Step>, retries = 0): Promise<boolean> {
 		const orderId = doc._id;
-		const opts = { timeout: this.opts.stepTimeoutMs, retries };
+		const opts = { timeout: this.opts.stepTimeoutMs, retries, ifDown: "unknown" as const };
 		let refunded = false;
 		const tasks: Promise<unknown>[] = [];
 		if (steps.has("book")) {
 			tasks.push(
-				reach("shipping", invoke("shipping.cancel", { orderId }, opts)).catch(err => {
+				invoke("shipping.cancel", { orderId }, opts).catch(err => {
 					// Only a shipment already on its way refuses; a fresh booking cannot be.
 					if ((err as Errors.MoleculerError).code !== 409) throw err;
 					this.logger.error(`Order ${orderId}: the shipment left before the checkout could be undone`);
@@ -193,11 +173,11 @@ export class OrderSaga {
 			);
 		}
 		if (steps.has("charge")) {
-			tasks.push(reach("payments", invoke("payments.refund", { orderId }, opts)).then(c => (refunded = c?.status === "refunded")));
+			tasks.push(invoke("payments.refund", { orderId }, opts).then(c => (refunded = c?.status === "refunded")));
 		}
 		if (steps.has("reserve") || steps.has("commit")) {
 			tasks.push(
-				reach("inventory", invoke("inventory.release", { orderId }, opts)).catch(err => {
+				invoke("inventory.release", { orderId }, opts).catch(err => {
 					if ((err as Errors.MoleculerError).code !== 404) throw err; // nothing was ever reserved
 				}),
 			);
@@ -265,10 +245,10 @@ export class OrderSaga {
 	 */
 	private async finishCancel(doc: OrderDoc, invoke: Invoke): Promise<OrderDoc> {
 		const orderId = doc._id;
-		const opts = { timeout: this.opts.stepTimeoutMs, retries: 0 };
+		const opts = { timeout: this.opts.stepTimeoutMs, retries: 0, ifDown: "unknown" as const };
 		if (doc.shipment?.status !== "cancelled") {
 			try {
-				const shipment = await reach("shipping", invoke("shipping.cancel", { orderId }, opts));
+				const shipment = await invoke("shipping.cancel", { orderId }, opts);
 				if (shipment && shipment.status !== "cancelled") throw new ConflictError("too late", "ALREADY_SHIPPED");
 			} catch (err) {
 				if ((err as Errors.MoleculerError).code !== 409) throw err;
@@ -297,15 +277,5 @@ function notCancellable(doc: OrderDoc): ConflictError {
 	if (doc.status === "shipped" || doc.status === "delivered") return new ConflictError("This order has already shipped and can no longer be cancelled", "ALREADY_SHIPPED");
 	if (doc.open) return new ConflictError("This order is still being processed; try again in a moment", "ORDER_BUSY");
 	return new ConflictError(`A ${doc.status} order cannot be cancelled`, "NOT_CANCELLABLE");
-}
-
-/** A service that cannot be reached is named in the 503; its answers (402, 409…) pass through. */
-export async function reach<T>(service: string, pending: Promise<T>): Promise<T> {
-	try {
-		return await pending;
-	} catch (err) {
-		if (isUnreachable(err) && !(err instanceof ServiceDownError)) throw new StepUnreachableError(service, !neverSent(err));
-		throw err;
-	}
 }
 

@@ -14,7 +14,9 @@ export interface ProductDoc extends Doc, Required<ProductInput> {
 }
 
 /** Shown for products an admin created without an image. */
-export const PLACEHOLDER_IMAGE = "/images/products/placeholder.svg";
+import { PLACEHOLDER_IMAGE } from "../../lib/seed-catalog/images";
+
+export { PLACEHOLDER_IMAGE };
 
 /** Indexes for what the catalog filters and sorts on. */
 export const PRODUCT_INDEXES = [

@@ -6,10 +6,11 @@
 // answer is a 200.
 import crypto from "node:crypto";
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
-import { callOptional, type ParamsOf, type ResultOf } from "../../lib/call";
+import { call, type ParamsOf, type ResultOf } from "../../lib/call";
 import { cacheKey, catalogCache, Generations, stockPatterns } from "./cache";
 import { newProductDoc, derived, PRODUCT_INDEXES, toProduct, type ProductDoc } from "./product";
-import { categoryParam, currencyParam, listParams, MAX_PRICE, normalizeQuery, toStoreQuery, type CatalogQuery } from "./query";
+import { categoryParam, listParams, MAX_PRICE, normalizeQuery, toStoreQuery, type CatalogQuery } from "./query";
+import { currencyParam } from "../currency/currency.contract";
 import { SEED_PRODUCTS } from "../../lib/seed-catalog/seed";
 import { config } from "../../lib/config";
 import { convertOrKeep } from "../../lib/currency-client";
@@ -18,6 +19,7 @@ import { DbMixin, isDuplicateKey, type Store } from "../../mixins/db.mixin";
 import type { CategoryCount, Product } from "./products.contract";
 import type { Events } from "../../lib/events";
 import type { ShopContext } from "../../lib/meta";
+import { broadcast } from "../../lib/emit";
 
 /**
  * Answers with `available` in them are cleaned by events; the TTL only bounds the damage of an
@@ -258,7 +260,7 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 		},
 
 		availabilityOf(ctx: ShopContext, productIds: string[]): Promise<Record<string, number> | null> {
-			return callOptional(ctx, "inventory.availability", { productIds }, null, { timeout: this.settings.optionalCallTimeoutMs, retries: 0 });
+			return call(ctx, "inventory.availability", { productIds }, { timeout: this.settings.optionalCallTimeoutMs, retries: 0, ifDown: { fallback: null } });
 		},
 
 		/**
@@ -284,7 +286,7 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 		async productsChanged(ids: string[]): Promise<void> {
 			this.generations.productsChanged();
 			await this.broker.cacher?.clean("products.**");
-			await this.broker.broadcast("products.changed", { ids } satisfies Events["products.changed"]);
+			await broadcast(this.broker, "products.changed", { ids });
 		},
 
 		/**

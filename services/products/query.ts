@@ -1,6 +1,7 @@
 // What GET /api/products accepts, and the store query built from it. Every value is checked for
 // type and range before use; the filter is assembled here field by field from those checked
 // values, so nothing a client sends ever becomes part of a database query by itself.
+import { currencyParam } from "../currency/currency.contract";
 import type { Filter } from "../../mixins/db.mixin";
 import type { ProductQuery, ProductSort } from "./products.contract";
 import { queryWords } from "./search";
@@ -48,7 +49,6 @@ export function wholeNumber(min: number, max: number) {
 	};
 }
 
-export const currencyParam = { type: "string", optional: true, pattern: /^[A-Za-z]{3}$/, uppercase: true } as const;
 export const categoryParam = { type: "string", max: 40, pattern: CATEGORY_PATTERN, trim: true, lowercase: true } as const;
 
 /** Params of products.list. `$$strict`: any other parameter is a 422. */

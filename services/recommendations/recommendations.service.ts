@@ -7,7 +7,7 @@
 // the gateway gives it 1 s and answers [] without it.
 import type { ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { call, type ParamsOf, type ResultOf } from "../../lib/call";
-import { currencyParam } from "../products/query";
+import { currencyParam } from "../currency/currency.contract";
 import { recommend } from "./recommend";
 import { config } from "../../lib/config";
 import { convertOrKeep } from "../../lib/currency-client";

@@ -11,9 +11,9 @@ import { sweepIntervalFor, timingFromEnv } from "./knobs";
 import { quoteFor } from "./rates";
 import { cancelMarker, dueMove, isBooking, toShipment, trackingId, type ShipmentDoc, type StoredShipment } from "./shipments";
 import type { ParamsOf, ResultOf } from "../../lib/call";
-import type { Events } from "../../lib/events";
 import type { ShopContext } from "../../lib/meta";
 import type { Shipment } from "./shipping.contract";
+import { emit } from "../../lib/emit";
 
 interface ShippingSettings extends ServiceSettingSchema {
 	/** From booking to shipped (SHIPPING_SHIP_AFTER_MS). */
@@ -236,8 +236,7 @@ const ShippingService: ServiceSchema<ShippingSettings, ShippingMethods, Shipping
 			const mine = { _id: doc._id, status: doc.status, announceAt: lease };
 			if ((await this.adapter.updateMany({ _id: doc._id, status: doc.status, announceAt: { $lte: now } }, { $set: { announceAt: lease } })) !== 1) return;
 			const at = (doc.status === "shipped" ? doc.shippedAt : doc.status === "delivered" ? doc.deliveredAt : null) ?? doc.updatedAt;
-			const event: Events[typeof STATUS_CHANGED] = { orderId: doc.orderId, status: doc.status, at };
-			await this.broker.emit(STATUS_CHANGED, event);
+			await emit(this.broker, STATUS_CHANGED, { orderId: doc.orderId, status: doc.status, at });
 			await this.adapter.updateMany(mine, { $set: { announceAt: null } });
 		},
 
