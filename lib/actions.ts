@@ -1,17 +1,14 @@
 // Every action one service may call on another, by name, from the services' contracts.
-// lib/call.ts reads this map. (Contracts not yet declared with lib/contract.ts are listed as interfaces.)
+// lib/call.ts reads this map. Each contract exports its `XActions`: `ActionsOf<typeof XContract>`.
 import type { CartActions } from "../services/cart/cart.contract";
 import type { CatalogActions } from "../services/products/products.contract";
-import type { CurrencyContract } from "../services/currency/currency.contract";
-import type { ActionsOf } from "./contract";
+import type { CurrencyActions } from "../services/currency/currency.contract";
 import type { InventoryActions } from "../services/inventory/inventory.contract";
 import type { NotificationsActions } from "../services/notifications/notifications.contract";
 import type { OrdersActions } from "../services/orders/orders.contract";
 import type { PaymentsActions } from "../services/payments/payments.contract";
 import type { ShippingActions } from "../services/shipping/shipping.contract";
 import type { UsersActions } from "../services/users/users.contract";
-
-type CurrencyActions = ActionsOf<typeof CurrencyContract>;
 
 export interface Actions
 	extends UsersActions,

@@ -1,5 +1,5 @@
 // What other services may know of currency: the codes it shows prices in, and conversion.
-import { action, as, contract } from "../../lib/contract";
+import { action, as, contract, type ActionsOf } from "../../lib/contract";
 
 /** An ISO 4217 code as a param; which codes exist is currency's to say (a 422 from convert). */
 export const CURRENCY_CODE = { type: "string", length: 3 } as const;
@@ -20,3 +20,5 @@ export const CurrencyContract = contract("currency", {
 		result: as<{ currency: string; amounts: number[] }>(),
 	}),
 });
+
+export type CurrencyActions = ActionsOf<typeof CurrencyContract>;

@@ -43,3 +43,9 @@ export interface InventoryActions {
 	/** Give held stock back, or, after a commit, put sold stock back (a cancelled order). Idempotent per orderId. */
 	"inventory.release": { params: { orderId: string }; result: Reservation };
 }
+
+/** The events this service announces, by name, with their payloads (lib/events.ts gathers them). */
+export interface InventoryEvents {
+	/** Availability of these products changed (reservation, sale, release, expiry, restock). */
+	"inventory.changed": { productIds: string[] };
+}

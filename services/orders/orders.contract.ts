@@ -50,3 +50,9 @@ export interface OrdersActions {
 	"orders.get": { params: { id: string }; result: Order };
 	"orders.cancel": { params: { id: string }; result: Order };
 }
+
+/** The events this service announces, by name, with their payloads (lib/events.ts gathers them). */
+export interface OrdersEvents {
+	/** An order changed state; anyone may follow it (notifications does not depend on this: see notifications.enqueue). */
+	"order.statusChanged": { orderId: string; userId: string; status: string; at: string };
+}

@@ -75,3 +75,9 @@ export interface CatalogActions {
 	/** Up to 4 other products of the same category, in stock first, then nearest in price. */
 	"recommendations.forProduct": { params: { id: string; currency?: string }; result: Product[] };
 }
+
+/** The events this service announces, by name, with their payloads (lib/events.ts gathers them). */
+export interface ProductsEvents {
+	/** Products were created, changed or removed. */
+	"products.changed": { ids: string[] };
+}

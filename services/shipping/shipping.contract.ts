@@ -51,3 +51,9 @@ export interface ShippingActions {
 	/** Current shipments of many orders at once (orders reconciles with it after a restart). */
 	"shipping.byOrders": { params: { orderIds: string[] }; result: Shipment[] };
 }
+
+/** The events this service announces, by name, with their payloads (lib/events.ts gathers them). */
+export interface ShippingEvents {
+	/** A shipment moved on; orders follows it. */
+	"shipping.statusChanged": { orderId: string; status: ShipmentStatus; at: string };
+}
