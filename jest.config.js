@@ -6,7 +6,6 @@ const shared = {
 	testMatch: ["**/*.test.ts"],
 	transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022", parser: { syntax: "typescript" } }, module: { type: "commonjs" } }] },
 	setupFiles: ["<rootDir>/test/support/env.ts"],
-	testTimeout: 30_000,
 };
 
 /** @type {import('jest').Config} */
