@@ -1,6 +1,7 @@
 // Broker options for every node of the shop, one process or many. Values come from lib/config.ts.
 import type { BrokerOptions, Errors } from "moleculer";
 import { config } from "./lib/config";
+import { FaultInjectionMiddleware } from "./middlewares/fault-injection.middleware";
 import { InfoIsHeartbeatMiddleware } from "./middlewares/info-is-heartbeat.middleware";
 
 // A caller-side failure (bad input, not found, declined card) says nothing about the health of
@@ -71,14 +72,17 @@ const brokerConfig: BrokerOptions = {
 
 	validator: true,
 
+	// Always on: ops reads every node's request rates, latencies and circuit states from here
+	// (GET /api/ops/metrics). The Prometheus endpoint is only opened with a METRICS_PORT.
 	metrics: {
-		enabled: config.metricsPort > 0,
+		enabled: true,
 		reporter: config.metricsPort > 0 ? [{ type: "Prometheus", options: { port: config.metricsPort, path: "/metrics" } }] : [],
 	},
 
 	tracing: { enabled: false },
 
-	middlewares: [InfoIsHeartbeatMiddleware],
+	// Fault rules (off by default) act before any other middleware sees the call, as a misbehaving service would.
+	middlewares: [InfoIsHeartbeatMiddleware, FaultInjectionMiddleware()],
 };
 
 export = brokerConfig;

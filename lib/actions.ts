@@ -6,6 +6,7 @@ import type { CurrencyActions } from "../services/currency/currency.contract";
 import type { InventoryActions } from "../services/inventory/inventory.contract";
 import type { NotificationsActions } from "../services/notifications/notifications.contract";
 import type { OrdersActions } from "../services/orders/orders.contract";
+import type { OpsActions } from "../services/ops/ops.contract";
 import type { PaymentsActions } from "../services/payments/payments.contract";
 import type { ShippingActions } from "../services/shipping/shipping.contract";
 import type { UsersActions } from "../services/users/users.contract";
@@ -19,4 +20,5 @@ export interface Actions
 		OrdersActions,
 		PaymentsActions,
 		ShippingActions,
-		NotificationsActions {}
+		NotificationsActions,
+		OpsActions {}

@@ -88,10 +88,14 @@ export type ActionsImpl<C extends ServiceContract, TThis> = { [K in keyof C["act
  * `implement<CartThis>()(CartContract, { … })`.
  */
 export function implement<TThis>() {
-	return <C extends ServiceContract>(c: C, impl: ActionsImpl<C, TThis>): Record<string, ActionSchema<TThis>> => {
-		const out: Record<string, ActionSchema<TThis>> = {};
+	// The result is typed loosely on purpose: the binding was checked above, and the schema's own
+	// `this` type (Service & Vars & Methods, in Moleculer's order) need not be spelt the same way.
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any
+	return <C extends ServiceContract>(c: C, impl: ActionsImpl<C, TThis>): Record<string, ActionSchema<any>> => {
+		// eslint-disable-next-line @typescript-eslint/no-explicit-any
+		const out: Record<string, ActionSchema<any>> = {};
 		for (const [name, def] of Object.entries(impl as Record<string, object>)) {
-			out[name] = { ...def, params: c.actions[name].params } as ActionSchema<TThis>;
+			out[name] = { ...def, params: c.actions[name].params };
 		}
 		return out;
 	};

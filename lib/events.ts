@@ -5,5 +5,6 @@ import type { InventoryEvents } from "../services/inventory/inventory.contract";
 import type { ProductsEvents } from "../services/products/products.contract";
 import type { ShippingEvents } from "../services/shipping/shipping.contract";
 import type { OrdersEvents } from "../services/orders/orders.contract";
+import type { OpsEvents } from "../services/ops/ops.contract";
 
-export interface Events extends InventoryEvents, ProductsEvents, ShippingEvents, OrdersEvents {}
+export interface Events extends InventoryEvents, ProductsEvents, ShippingEvents, OrdersEvents, OpsEvents {}

@@ -9,6 +9,10 @@ export const routes: Aliases = {
 	"GET health": "api.health",
 	"GET health/ready": "api.ready",
 	"GET ops/cluster": "api.cluster",
+	"GET ops/metrics": "ops.metrics",
+	"GET ops/faults": "ops.faults",
+	"PUT ops/faults": "ops.setFaults",
+	"DELETE ops/faults": "ops.clearFaults",
 	"GET openapi.json": "api.openapi",
 
 	"POST auth/register": "users.register",

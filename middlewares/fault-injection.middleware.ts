@@ -1,0 +1,73 @@
+// Applies the fault rules in force (lib/faults.ts) to every action this node runs, just before its
+// handler: a failed call never reaches the handler, so "unavailable" payments charge nothing, and
+// Moleculer's own metrics (which wrap this) count the injected errors and delays. A second, outermost
+// wrapper turns the cache off for a call a rule matches (`ctx.meta.$cache = false`, which its nested
+// calls inherit), so a cached answer cannot hide the fault: a service that is down answers nothing.
+// Each node also gets a small internal service, `$faults`, that keeps its table in step with
+// the ops service: it takes every `ops.faultsChanged` broadcast and asks ops once at start.
+// With no rule set (the default) a call costs one property read.
+import type { Context, Middleware, ServiceBroker, ServiceSchema } from "moleculer";
+import { call } from "../lib/call";
+import type { Events } from "../lib/events";
+import { FaultTable } from "../lib/faults";
+
+export function FaultInjectionMiddleware(table = new FaultTable()): Middleware {
+	return {
+		name: "FaultInjection",
+
+		created(broker: ServiceBroker) {
+			// Added after Moleculer's internal middlewares, so it wraps them all (the cacher too).
+			broker.middlewares.add({
+				name: "FaultInjectionCacheBypass",
+				localAction(next: Handler, action: ActionDef) {
+					const service = faultable(action);
+					if (!service) return next;
+					return function bypassCacheWhenFaulted(ctx: Context) {
+						if (!table.empty && table.matching(action.name, service).length > 0) (ctx.meta as Record<string, unknown>).$cache = false;
+						return next(ctx);
+					};
+				},
+			} as Middleware);
+			broker.createService(faultsAgent(table));
+		},
+
+		localAction(next: Handler, action: ActionDef) {
+			const service = faultable(action);
+			if (!service) return next;
+			return function faultInjected(ctx: Context) {
+				if (table.empty) return next(ctx);
+				return table.apply(action.name, service).then(() => next(ctx));
+			};
+		},
+	} as Middleware;
+}
+
+type Handler = (ctx: Context) => Promise<unknown>;
+type ActionDef = { name: string; service?: { name: string } };
+
+/**
+ * The service a fault may target, or null: Moleculer's own ($node), this mechanism's ($faults)
+ * and ops' actions are never faulted, so an operator can always see the cluster and take a fault back.
+ */
+function faultable(action: ActionDef): string | null {
+	const service = action.service?.name ?? action.name.split(".")[0];
+	return service.startsWith("$") || service === "ops" ? null : service;
+}
+
+function faultsAgent(table: FaultTable): ServiceSchema {
+	return {
+		name: "$faults",
+		events: {
+			"ops.faultsChanged": {
+				handler(ctx: Context<Events["ops.faultsChanged"]>) {
+					table.replace(ctx.params.rules);
+				},
+			},
+		},
+		async started() {
+			// A node that joins later gets the rules in force; ops also re-announces them when a node connects.
+			const current = await call(this.broker, "ops.faults", {}, { timeout: 1_000, retries: 0, ifDown: { fallback: null } });
+			if (current) table.replace(current.rules);
+		},
+	};
+}
