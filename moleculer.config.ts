@@ -1,6 +1,7 @@
 // Broker options for every node of the shop, one process or many. Values come from lib/config.ts.
 import type { BrokerOptions, Errors } from "moleculer";
 import { config } from "./lib/config";
+import { replOptions } from "./lib/repl-commands";
 import { FaultInjectionMiddleware } from "./middlewares/fault-injection.middleware";
 import { InfoIsHeartbeatMiddleware } from "./middlewares/info-is-heartbeat.middleware";
 
@@ -71,6 +72,9 @@ const brokerConfig: BrokerOptions = {
 	registry: { strategy: "RoundRobin", preferLocal: true },
 
 	validator: true,
+
+	// `faults` and `fault <target> --errorRate 0.5 …` in `npm run repl`: see lib/repl-commands.ts.
+	replOptions,
 
 	// Always on: ops reads every node's request rates, latencies and circuit states from here
 	// (GET /api/ops/metrics). The Prometheus endpoint is only opened with a METRICS_PORT.
