@@ -2,6 +2,7 @@
 import type { BrokerOptions, Errors } from "moleculer";
 import { config } from "./lib/config";
 import { replOptions } from "./lib/repl-commands";
+import { tracingOptions } from "./lib/tracing";
 import { FaultInjectionMiddleware } from "./middlewares/fault-injection.middleware";
 import { InfoIsHeartbeatMiddleware } from "./middlewares/info-is-heartbeat.middleware";
 
@@ -83,7 +84,8 @@ const brokerConfig: BrokerOptions = {
 		reporter: config.metricsPort > 0 ? [{ type: "Prometheus", options: { port: config.metricsPort, path: "/metrics" } }] : [],
 	},
 
-	tracing: { enabled: false },
+	// Off by default; TRACING_EXPORTER=console|zipkin turns it on, with secret-free tags (lib/tracing.ts).
+	tracing: tracingOptions(),
 
 	// Fault rules (off by default) act before any other middleware sees the call, as a misbehaving service would.
 	middlewares: [InfoIsHeartbeatMiddleware, FaultInjectionMiddleware()],

@@ -32,6 +32,10 @@ export interface ShopConfig {
 	smtpUrl: string | null;
 	/** MAIL_FROM: the sender of every message. */
 	mailFrom: string;
+	/** TRACING_EXPORTER: where spans go; none (default), `console` (development), or `zipkin`. */
+	tracingExporter: "none" | "console" | "zipkin";
+	/** ZIPKIN_URL: a Zipkin-format collector (Zipkin, Jaeger); spans are POSTed to <url>/api/v2/spans. */
+	zipkinUrl: string;
 }
 
 /**
@@ -65,6 +69,14 @@ function list(name: string): string[] | null {
 	return raw ? raw.split(",").map(s => s.trim()).filter(Boolean) : null;
 }
 
+/** One of `values` from `name`, or `fallback` when unset; anything else stops the start. */
+function oneOf<T extends string>(name: string, values: readonly T[], fallback: T): T {
+	const raw = str(name);
+	if (raw === null) return fallback;
+	if (!(values as readonly string[]).includes(raw)) throw new Error(`${name} must be one of ${values.join(", ")}, not "${raw}"`);
+	return raw as T;
+}
+
 /** `NAME_FILE` names a file holding the value (Docker secrets, Kubernetes secret volumes). */
 function fileContent(name: string): string | null {
 	const file = str(name);
@@ -93,6 +105,8 @@ export function loadConfig(): ShopConfig {
 		baseCurrency: "USD",
 		smtpUrl: str("SMTP_URL"),
 		mailFrom: str("MAIL_FROM") ?? "Moleculer Shop <shop@localhost>",
+		tracingExporter: oneOf("TRACING_EXPORTER", ["none", "console", "zipkin"] as const, "none"),
+		zipkinUrl: str("ZIPKIN_URL") ?? "http://127.0.0.1:9411",
 	};
 }
 
