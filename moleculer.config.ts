@@ -2,6 +2,7 @@
 import type { BrokerOptions, Errors } from "moleculer";
 import { config } from "./lib/config";
 import { replOptions } from "./lib/repl-commands";
+import { jsonLine, RequestContextMiddleware } from "./lib/request-context";
 import { tracingOptions } from "./lib/tracing";
 import { FaultInjectionMiddleware } from "./middlewares/fault-injection.middleware";
 import { InfoIsHeartbeatMiddleware } from "./middlewares/info-is-heartbeat.middleware";
@@ -20,7 +21,12 @@ const brokerConfig: BrokerOptions = {
 	namespace: config.namespace,
 	nodeID: config.nodeID ?? undefined,
 
-	logger: { type: "Console", options: { level: config.logLevel, colors: !config.production, moduleColors: false, formatter: "short" } },
+	// LOG_FORMAT=json: one JSON object a line, each with the request id and trace id of the request
+	// it belongs to (lib/request-context.ts), for a log collector to join across services.
+	logger: {
+		type: "Console",
+		options: config.logFormat === "json" ? { level: config.logLevel, colors: false, formatter: jsonLine } : { level: config.logLevel, colors: !config.production, moduleColors: false, formatter: "short" },
+	},
 	logLevel: config.logLevel as BrokerOptions["logLevel"],
 
 	// Strings like "nats://127.0.0.1:4222" are valid here; the typings list only the short names.
@@ -88,7 +94,8 @@ const brokerConfig: BrokerOptions = {
 	tracing: tracingOptions(),
 
 	// Fault rules (off by default) act before any other middleware sees the call, as a misbehaving service would.
-	middlewares: [InfoIsHeartbeatMiddleware, FaultInjectionMiddleware()],
+	// Factories are given as functions: Moleculer calls each once per broker (its typings list objects only).
+	middlewares: [InfoIsHeartbeatMiddleware, FaultInjectionMiddleware, RequestContextMiddleware] as unknown as BrokerOptions["middlewares"],
 };
 
 export = brokerConfig;

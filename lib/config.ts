@@ -32,6 +32,8 @@ export interface ShopConfig {
 	smtpUrl: string | null;
 	/** MAIL_FROM: the sender of every message. */
 	mailFrom: string;
+	/** LOG_FORMAT: `text` (default, for people) or `json` (one object a line, with request and trace ids). */
+	logFormat: "text" | "json";
 	/** TRACING_EXPORTER: where spans go; none (default), `console` (development), or `zipkin`. */
 	tracingExporter: "none" | "console" | "zipkin";
 	/** ZIPKIN_URL: a Zipkin-format collector (Zipkin, Jaeger); spans are POSTed to <url>/api/v2/spans. */
@@ -105,6 +107,7 @@ export function loadConfig(): ShopConfig {
 		baseCurrency: "USD",
 		smtpUrl: str("SMTP_URL"),
 		mailFrom: str("MAIL_FROM") ?? "Moleculer Shop <shop@localhost>",
+		logFormat: oneOf("LOG_FORMAT", ["text", "json"] as const, "text"),
 		tracingExporter: oneOf("TRACING_EXPORTER", ["none", "console", "zipkin"] as const, "none"),
 		zipkinUrl: str("ZIPKIN_URL") ?? "http://127.0.0.1:9411",
 	};

@@ -11,7 +11,9 @@ import { call } from "../lib/call";
 import type { Events } from "../lib/events";
 import { FaultTable } from "../lib/faults";
 
-export function FaultInjectionMiddleware(table = new FaultTable()): Middleware {
+/** A function, so that Moleculer makes one per broker: every node has its own table (also several brokers in one test process). */
+export function FaultInjectionMiddleware(): Middleware {
+	const table = new FaultTable();
 	return {
 		name: "FaultInjection",
 
