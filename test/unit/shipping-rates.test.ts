@@ -1,5 +1,6 @@
 import { COUNTRIES, countryCode } from "../../services/shipping/countries";
-import { sweepIntervalFor, timingFromEnv } from "../../services/shipping/knobs";
+import { sweepIntervalFor } from "../../services/shipping/knobs";
+import { shippingConfig as timingFromEnv } from "../../lib/config";
 import { quoteFor, RATES, zoneOf } from "../../services/shipping/rates";
 import { dueMove, trackingId } from "../../services/shipping/shipments";
 
