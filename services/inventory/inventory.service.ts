@@ -156,6 +156,8 @@ const InventoryService: ServiceSchema<InventorySettings, InventoryMethods, Inven
 	},
 
 	async started() {
+		const upgraded = await this.ledger.backfillSweepAt();
+		if (upgraded) this.logger.info(`Gave ${upgraded} reservation(s) from an older version their sweep time`);
 		await this.ledger.addMissing(SEED_PRODUCTS.map(p => ({ productId: p.id, onHand: p.initialStock })));
 		// Reservations that ran out while the service was down give their stock back before the first call.
 		await this.settleDue().catch(err => this.logger.warn("Reservation sweep at start failed; the periodic one tries again", err));

@@ -24,6 +24,9 @@ export const ReservationsStoreMixin = {
 	},
 	async started(this: WithReservations) {
 		await this.reservations.connect();
+		// The sweep's index: only reservations that may need settling carry `sweepAt`.
+		await ensureIndex(this.reservations, { fields: ["sweepAt"], sparse: true });
+		// Finds, once at start, the reservations stored before `sweepAt` existed.
 		await ensureIndex(this.reservations, { fields: ["state"] });
 		scheduleCompaction(this.reservations);
 	},

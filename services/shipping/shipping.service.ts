@@ -13,7 +13,7 @@ import { emit } from "../../lib/emit";
 import { countryCode } from "./countries";
 import { sweepIntervalFor } from "./knobs";
 import { quoteFor } from "./rates";
-import { cancelMarker, dueMove, isBooking, toShipment, trackingId, type ShipmentDoc, type StoredShipment } from "./shipments";
+import { cancelMarker, dueMove, isBooking, toShipment, trackingId, upgradeLegacy, type ShipmentDoc, type StoredShipment } from "./shipments";
 import { ShippingContract, type Shipment } from "./shipping.contract";
 
 interface ShippingSettings extends ServiceSettingSchema {
@@ -51,7 +51,11 @@ const ShippingService: ServiceSchema<ShippingSettings, ShippingMethods, Shipping
 		PeriodicWork<ShippingSettings>({ name: "shipments", every: s => s.sweepIntervalMs ?? sweepIntervalFor(s), run: "sweep" }),
 		Clock,
 		DbMixin("shipments", {
-			indexes: [{ fields: ["orderId"], unique: true }, { fields: ["dueAt"] }, { fields: ["announceAt"] }],
+			indexes: [
+				{ fields: ["orderId"], unique: true },
+				{ fields: ["moveDueAt"], sparse: true },
+				{ fields: ["announceDueAt"], sparse: true },
+			],
 		}),
 	],
 
@@ -105,8 +109,7 @@ const ShippingService: ServiceSchema<ShippingSettings, ShippingMethods, Shipping
 					shippedAt: null,
 					deliveredAt: null,
 					cancelledAt: null,
-					dueAt: now + this.settings.shipAfterMs,
-					announceAt: null,
+					moveDueAt: now + this.settings.shipAfterMs,
 				};
 				// A concurrent repeat may have booked it first (its booking stands), or a cancel got there first (nothing ships).
 				const first = await this.insertFirst(doc);
@@ -162,7 +165,7 @@ const ShippingService: ServiceSchema<ShippingSettings, ShippingMethods, Shipping
 			// A shipment may be due for both moves (after a long stop), so go round until nothing moves.
 			for (;;) {
 				const now = this.now();
-				const due = await this.adapter.find({ query: { dueAt: { $lte: now } }, sort: ["dueAt"], limit: SWEEP_BATCH });
+				const due = await this.adapter.find({ query: { moveDueAt: { $lte: now } }, sort: ["moveDueAt"], limit: SWEEP_BATCH });
 				let movedNow = 0;
 				for (const doc of due.filter(isBooking)) {
 					const move = dueMove(doc, now, timing);
@@ -172,11 +175,12 @@ const ShippingService: ServiceSchema<ShippingSettings, ShippingMethods, Shipping
 						status: move.to,
 						[move.to === "shipped" ? "shippedAt" : "deliveredAt"]: at,
 						updatedAt: at,
-						dueAt: move.nextDueAt,
-						announceAt: now,
+						announceDueAt: now,
+						...(move.nextDueAt !== null && { moveDueAt: move.nextDueAt }),
 					};
+					const update = { $set: change, ...(move.nextDueAt === null && { $unset: { moveDueAt: true } }) };
 					// Stored first; conditional, so two sweepers (or a cancel) never both move it.
-					if ((await this.adapter.updateMany({ _id: doc._id, status: move.from, dueAt: doc.dueAt }, { $set: change })) === 1) {
+					if ((await this.adapter.updateMany({ _id: doc._id, status: move.from, moveDueAt: doc.moveDueAt }, update)) === 1) {
 						movedNow++;
 						await this.announce({ ...doc, ...change } as ShipmentDoc, now);
 					}
@@ -186,7 +190,7 @@ const ShippingService: ServiceSchema<ShippingSettings, ShippingMethods, Shipping
 			}
 			// Moves whose announcement a crash (or a cluster with no listener yet) left unsaid.
 			const now = this.now();
-			const unsaid = await this.adapter.find({ query: { announceAt: { $lte: now } }, sort: ["announceAt"], limit: SWEEP_BATCH });
+			const unsaid = await this.adapter.find({ query: { announceDueAt: { $lte: now } }, sort: ["announceDueAt"], limit: SWEEP_BATCH });
 			for (const doc of unsaid.filter(isBooking)) await this.announce(doc, now);
 			return moved;
 		},
@@ -195,17 +199,17 @@ const ShippingService: ServiceSchema<ShippingSettings, ShippingMethods, Shipping
 		async announce(doc: ShipmentDoc, now: number): Promise<void> {
 			if (!this.broker.hasEventListener(STATUS_CHANGED)) return;
 			const lease = now + ANNOUNCE_LEASE_MS;
-			const mine = { _id: doc._id, status: doc.status, announceAt: lease };
-			if ((await this.adapter.updateMany({ _id: doc._id, status: doc.status, announceAt: { $lte: now } }, { $set: { announceAt: lease } })) !== 1) return;
+			const mine = { _id: doc._id, status: doc.status, announceDueAt: lease };
+			if ((await this.adapter.updateMany({ _id: doc._id, status: doc.status, announceDueAt: { $lte: now } }, { $set: { announceDueAt: lease } })) !== 1) return;
 			const at = (doc.status === "shipped" ? doc.shippedAt : doc.status === "delivered" ? doc.deliveredAt : null) ?? doc.updatedAt;
 			await emit(this.broker, STATUS_CHANGED, { orderId: doc.orderId, status: doc.status, at });
-			await this.adapter.updateMany(mine, { $set: { announceAt: null } });
+			await this.adapter.updateMany(mine, { $unset: { announceDueAt: true } });
 		},
 
 		/** Cancels the order's booking if it is still only booked; the order's record, or null when it has none. */
 		async cancelBooking(orderId: string, at: string): Promise<StoredShipment | null> {
 			// Conditional on "booked": a sweeper shipping it at the same moment and this cancel cannot both win.
-			const cancelled = await this.adapter.updateMany({ orderId, status: "booked" }, { $set: { status: "cancelled", cancelledAt: at, updatedAt: at, dueAt: null } });
+			const cancelled = await this.adapter.updateMany({ orderId, status: "booked" }, { $set: { status: "cancelled", cancelledAt: at, updatedAt: at }, $unset: { moveDueAt: true } });
 			const doc = await this.adapter.findOne({ orderId });
 			if (cancelled && doc && isBooking(doc)) this.logger.info(`Cancelled shipment ${doc.trackingId} of order ${orderId}`);
 			return doc;
@@ -224,6 +228,10 @@ const ShippingService: ServiceSchema<ShippingSettings, ShippingMethods, Shipping
 		},
 	},
 
+	async started() {
+		const upgraded = await upgradeLegacy(this.adapter);
+		if (upgraded) this.logger.info(`Moved ${upgraded} shipment timer(s) stored by an older version to their sparse fields`);
+	},
 };
 
 /** The answer to a booking for an order that has a record already: that booking, unless it was cancelled. */
