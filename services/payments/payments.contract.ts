@@ -50,8 +50,19 @@ export const PaymentsContract = contract("payments", {
 	 * case the order id is voided, so a charge for it that arrives late is refused, not taken.
 	 */
 	refund: action({ params: { $$strict: true, orderId: ORDER_ID }, result: as<Charge | null>() }),
-	/** GET /api/payments (admin): every charge attempt, newest first; `?orderId=` filters. */
-	list: action({ params: { $$strict: true, orderId: { type: "string", optional: true, min: 1, max: 100 } }, result: as<Charge[]>() }),
+	/**
+	 * GET /api/payments (admin): every charge attempt, newest first, a page at a time (`page` from 1,
+	 * `pageSize` 1–500, default 100); the whole count in the X-Total-Count header. `?orderId=` filters.
+	 */
+	list: action({
+		params: {
+			$$strict: true,
+			orderId: { type: "string", optional: true, min: 1, max: 100 },
+			page: { type: "number", integer: true, min: 1, max: 1_000_000, convert: true, optional: true },
+			pageSize: { type: "number", integer: true, min: 1, max: 500, convert: true, optional: true },
+		},
+		result: as<Charge[]>(),
+	}),
 });
 
 export type PaymentsActions = ActionsOf<typeof PaymentsContract>;

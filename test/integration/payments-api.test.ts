@@ -283,6 +283,46 @@ describe("payments", () => {
 			expect(one.body).toEqual([expect.objectContaining({ orderId: declined, status: "declined" })]);
 		});
 
+		it("answers a page at a time: 100 by default, newest first, the whole count in X-Total-Count", async () => {
+			// 130 charges newer than any before, one second apart.
+			const many = Array.from({ length: 130 }, (_, i) => {
+				clock += 1_000;
+				return { ...pendingCharge(`paged-${i}`, 100 + i, "USD", "4242", clock), status: "charged" as const };
+			});
+			await svc().adapter.insertMany(many);
+			const newestFirst = [...many].reverse().map(c => c.orderId);
+
+			const first = await http.get(`${api}/payments`, { token: admin });
+			expect(first.status).toBe(200);
+			const total = Number(first.headers.get("x-total-count"));
+			expect(total).toBeGreaterThanOrEqual(130);
+			expect(first.body).toHaveLength(100);
+			expect(first.body.map((c: { orderId: string }) => c.orderId)).toEqual(newestFirst.slice(0, 100));
+
+			const second = await http.get(`${api}/payments?page=2&pageSize=50`, { token: admin });
+			expect(second.body.map((c: { orderId: string }) => c.orderId)).toEqual(newestFirst.slice(50, 100));
+			expect(second.headers.get("x-total-count")).toBe(String(total));
+
+			// Every page of 7 together: each charge once, none missing.
+			const seen: string[] = [];
+			for (let page = 1; page <= Math.ceil(total / 7); page++) seen.push(...(await http.get(`${api}/payments?page=${page}&pageSize=7`, { token: admin })).body.map((c: { id: string }) => c.id));
+			expect(new Set(seen).size).toBe(total);
+			expect(seen).toHaveLength(total);
+			expect((await http.get(`${api}/payments?page=${Math.ceil(total / 7) + 1}&pageSize=7`, { token: admin })).body).toEqual([]);
+
+			const one = await http.get(`${api}/payments?orderId=paged-3&pageSize=500`, { token: admin });
+			expect(one.body).toEqual([expect.objectContaining({ orderId: "paged-3", amount: 103 })]);
+			expect(one.headers.get("x-total-count")).toBe("1");
+		});
+
+		it("refuses a page or page size out of range (pageSize 1–500, page from 1)", async () => {
+			for (const q of ["pageSize=0", "pageSize=501", "page=0", "page=-1", "pageSize=abc", "page=1.5"]) {
+				const res = await http.get(`${api}/payments?${q}`, { token: admin });
+				expect([q, res.status]).toEqual([q, 422]);
+			}
+			expect((await http.get(`${api}/payments?pageSize=500`, { token: admin })).status).toBe(200);
+		});
+
 		it("is for admins only", async () => {
 			expect((await http.get(`${api}/payments`)).status).toBe(401);
 			expect((await http.get(`${api}/payments`, { token: customer })).status).toBe(403);
