@@ -12,6 +12,7 @@ import { inventoryConfig } from "../../lib/config";
 import { NotFoundError } from "../../lib/errors";
 import { broadcast } from "../../lib/emit";
 import type { ShopContext } from "../../lib/meta";
+import type { Events } from "../../lib/events";
 import { StockLedger } from "./ledger";
 import { toReservation, type StockDoc } from "./records";
 import { ReservationsStoreMixin, type ReservationsStore } from "./reservations-store";
@@ -62,12 +63,20 @@ const InventoryService: ServiceSchema<InventorySettings, InventoryMethods, Inven
 	},
 
 	actions: implement<InventoryThis>()(InventoryContract, {
-		/** GET /api/inventory/:productId */
+		/**
+		 * GET /api/inventory/:productId. A catalog product has stock from the moment it exists: one
+		 * created a moment ago, whose `products.changed` has not been heard yet, gets its 0 now.
+		 */
 		get: {
 			auth: "public",
 			async handler(ctx) {
-				const doc = await this.ledger.level(ctx.params.productId);
-				if (!doc) throw new NotFoundError(`Stock of product ${ctx.params.productId}`);
+				const { productId } = ctx.params;
+				let doc = await this.ledger.level(productId);
+				if (!doc && (await this.productExists(ctx, productId))) {
+					await this.ledger.addMissing([{ productId, onHand: 0 }]);
+					doc = await this.ledger.level(productId);
+				}
+				if (!doc) throw new NotFoundError(`Stock of product ${productId}`);
 				return stockLevel(doc);
 			},
 		},
@@ -124,6 +133,19 @@ const InventoryService: ServiceSchema<InventorySettings, InventoryMethods, Inven
 			},
 		},
 	}),
+
+	events: {
+		/** A product an admin created starts with a stock level (0), so its editor and its page find one. */
+		"products.changed": {
+			params: { ids: { type: "array", max: 1_000, items: "string|max:64" } },
+			async handler(this: InventoryThis, ctx: ShopContext<Events["products.changed"]>) {
+				const known = await call(ctx, "products.getMany", { ids: ctx.params.ids }, { timeout: 2_000, ifDown: { fallback: [] } });
+				// Idempotent: every inventory instance hears it, and the first to insert wins.
+				const added = await this.ledger.addMissing(known.map(p => ({ productId: p.id, onHand: 0 })));
+				if (added) this.logger.info(`Gave ${added} new product(s) a stock level of 0`);
+			},
+		},
+	},
 
 	methods: {
 		/** Every instance of every listener hears it: each node keeps its own caches. */
