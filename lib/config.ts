@@ -114,3 +114,30 @@ export function loadConfig(): ShopConfig {
 }
 
 export const config: ShopConfig = loadConfig();
+
+// --- Inventory, shipping and payments. Read when called, so tests that change process.env see it. ---
+
+/** RESERVATION_TTL_MS: how long a reservation holds its stock (default 15 minutes). */
+export function inventoryConfig(): { reservationTtlMs: number } {
+	return { reservationTtlMs: envInt("RESERVATION_TTL_MS", 15 * 60_000, 1) };
+}
+
+/** SHIPPING_SHIP_AFTER_MS (default 60 s) and SHIPPING_DELIVER_AFTER_MS (default 120 s after shipping). */
+export function shippingConfig(): { shipAfterMs: number; deliverAfterMs: number } {
+	return {
+		shipAfterMs: envInt("SHIPPING_SHIP_AFTER_MS", 60_000),
+		deliverAfterMs: envInt("SHIPPING_DELIVER_AFTER_MS", 120_000),
+	};
+}
+
+/**
+ * The simulated card processor's demo knobs: PAYMENTS_LATENCY_MS is added to every charge
+ * (default 0); PAYMENTS_FAILURE_RATE is the share (0–1) of calls that fail as an outage, not a
+ * decline (default 0).
+ */
+export function paymentsConfig(): { latencyMs: number; failureRate: number } {
+	return {
+		latencyMs: Math.round(envNumber("PAYMENTS_LATENCY_MS", 0, 0, 600_000)),
+		failureRate: envNumber("PAYMENTS_FAILURE_RATE", 0, 0, 1),
+	};
+}

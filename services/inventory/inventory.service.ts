@@ -1,25 +1,25 @@
-// services/inventory.service.ts — stock levels, and the reservations that checkout takes, commits
-// and releases. The rules live in lib/inventory/ledger.ts; this file is the service around them:
-// params, who may call what, events, and the sweeper that gives expired reservations back.
-import type { ServiceSchema, ServiceSettingSchema } from "moleculer";
-import { createAdapter, DbMixin, ensureIndex, scheduleCompaction, type Store } from "../../mixins/db.mixin";
-import { call, type ParamsOf, type ResultOf } from "../../lib/call";
+// services/inventory/inventory.service.ts — stock levels, and the reservations that checkout takes,
+// commits and releases. The rules live in ./ledger.ts; this file is the service around them: who
+// may call what, events, and the periodic sweep that gives expired reservations back.
+import type { Service, ServiceSchema, ServiceSettingSchema } from "moleculer";
+import { DbMixin, type Store } from "../../mixins/db.mixin";
+import { PeriodicWork } from "../../mixins/periodic-work.mixin";
+import { Clock, type ClockMethods } from "../../mixins/clock.mixin";
+import { call } from "../../lib/call";
+import { implement } from "../../lib/contract";
 import { SEED_PRODUCTS } from "../../lib/seed-catalog/seed";
-import { envInt } from "../../lib/config";
+import { inventoryConfig } from "../../lib/config";
 import { NotFoundError } from "../../lib/errors";
-import { StockLedger } from "./ledger";
-import { ORDER_ID_PATTERN } from "./moves";
-import { toReservation, type ReservationDoc, type StockDoc } from "./records";
-import { DEFAULT_RESERVATION_TTL_MS, sweepIntervalFor } from "./settings";
-import type { StockLevel } from "./inventory.contract";
-import type { ShopContext } from "../../lib/meta";
 import { broadcast } from "../../lib/emit";
+import type { ShopContext } from "../../lib/meta";
+import type { Events } from "../../lib/events";
+import { StockLedger } from "./ledger";
+import { toReservation, type StockDoc } from "./records";
+import { ReservationsStoreMixin, type ReservationsStore } from "./reservations-store";
+import { sweepIntervalFor } from "./settings";
+import { InventoryContract, type StockLevel } from "./inventory.contract";
 
-const PRODUCT_ID = { type: "string", min: 1, max: 64 };
-const ORDER_ID = { type: "string", pattern: ORDER_ID_PATTERN, messages: { stringPattern: "An order id is 1–100 letters, digits, '-' or '_'" } };
-const LINE = { type: "object", strict: true, props: { productId: PRODUCT_ID, quantity: { type: "number", integer: true, min: 1, max: 10_000 } } };
-
-const reservationTtlMs = envInt("RESERVATION_TTL_MS", DEFAULT_RESERVATION_TTL_MS, 1);
+const { reservationTtlMs } = inventoryConfig();
 
 export interface InventorySettings extends ServiceSettingSchema {
 	/** How long a reservation holds its stock (RESERVATION_TTL_MS, default 15 minutes). */
@@ -32,36 +32,28 @@ export interface InventorySettings extends ServiceSettingSchema {
 	lockWaitMs: number;
 }
 
-interface InventoryMethods {
-	/** The clock; tests replace it. */
-	now(): number;
+interface InventoryMethods extends ClockMethods {
 	announce(productIds: string[]): void;
-	sweep(): Promise<void>;
+	settleDue(): Promise<void>;
 	productExists(ctx: ShopContext, productId: string): Promise<boolean>;
 }
 
 interface InventoryVars {
 	adapter: Store<StockDoc>;
-	reservations: Store<ReservationDoc> & OwnAdapter;
+	reservations: ReservationsStore;
 	ledger: StockLedger;
-	sweeper: NodeJS.Timeout | null;
-	sweeping: Promise<void> | null;
 }
 
-/** The lifecycle of an adapter that the mixin does not manage for us. */
-interface OwnAdapter {
-	init(broker: unknown, service: unknown): void;
-	connect(): Promise<void>;
-	disconnect(): Promise<void>;
-}
+type InventoryThis = Service<InventorySettings> & InventoryMethods & InventoryVars;
 
 function stockLevel(doc: StockDoc): StockLevel {
 	return { productId: doc._id, onHand: doc.available + doc.reserved, reserved: doc.reserved, available: doc.available };
 }
 
 const InventoryService: ServiceSchema<InventorySettings, InventoryMethods, InventoryVars> = {
-	name: "inventory",
-	mixins: [DbMixin("stock")],
+	name: InventoryContract.name,
+	// Started last-first: stock, then reservations, then the sweep; stopped the other way round.
+	mixins: [PeriodicWork<InventorySettings>({ name: "reservations", every: s => s.sweepIntervalMs, run: "settleDue" }), ReservationsStoreMixin, Clock, DbMixin("stock")],
 
 	settings: {
 		reservationTtlMs,
@@ -70,14 +62,21 @@ const InventoryService: ServiceSchema<InventorySettings, InventoryMethods, Inven
 		lockWaitMs: 1_500,
 	},
 
-	actions: {
-		/** GET /api/inventory/:productId */
+	actions: implement<InventoryThis>()(InventoryContract, {
+		/**
+		 * GET /api/inventory/:productId. A catalog product has stock from the moment it exists: one
+		 * created a moment ago, whose `products.changed` has not been heard yet, gets its 0 now.
+		 */
 		get: {
 			auth: "public",
-			params: { $$strict: true, productId: PRODUCT_ID },
-			async handler(ctx: ShopContext<ParamsOf<"inventory.get">>): Promise<ResultOf<"inventory.get">> {
-				const doc = await this.ledger.level(ctx.params.productId);
-				if (!doc) throw new NotFoundError(`Stock of product ${ctx.params.productId}`);
+			async handler(ctx) {
+				const { productId } = ctx.params;
+				let doc = await this.ledger.level(productId);
+				if (!doc && (await this.productExists(ctx, productId))) {
+					await this.ledger.addMissing([{ productId, onHand: 0 }]);
+					doc = await this.ledger.level(productId);
+				}
+				if (!doc) throw new NotFoundError(`Stock of product ${productId}`);
 				return stockLevel(doc);
 			},
 		},
@@ -89,8 +88,7 @@ const InventoryService: ServiceSchema<InventorySettings, InventoryMethods, Inven
 		 */
 		set: {
 			auth: "admin",
-			params: { $$strict: true, productId: PRODUCT_ID, onHand: { type: "number", integer: true, min: 0, max: 1_000_000_000 } },
-			async handler(ctx: ShopContext<ParamsOf<"inventory.set">>): Promise<ResultOf<"inventory.set">> {
+			async handler(ctx) {
 				const { productId, onHand } = ctx.params;
 				let doc = await this.ledger.setOnHand(productId, onHand, false);
 				if (!doc && (await this.productExists(ctx, productId))) doc = await this.ledger.setOnHand(productId, onHand, true);
@@ -103,18 +101,16 @@ const InventoryService: ServiceSchema<InventorySettings, InventoryMethods, Inven
 		availability: {
 			visibility: "public",
 			retryPolicy: { retries: 2 },
-			params: { $$strict: true, productIds: { type: "array", max: 1_000, items: PRODUCT_ID } },
-			handler(ctx: ShopContext<ParamsOf<"inventory.availability">>): Promise<ResultOf<"inventory.availability">> {
+			handler(ctx) {
 				return this.ledger.availability(ctx.params.productIds);
 			},
 		},
 
-		/** Holds an order's lines, all or none (409 OutOfStock naming the short lines). Idempotent per orderId. */
+		/** Holds an order's lines, all or none. Idempotent per orderId, so safe to retry. */
 		reserve: {
 			visibility: "public",
 			retryPolicy: { retries: 2 },
-			params: { $$strict: true, orderId: ORDER_ID, lines: { type: "array", min: 1, max: 100, items: LINE } },
-			async handler(ctx: ShopContext<ParamsOf<"inventory.reserve">>): Promise<ResultOf<"inventory.reserve">> {
+			async handler(ctx) {
 				return toReservation(await this.ledger.reserve(ctx.params.orderId, ctx.params.lines));
 			},
 		},
@@ -123,8 +119,7 @@ const InventoryService: ServiceSchema<InventorySettings, InventoryMethods, Inven
 		commit: {
 			visibility: "public",
 			retryPolicy: { retries: 2 },
-			params: { $$strict: true, orderId: ORDER_ID },
-			async handler(ctx: ShopContext<ParamsOf<"inventory.commit">>): Promise<ResultOf<"inventory.commit">> {
+			async handler(ctx) {
 				return toReservation(await this.ledger.commit(ctx.params.orderId));
 			},
 		},
@@ -133,35 +128,35 @@ const InventoryService: ServiceSchema<InventorySettings, InventoryMethods, Inven
 		release: {
 			visibility: "public",
 			retryPolicy: { retries: 2 },
-			params: { $$strict: true, orderId: ORDER_ID },
-			async handler(ctx: ShopContext<ParamsOf<"inventory.release">>): Promise<ResultOf<"inventory.release">> {
+			async handler(ctx) {
 				return toReservation(await this.ledger.release(ctx.params.orderId));
+			},
+		},
+	}),
+
+	events: {
+		/** A product an admin created starts with a stock level (0), so its editor and its page find one. */
+		"products.changed": {
+			params: { ids: { type: "array", max: 1_000, items: "string|max:64" } },
+			async handler(this: InventoryThis, ctx: ShopContext<Events["products.changed"]>) {
+				const known = await call(ctx, "products.getMany", { ids: ctx.params.ids }, { timeout: 2_000, ifDown: { fallback: [] } });
+				// Idempotent: every inventory instance hears it, and the first to insert wins.
+				const added = await this.ledger.addMissing(known.map(p => ({ productId: p.id, onHand: 0 })));
+				if (added) this.logger.info(`Gave ${added} new product(s) a stock level of 0`);
 			},
 		},
 	},
 
 	methods: {
-		now(): number {
-			return Date.now();
-		},
-
 		/** Every instance of every listener hears it: each node keeps its own caches. */
 		announce(productIds: string[]): void {
 			broadcast(this.broker, "inventory.changed", { productIds }).catch(err => this.logger.warn("Could not announce an inventory change", err));
 		},
 
-		/** One sweep at a time; a tick that comes while one runs joins it. */
-		sweep(): Promise<void> {
-			this.sweeping ??= this.ledger
-				.sweep()
-				.then(handled => {
-					if (handled) this.logger.info(`Settled ${handled} expired or unfinished reservation(s)`);
-				})
-				.catch(err => this.logger.warn("Reservation sweep failed; the next one tries again", err))
-				.finally(() => {
-					this.sweeping = null;
-				});
-			return this.sweeping;
+		/** Gives back the stock of expired reservations and finishes calls that stopped half-way. */
+		async settleDue(): Promise<void> {
+			const handled = await this.ledger.sweep();
+			if (handled) this.logger.info(`Settled ${handled} expired or unfinished reservation(s)`);
 		},
 
 		async productExists(ctx: ShopContext, productId: string): Promise<boolean> {
@@ -170,14 +165,8 @@ const InventoryService: ServiceSchema<InventorySettings, InventoryMethods, Inven
 		},
 	},
 
-	async started() {
-		// A second collection of our own, beside the mixin's "stock"; the sweeper looks it up by state.
-		this.reservations = createAdapter(this.name, "reservations") as unknown as InventoryVars["reservations"];
-		this.reservations.init(this.broker, this);
-		await this.reservations.connect();
-		await ensureIndex(this.reservations, { fields: ["state"] });
-		scheduleCompaction(this.reservations);
-
+	created() {
+		// Both stores exist now (their mixins' created() ran first); they connect in started().
 		this.ledger = new StockLedger(this.adapter, this.reservations, {
 			reservationTtlMs: this.settings.reservationTtlMs,
 			lockLeaseMs: this.settings.lockLeaseMs,
@@ -186,18 +175,14 @@ const InventoryService: ServiceSchema<InventorySettings, InventoryMethods, Inven
 			onChange: ids => this.announce(ids),
 			warn: (message, err) => this.logger.warn(message, err),
 		});
-		await this.ledger.addMissing(SEED_PRODUCTS.map(p => ({ productId: p.id, onHand: p.initialStock })));
-
-		// Reservations that ran out while the service was down give their stock back before the first call.
-		await this.sweep();
-		this.sweeper = setInterval(() => void this.sweep(), this.settings.sweepIntervalMs);
 	},
 
-	async stopped() {
-		if (this.sweeper) clearInterval(this.sweeper);
-		this.sweeper = null;
-		await this.sweeping;
-		await this.reservations?.disconnect();
+	async started() {
+		const upgraded = await this.ledger.backfillSweepAt();
+		if (upgraded) this.logger.info(`Gave ${upgraded} reservation(s) from an older version their sweep time`);
+		await this.ledger.addMissing(SEED_PRODUCTS.map(p => ({ productId: p.id, onHand: p.initialStock })));
+		// Reservations that ran out while the service was down give their stock back before the first call.
+		await this.settleDue().catch(err => this.logger.warn("Reservation sweep at start failed; the periodic one tries again", err));
 	},
 };
 

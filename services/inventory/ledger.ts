@@ -18,7 +18,7 @@ import { sleep } from "../../lib/time";
 import { ReservationBusyError, ReservationMismatchError, ReservationStateError, StockHeldError } from "./errors";
 import { mergeLines, sameLines } from "./lines";
 import { sell, take, unhold, restock, unmark, type Move } from "./moves";
-import { IN_FLIGHT_STATES, type ReservationDoc, type StockDoc } from "./records";
+import { IN_FLIGHT_STATES, sweepAtOf, sweepAtUpdate, type ReservationDoc, type StockDoc } from "./records";
 
 export interface LedgerOptions {
 	/** How long a held reservation keeps its stock. */
@@ -191,10 +191,8 @@ export class StockLedger {
 		let handled = 0;
 		for (;;) {
 			const now = this.opts.now();
-			const due = [
-				...(await this.reservations.find({ query: { state: "held", expiresAt: { $lte: now } }, limit: SWEEP_BATCH })),
-				...(await this.reservations.find({ query: { state: { $in: IN_FLIGHT_STATES }, lockedUntil: { $lte: now } }, limit: SWEEP_BATCH })),
-			];
+			// Through the sparse index on `sweepAt`: reads what is due, never the orders long settled.
+			const due = await this.reservations.find({ query: { sweepAt: { $lte: now } }, limit: SWEEP_BATCH });
 			let progress = 0;
 			for (const { _id } of due) {
 				try {
@@ -212,6 +210,16 @@ export class StockLedger {
 			handled += progress;
 			if (due.length < SWEEP_BATCH || progress === 0) return handled;
 		}
+	}
+
+	/**
+	 * Gives `sweepAt` to reservations stored before it existed that may still need settling (held
+	 * or under way), so that the sweep finds them. A no-op once done; run at start.
+	 */
+	async backfillSweepAt(): Promise<number> {
+		const legacy = await this.reservations.find({ query: { state: { $in: ["held", ...IN_FLIGHT_STATES] }, sweepAt: { $exists: false } } });
+		for (const doc of legacy) await this.reservations.updateMany({ _id: doc._id, rev: doc.rev }, { $set: { sweepAt: sweepAtOf(doc) ?? 0 }, $inc: { rev: 1 } });
+		return legacy.length;
 	}
 
 	// --- Steps -------------------------------------------------------------------------------
@@ -347,7 +355,9 @@ export class StockLedger {
 			if (create) {
 				const token = crypto.randomUUID();
 				const now = this.opts.now();
-				const doc = { ...create(now), lock: token, lockedUntil: now + this.opts.lockLeaseMs };
+				const fresh = { ...create(now), lock: token, lockedUntil: now + this.opts.lockLeaseMs };
+				const sweepAt = sweepAtOf(fresh);
+				const doc = sweepAt === null ? fresh : { ...fresh, sweepAt };
 				try {
 					await this.reservations.insert(doc);
 					return { doc, token, locked: true, touched: new Set() };
@@ -366,11 +376,13 @@ export class StockLedger {
 	private async save(s: Session, patch: Partial<ReservationDoc>, unlock = false): Promise<void> {
 		const now = this.opts.now();
 		const set: Partial<ReservationDoc> = { ...patch, updatedAt: now, ...(unlock ? { lock: null, lockedUntil: 0 } : { lockedUntil: now + this.opts.lockLeaseMs }) };
-		if ((await this.reservations.updateMany({ _id: s.doc._id, lock: s.token }, { $set: set, $inc: { rev: 1 } })) !== 1) {
+		const { $set: due, $unset } = sweepAtUpdate({ ...s.doc, ...set });
+		if ((await this.reservations.updateMany({ _id: s.doc._id, lock: s.token }, { $set: { ...set, ...due }, ...($unset && { $unset }), $inc: { rev: 1 } })) !== 1) {
 			s.locked = false;
 			throw new ReservationBusyError(s.doc._id, `Another call took over order ${s.doc._id}`);
 		}
-		Object.assign(s.doc, set);
+		Object.assign(s.doc, set, due);
+		if ($unset) delete s.doc.sweepAt;
 		s.doc.rev++;
 		if (unlock) s.locked = false;
 	}
@@ -381,7 +393,9 @@ export class StockLedger {
 			return await work();
 		} finally {
 			if (s.locked) {
-				const unlocked = { $set: { lock: null, lockedUntil: 0, updatedAt: this.opts.now() }, $inc: { rev: 1 } };
+				// Work left under way (an error stopped it) is due for the sweeper at once.
+				const { $set: due, $unset } = sweepAtUpdate({ ...s.doc, lockedUntil: 0 });
+				const unlocked = { $set: { lock: null, lockedUntil: 0, updatedAt: this.opts.now(), ...due }, ...($unset && { $unset }), $inc: { rev: 1 } };
 				// If even this fails, the lease runs out and the sweeper finishes the work.
 				await this.reservations.updateMany({ _id: s.doc._id, lock: s.token }, unlocked).catch(err => this.opts.warn(`Could not unlock order ${s.doc._id}`, err));
 				s.locked = false;

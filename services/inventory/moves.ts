@@ -10,12 +10,6 @@ export interface Move {
 	update: Update;
 }
 
-/**
- * Order ids become field names in the stock records (`holds.<orderId>`), so they may not hold
- * a dot or a dollar sign. UUIDs fit.
- */
-export const ORDER_ID_PATTERN = /^[A-Za-z0-9_-]{1,100}$/;
-
 const hold = (orderId: string) => `holds.${orderId}`;
 const giveBackMark = (orderId: string) => `returns.${orderId}`;
 

@@ -67,6 +67,12 @@ export interface ReservationDoc extends Doc {
 	 */
 	lock: string | null;
 	lockedUntil: number;
+	/**
+	 * When the sweeper should look at this reservation (ms): a held one when it expires, one under
+	 * way when its lock runs out. Absent once it rests for good (committed, released, expired,
+	 * rejected), so the sweep's sparse index holds only what may need settling, not every order ever.
+	 */
+	sweepAt?: number;
 	/** Bumped by every write, so that each write changes the document (MongoDB counts only changed ones). */
 	rev: number;
 	createdAt: number;
@@ -78,4 +84,16 @@ export function toReservation(doc: ReservationDoc): Reservation {
 	const status: Reservation["status"] =
 		doc.state === "committed" ? "committed" : doc.state === "expired" ? "expired" : doc.state === "held" ? "held" : "released";
 	return { orderId: doc._id, status, lines: doc.lines, expiresAt: new Date(doc.expiresAt).toISOString() };
+}
+
+/** When the sweeper should look at a reservation in this state, or null: it never needs to. */
+export function sweepAtOf(doc: Pick<ReservationDoc, "state" | "expiresAt" | "lockedUntil">): number | null {
+	if (doc.state === "held") return doc.expiresAt;
+	return IN_FLIGHT_STATES.includes(doc.state) ? doc.lockedUntil : null;
+}
+
+/** The update that keeps `sweepAt` in step with a write that leaves the reservation as `doc`. */
+export function sweepAtUpdate(doc: Pick<ReservationDoc, "state" | "expiresAt" | "lockedUntil">): { $set?: { sweepAt: number }; $unset?: { sweepAt: true } } {
+	const at = sweepAtOf(doc);
+	return at === null ? { $unset: { sweepAt: true } } : { $set: { sweepAt: at } };
 }

@@ -39,13 +39,13 @@ export function toCharge(doc: ChargeDoc): Charge {
 }
 
 /** The claim on an order id while the processor decides. */
-export function pendingCharge(orderId: string, amount: number, currency: string, last4: string, now: Date): ChargeDoc {
-	const at = now.toISOString();
-	return { _id: crypto.randomUUID(), orderId, amount, currency, status: "pending", last4, declineReason: null, claimedAt: now.getTime(), createdAt: at, updatedAt: at, refundedAt: null };
+export function pendingCharge(orderId: string, amount: number, currency: string, last4: string, now: number): ChargeDoc {
+	const at = new Date(now).toISOString();
+	return { _id: crypto.randomUUID(), orderId, amount, currency, status: "pending", last4, declineReason: null, claimedAt: now, createdAt: at, updatedAt: at, refundedAt: null };
 }
 
 /** The mark of an order refunded before it was charged: a charge for it arriving later is refused. */
-export function voidedCharge(orderId: string, now: Date): ChargeDoc {
-	const at = now.toISOString();
+export function voidedCharge(orderId: string, now: number): ChargeDoc {
+	const at = new Date(now).toISOString();
 	return { _id: crypto.randomUUID(), orderId, amount: 0, currency: "", status: "voided", last4: "", declineReason: null, claimedAt: 0, createdAt: at, updatedAt: at, refundedAt: null };
 }

@@ -1,5 +1,5 @@
 // Charges and refunds of the simulated card processor.
-import type { CardDetails } from "../orders/orders.contract";
+import { action, as, contract, type ActionsOf } from "../../lib/contract";
 
 /** What GET /api/payments shows: every charge attempt and where it ended. */
 export type ChargeStatus = "charged" | "declined" | "refunded";
@@ -20,7 +20,9 @@ export interface Charge {
 	updatedAt: string;
 }
 
-export interface PaymentsActions {
+const ORDER_ID = "string|min:1|max:100";
+
+export const PaymentsContract = contract("payments", {
 	/**
 	 * Charge a card once per order: the order id is the idempotency key, so a repeat (also a
 	 * concurrent one, or a retry after a timeout) returns the first charge and never charges twice.
@@ -30,13 +32,37 @@ export interface PaymentsActions {
 	 * 409 IDEMPOTENCY_MISMATCH when the same order id comes with another amount or currency;
 	 * 503 PAYMENT_PROCESSOR_UNAVAILABLE (the simulated outage: nothing charged, safe to retry).
 	 */
-	"payments.charge": { params: { orderId: string; amount: number; currency: string; card: CardDetails }; result: Charge };
+	charge: action({
+		params: {
+			$$strict: true,
+			orderId: ORDER_ID,
+			amount: "number|integer|positive",
+			currency: { type: "string", length: 3, pattern: /^[A-Z]{3}$/ },
+			// Only "an object" here: the service's checkCard() names a bad field without echoing its
+			// value (the validator's own messages would carry the card number back).
+			card: { type: "object", props: {} },
+		},
+		result: as<Charge>(),
+	}),
 	/**
 	 * Refund an order's charge; idempotent. Returns the charge as it now stands (`refunded`, or
 	 * `declined` untouched: nothing was taken), or null when the order was never charged. In that
 	 * case the order id is voided, so a charge for it that arrives late is refused, not taken.
 	 */
-	"payments.refund": { params: { orderId: string }; result: Charge | null };
-	/** GET /api/payments (admin): every charge attempt, newest first; `?orderId=` filters. */
-	"payments.list": { params: { orderId?: string }; result: Charge[] };
-}
+	refund: action({ params: { $$strict: true, orderId: ORDER_ID }, result: as<Charge | null>() }),
+	/**
+	 * GET /api/payments (admin): every charge attempt, newest first, a page at a time (`page` from 1,
+	 * `pageSize` 1–500, default 100); the whole count in the X-Total-Count header. `?orderId=` filters.
+	 */
+	list: action({
+		params: {
+			$$strict: true,
+			orderId: { type: "string", optional: true, min: 1, max: 100 },
+			page: { type: "number", integer: true, min: 1, max: 1_000_000, convert: true, optional: true },
+			pageSize: { type: "number", integer: true, min: 1, max: 500, convert: true, optional: true },
+		},
+		result: as<Charge[]>(),
+	}),
+});
+
+export type PaymentsActions = ActionsOf<typeof PaymentsContract>;

@@ -1,17 +1,17 @@
-// services/payments.service.ts — a simulated card processor: one charge per order, refunds, and
+// services/payments/payments.service.ts — a simulated card processor: one charge per order, refunds, and
 // every charge attempt for the books. The card number and cvc live only in the request: the store
 // keeps the last 4 digits, and no error or log line ever carries more.
-import type { ServiceSchema, ServiceSettingSchema } from "moleculer";
+import type { Service, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { DbMixin, storeKind, type Filter, type Store } from "../../mixins/db.mixin";
+import { Clock, type ClockMethods } from "../../mixins/clock.mixin";
+import { paymentsConfig } from "../../lib/config";
+import { implement } from "../../lib/contract";
 import { PaymentDeclinedError } from "../../lib/errors";
+import { sleep } from "../../lib/time";
 import { checkCard, decide, type CheckedCard } from "./card";
 import { pendingCharge, SHOWN_STATUSES, toCharge, voidedCharge, type ChargeDoc } from "./charges";
 import { ChargeVoidedError, IdempotencyMismatchError, ProcessorUnavailableError } from "./errors";
-import { failureRateFromEnv, latencyFromEnv } from "./knobs";
-import type { ParamsOf, ResultOf } from "../../lib/call";
-import { sleep } from "../../lib/time";
-import type { ShopContext } from "../../lib/meta";
-import type { Charge } from "./payments.contract";
+import { PaymentsContract, type Charge } from "./payments.contract";
 
 interface PaymentsSettings extends ServiceSettingSchema {
 	/** Added to every charge at the processor (PAYMENTS_LATENCY_MS). */
@@ -27,8 +27,7 @@ interface PaymentsSettings extends ServiceSettingSchema {
 	pollMs: number;
 }
 
-interface PaymentsMethods {
-	now(): Date;
+interface PaymentsMethods extends ClockMethods {
 	random(): number;
 	settle(orderId: string, amount: number, currency: string, card: CheckedCard): Promise<ChargeDoc>;
 	process(claim: ChargeDoc, card: CheckedCard): Promise<ChargeDoc>;
@@ -44,38 +43,32 @@ interface PaymentsVars {
 	inFlight: Map<string, Promise<ChargeDoc>>;
 }
 
-const ORDER_ID = "string|min:1|max:100";
+type PaymentsThis = Service<PaymentsSettings> & PaymentsMethods & PaymentsVars;
+
+/** Charges per page of GET /api/payments unless `pageSize` says otherwise (the contract's default). */
+const DEFAULT_PAGE_SIZE = 100;
 
 const PaymentsService: ServiceSchema<PaymentsSettings, PaymentsMethods, PaymentsVars> = {
-	name: "payments",
+	name: PaymentsContract.name,
 	mixins: [
+		Clock,
 		DbMixin("charges", {
 			indexes: [{ fields: ["orderId"], unique: true }, { fields: ["createdAt"] }],
 		}),
 	],
 
 	settings: {
-		latencyMs: latencyFromEnv(),
-		failureRate: failureRateFromEnv(),
+		...paymentsConfig(),
 		claimGraceMs: 10_000,
 		pollMs: 25,
 	},
 
-	actions: {
-		/** Charge once per order id; see types/payments.ts for every answer. */
+	actions: implement<PaymentsThis>()(PaymentsContract, {
+		/** Charge once per order id; see payments.contract.ts for every answer. */
 		charge: {
 			visibility: "public",
 			retryPolicy: { retries: 2 },
-			params: {
-				$$strict: true,
-				orderId: ORDER_ID,
-				amount: "number|integer|positive",
-				currency: { type: "string", pattern: /^[A-Z]{3}$/ },
-				// Checked by checkCard(), which names a bad field without echoing its value
-				// (the validator's own messages would carry the card number back).
-				card: "object",
-			},
-			async handler(ctx: ShopContext<ParamsOf<"payments.charge">>): Promise<ResultOf<"payments.charge">> {
+			async handler(ctx) {
 				const card = checkCard(ctx.params.card);
 				const { orderId, amount, currency } = ctx.params;
 				let settling = this.inFlight.get(orderId);
@@ -91,31 +84,30 @@ const PaymentsService: ServiceSchema<PaymentsSettings, PaymentsMethods, Payments
 		refund: {
 			visibility: "public",
 			retryPolicy: { retries: 2 },
-			params: { $$strict: true, orderId: ORDER_ID },
-			handler(ctx: ShopContext<ParamsOf<"payments.refund">>): Promise<ResultOf<"payments.refund">> {
+			handler(ctx) {
 				return this.refundOrder(ctx.params.orderId);
 			},
 		},
 
-		/** GET /api/payments: every charge attempt, so the books can be checked from outside. */
+		/** GET /api/payments: every charge attempt, a page at a time, so the books can be checked from outside. */
 		list: {
 			auth: "admin",
-			params: { $$strict: true, orderId: { type: "string", optional: true, min: 1, max: 100 } },
-			async handler(ctx: ShopContext<ParamsOf<"payments.list">>): Promise<ResultOf<"payments.list">> {
+			async handler(ctx) {
+				const { orderId, page = 1, pageSize = DEFAULT_PAGE_SIZE } = ctx.params;
 				const query: Filter = { status: { $in: SHOWN_STATUSES } };
-				if (ctx.params.orderId) query.orderId = ctx.params.orderId;
-				const docs = await this.adapter.find({ query, sort: ["-createdAt"] });
+				if (orderId) query.orderId = orderId;
+				const [docs, total] = await Promise.all([
+					// Ties on createdAt break on _id, so pages never overlap.
+					this.adapter.find({ query, sort: ["-createdAt", "-_id"], offset: (page - 1) * pageSize, limit: pageSize }),
+					this.adapter.count({ query }),
+				]);
+				ctx.meta.$responseHeaders = { ...ctx.meta.$responseHeaders, "X-Total-Count": String(total) };
 				return docs.map(toCharge);
 			},
 		},
-	},
+	}),
 
 	methods: {
-		/** The clock: card expiry and timestamps. Tests replace it with a mixin. */
-		now(): Date {
-			return new Date();
-		},
-
 		/** Decides the simulated outages (PAYMENTS_FAILURE_RATE). */
 		random(): number {
 			return Math.random();
@@ -138,7 +130,7 @@ const PaymentsService: ServiceSchema<PaymentsSettings, PaymentsMethods, Payments
 				}
 				if (existing.status !== "pending") return existing;
 				if (this.isStale(existing)) {
-					const claimedAt = now.getTime();
+					const claimedAt = now;
 					const taken = await this.adapter.updateMany(
 						{ _id: existing._id, status: "pending", claimedAt: existing.claimedAt },
 						{ $set: { claimedAt, last4: card.last4 } },
@@ -164,10 +156,9 @@ const PaymentsService: ServiceSchema<PaymentsSettings, PaymentsMethods, Payments
 			}
 
 			const now = this.now();
-			const reason = decide(card, now);
-			const settled = reason
-				? { status: "declined", declineReason: reason, updatedAt: now.toISOString() }
-				: { status: "charged", updatedAt: now.toISOString() };
+			const reason = decide(card, new Date(now));
+			const updatedAt = new Date(now).toISOString();
+			const settled = reason ? { status: "declined", declineReason: reason, updatedAt } : { status: "charged", updatedAt };
 			if ((await this.adapter.updateMany(mine, { $set: settled })) === 0) {
 				// Took too long: another call took the claim over (or a refund voided it). Its answer stands.
 				return this.settle(claim.orderId, claim.amount, claim.currency, card);
@@ -199,7 +190,7 @@ const PaymentsService: ServiceSchema<PaymentsSettings, PaymentsMethods, Payments
 					case "refunded":
 						return toCharge(doc);
 					case "charged": {
-						const at = now.toISOString();
+						const at = new Date(now).toISOString();
 						if ((await this.adapter.updateMany({ _id: doc._id, status: "charged" }, { $set: { status: "refunded", refundedAt: at, updatedAt: at } })) === 1)
 							this.logger.info(`Refunded order ${orderId}: ${doc.amount} ${doc.currency}`);
 						continue;
@@ -207,7 +198,7 @@ const PaymentsService: ServiceSchema<PaymentsSettings, PaymentsMethods, Payments
 					case "pending":
 						if (this.isStale(doc)) {
 							// Its node died before the processor decided: nothing was taken, and now nothing will be.
-							await this.adapter.updateMany({ _id: doc._id, status: "pending", claimedAt: doc.claimedAt }, { $set: { status: "voided", updatedAt: now.toISOString() } });
+							await this.adapter.updateMany({ _id: doc._id, status: "pending", claimedAt: doc.claimedAt }, { $set: { status: "voided", updatedAt: new Date(now).toISOString() } });
 							continue;
 						}
 						if (Date.now() > deadline) throw new ProcessorUnavailableError("A charge for this order is still in flight; ask again shortly");
@@ -236,7 +227,7 @@ const PaymentsService: ServiceSchema<PaymentsSettings, PaymentsMethods, Payments
 		},
 
 		isStale(doc: ChargeDoc): boolean {
-			return this.now().getTime() - doc.claimedAt > this.settings.latencyMs + this.settings.claimGraceMs;
+			return this.now() - doc.claimedAt > this.settings.latencyMs + this.settings.claimGraceMs;
 		},
 	},
 

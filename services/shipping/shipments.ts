@@ -1,6 +1,6 @@
 // How shipments are stored, how they move on over time, and what of them is shown.
 import crypto from "node:crypto";
-import type { Doc } from "../../mixins/db.mixin";
+import type { Doc, Store } from "../../mixins/db.mixin";
 import type { Address } from "../orders/orders.contract";
 import type { Shipment, ShipmentItem, ShipmentStatus, ShippingZone } from "./shipping.contract";
 
@@ -18,14 +18,17 @@ export interface ShipmentDoc extends Doc {
 	shippedAt: string | null;
 	deliveredAt: string | null;
 	cancelledAt: string | null;
-	/** When the next move is due (ms since epoch); null once nothing more happens by itself. */
-	dueAt: number | null;
+	// The two fields below exist only while there is something to do (sparse indexes): the sweep
+	// reads what is due through them, never the delivered and cancelled parcels that pile up.
+	// (Never null: NeDB's range queries would read every null through the index.)
+	/** When the next move is due (ms since epoch); absent once nothing more happens by itself. */
+	moveDueAt?: number;
 	/**
-	 * A move not yet announced: say it at or after this time (ms); null once said. Whoever
+	 * A move not yet announced: say it at or after this time (ms); absent once said. Whoever
 	 * announces first pushes it on by a lease, so two sweepers do not both say it, and a crash
 	 * between storing a move and announcing it only delays the announcement.
 	 */
-	announceAt: number | null;
+	announceDueAt?: number;
 }
 
 /**
@@ -40,8 +43,6 @@ export interface CancelMarkerDoc extends Doc {
 	neverBooked: true;
 	cancelledAt: string;
 	updatedAt: string;
-	dueAt: null;
-	announceAt: null;
 }
 
 /** What the shipments collection holds. */
@@ -52,7 +53,7 @@ export function isBooking(doc: StoredShipment): doc is ShipmentDoc {
 }
 
 export function cancelMarker(orderId: string, at: string): CancelMarkerDoc {
-	return { _id: crypto.randomUUID(), orderId, status: "cancelled", neverBooked: true, cancelledAt: at, updatedAt: at, dueAt: null, announceAt: null };
+	return { _id: crypto.randomUUID(), orderId, status: "cancelled", neverBooked: true, cancelledAt: at, updatedAt: at };
 }
 
 export interface Timing {
@@ -72,10 +73,11 @@ export interface Move {
 }
 
 /** The move a shipment is due for at `now`, or null. */
-export function dueMove(doc: Pick<ShipmentDoc, "status" | "dueAt">, now: number, timing: Timing): Move | null {
-	if (doc.dueAt === null || doc.dueAt > now) return null;
-	if (doc.status === "booked") return { from: "booked", to: "shipped", at: doc.dueAt, nextDueAt: doc.dueAt + timing.deliverAfterMs };
-	if (doc.status === "shipped") return { from: "shipped", to: "delivered", at: doc.dueAt, nextDueAt: null };
+export function dueMove(doc: Pick<ShipmentDoc, "status" | "moveDueAt">, now: number, timing: Timing): Move | null {
+	const due = doc.moveDueAt;
+	if (due === undefined || due > now) return null;
+	if (doc.status === "booked") return { from: "booked", to: "shipped", at: due, nextDueAt: due + timing.deliverAfterMs };
+	if (doc.status === "shipped") return { from: "shipped", to: "delivered", at: due, nextDueAt: null };
 	return null;
 }
 
@@ -105,4 +107,18 @@ export function toShipment(doc: ShipmentDoc): Shipment {
 		shippedAt: doc.shippedAt,
 		deliveredAt: doc.deliveredAt,
 	};
+}
+
+/**
+ * Shipments stored before the two sparse fields existed kept `dueAt` and `announceAt` (null once
+ * done): moves them over, so parcels under way go on travelling. A no-op once done; run at start.
+ */
+export async function upgradeLegacy(store: Store<StoredShipment>): Promise<number> {
+	let upgraded = 0;
+	for (const [old, now] of [["dueAt", "moveDueAt"], ["announceAt", "announceDueAt"]] as const) {
+		// `$gte: 0` matches numbers only: the nulls of finished parcels are left alone.
+		const legacy = (await store.find({ query: { [old]: { $gte: 0 } } })) as unknown as Record<string, number>[];
+		for (const doc of legacy) upgraded += await store.updateMany({ _id: doc._id, [old]: doc[old] }, { $set: { [now]: doc[old] }, $unset: { [old]: true } });
+	}
+	return upgraded;
 }

@@ -1,5 +1,5 @@
 // Shipping quotes and shipments.
-import type { Address } from "../orders/orders.contract";
+import { action, as, contract, event, type ActionsOf, type EventsOf } from "../../lib/contract";
 
 /** Where a parcel goes, seen from the warehouse (the shop ships from the US). */
 export type ShippingZone = "domestic" | "north-america" | "europe" | "world";
@@ -32,28 +32,64 @@ export interface Shipment {
 	deliveredAt: string | null;
 }
 
-export interface ShippingActions {
-	/** POST /api/shipping/quote (public): the cost by destination zone and item count. 422 for an unknown country. */
-	"shipping.quote": { params: { country: string; items: ShipmentItem[] }; result: ShippingQuote };
-	/**
-	 * Book a shipment for an order; idempotent per orderId (a repeat returns the first booking).
-	 * Once the order's shipment was cancelled, also by a cancel that came before any booking:
-	 * 409 ConflictError of type SHIPMENT_CANCELLED, data `{ orderId }`, and nothing is booked.
-	 */
-	"shipping.create": { params: { orderId: string; address: Address; items: ShipmentItem[] }; result: Shipment };
-	/**
-	 * Cancel an order's shipment; idempotent. Returns the cancelled shipment, or null when the
-	 * order has none, and then no booking for it is taken afterwards (a booking still on its way
-	 * is refused when it lands). Once it has shipped: 409 ConflictError of type
-	 * SHIPMENT_ALREADY_SHIPPED, data `{ orderId, status }`, and nothing changes.
-	 */
-	"shipping.cancel": { params: { orderId: string }; result: Shipment | null };
-	/** Current shipments of many orders at once (orders reconciles with it after a restart). */
-	"shipping.byOrders": { params: { orderIds: string[] }; result: Shipment[] };
-}
+const ORDER_ID = "string|min:1|max:100";
+const ITEMS = {
+	type: "array",
+	min: 1,
+	max: 100,
+	items: { type: "object", strict: true, props: { productId: "string|min:1|max:64", quantity: "number|integer|min:1|max:999" } },
+} as const;
+const COUNTRY = { type: "string", length: 2 } as const;
 
+export const ShippingContract = contract(
+	"shipping",
+	{
+		/** POST /api/shipping/quote (public): the cost by destination zone and item count. 422 for an unknown country. */
+		quote: action({ params: { $$strict: true, country: COUNTRY, items: ITEMS }, result: as<ShippingQuote>() }),
+		/**
+		 * Book a shipment for an order; idempotent per orderId (a repeat returns the first booking).
+		 * Once the order's shipment was cancelled, also by a cancel that came before any booking:
+		 * 409 ConflictError of type SHIPMENT_CANCELLED, data `{ orderId }`, and nothing is booked.
+		 */
+		create: action({
+			params: {
+				$$strict: true,
+				orderId: ORDER_ID,
+				address: {
+					type: "object",
+					strict: "remove",
+					props: {
+						name: "string|min:1|max:200",
+						street: "string|min:1|max:200",
+						city: "string|min:1|max:100",
+						postalCode: "string|min:1|max:20",
+						country: COUNTRY,
+					},
+				},
+				items: ITEMS,
+			},
+			result: as<Shipment>(),
+		}),
+		/**
+		 * Cancel an order's shipment; idempotent. Returns the cancelled shipment, or null when the
+		 * order has none, and then no booking for it is taken afterwards (a booking still on its way
+		 * is refused when it lands). Once it has shipped: 409 ConflictError of type
+		 * SHIPMENT_ALREADY_SHIPPED, data `{ orderId, status }`, and nothing changes.
+		 */
+		cancel: action({ params: { $$strict: true, orderId: ORDER_ID }, result: as<Shipment | null>() }),
+		/** Current shipments of many orders at once (orders reconciles with it after a restart). */
+		byOrders: action({ params: { $$strict: true, orderIds: { type: "array", max: 1_000, items: ORDER_ID } }, result: as<Shipment[]>() }),
+	},
+	{
+		/** A shipment moved on; orders follows it. */
+		"shipping.statusChanged": event({
+			orderId: "string",
+			status: { type: "enum", values: ["booked", "shipped", "delivered", "cancelled"] },
+			at: "string",
+		}),
+	},
+);
+
+export type ShippingActions = ActionsOf<typeof ShippingContract>;
 /** The events this service announces, by name, with their payloads (lib/events.ts gathers them). */
-export interface ShippingEvents {
-	/** A shipment moved on; orders follows it. */
-	"shipping.statusChanged": { orderId: string; status: ShipmentStatus; at: string };
-}
+export type ShippingEvents = EventsOf<typeof ShippingContract>;

@@ -1,19 +1,20 @@
-// services/shipping.service.ts — quotes, and shipments that travel on by themselves: booked, then
-// shipped, then delivered. Every move is stored before it is announced, and a sweeper over the
-// stored shipments (not a timer per parcel) moves them on, so a restart loses no progress.
+// services/shipping/shipping.service.ts — quotes, and shipments that travel on by themselves:
+// booked, then shipped, then delivered. Every move is stored before it is announced, and a periodic
+// sweep over the stored shipments (not a timer per parcel) moves them on, so a restart loses no progress.
 import crypto from "node:crypto";
-import type { ServiceSchema, ServiceSettingSchema } from "moleculer";
+import type { Service, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { DbMixin, type Store } from "../../mixins/db.mixin";
-import { config } from "../../lib/config";
+import { PeriodicWork } from "../../mixins/periodic-work.mixin";
+import { Clock, type ClockMethods } from "../../mixins/clock.mixin";
+import { config, shippingConfig } from "../../lib/config";
+import { implement } from "../../lib/contract";
 import { ConflictError, invalidField } from "../../lib/errors";
-import { countryCode } from "./countries";
-import { sweepIntervalFor, timingFromEnv } from "./knobs";
-import { quoteFor } from "./rates";
-import { cancelMarker, dueMove, isBooking, toShipment, trackingId, type ShipmentDoc, type StoredShipment } from "./shipments";
-import type { ParamsOf, ResultOf } from "../../lib/call";
-import type { ShopContext } from "../../lib/meta";
-import type { Shipment } from "./shipping.contract";
 import { emit } from "../../lib/emit";
+import { countryCode } from "./countries";
+import { sweepIntervalFor } from "./knobs";
+import { quoteFor } from "./rates";
+import { cancelMarker, dueMove, isBooking, toShipment, trackingId, upgradeLegacy, type ShipmentDoc, type StoredShipment } from "./shipments";
+import { ShippingContract, type Shipment } from "./shipping.contract";
 
 interface ShippingSettings extends ServiceSettingSchema {
 	/** From booking to shipped (SHIPPING_SHIP_AFTER_MS). */
@@ -26,10 +27,8 @@ interface ShippingSettings extends ServiceSettingSchema {
 	currency: string;
 }
 
-interface ShippingMethods {
-	now(): Date;
+interface ShippingMethods extends ClockMethods {
 	sweep(): Promise<number>;
-	advance(): Promise<number>;
 	announce(doc: ShipmentDoc, now: number): Promise<void>;
 	cancelBooking(orderId: string, at: string): Promise<StoredShipment | null>;
 	insertFirst(doc: StoredShipment): Promise<StoredShipment | null>;
@@ -37,43 +36,41 @@ interface ShippingMethods {
 
 interface ShippingVars {
 	adapter: Store<StoredShipment>;
-	sweepTimer: NodeJS.Timeout | null;
-	sweeping: Promise<number> | null;
 }
 
+type ShippingThis = Service<ShippingSettings> & ShippingMethods & ShippingVars;
+
 const STATUS_CHANGED = "shipping.statusChanged";
-const ORDER_ID = "string|min:1|max:100";
-const ITEMS = {
-	type: "array",
-	min: 1,
-	max: 100,
-	items: { type: "object", strict: true, props: { productId: "string|min:1|max:64", quantity: "number|integer|min:1|max:999" } },
-};
 const SWEEP_BATCH = 500;
 /** How long an announcer holds a move before another may say it (it takes milliseconds; this covers a crash). */
 const ANNOUNCE_LEASE_MS = 30_000;
 
 const ShippingService: ServiceSchema<ShippingSettings, ShippingMethods, ShippingVars> = {
-	name: "shipping",
+	name: ShippingContract.name,
 	mixins: [
+		PeriodicWork<ShippingSettings>({ name: "shipments", every: s => s.sweepIntervalMs ?? sweepIntervalFor(s), run: "sweep" }),
+		Clock,
 		DbMixin("shipments", {
-			indexes: [{ fields: ["orderId"], unique: true }, { fields: ["dueAt"] }, { fields: ["announceAt"] }],
+			indexes: [
+				{ fields: ["orderId"], unique: true },
+				{ fields: ["moveDueAt"], sparse: true },
+				{ fields: ["announceDueAt"], sparse: true },
+			],
 		}),
 	],
 
 	settings: {
-		...timingFromEnv(),
+		...shippingConfig(),
 		sweepIntervalMs: null,
 		currency: config.baseCurrency,
 	},
 
-	actions: {
+	actions: implement<ShippingThis>()(ShippingContract, {
 		/** POST /api/shipping/quote: by destination zone and item count; needs no other service. */
 		quote: {
 			auth: "public",
 			retryPolicy: { retries: 2 },
-			params: { $$strict: true, country: { type: "string", length: 2 }, items: ITEMS },
-			handler(ctx: ShopContext<ParamsOf<"shipping.quote">>): ResultOf<"shipping.quote"> {
+			handler(ctx) {
 				const country = countryCode(ctx.params.country);
 				if (!country) throw invalidField("country", "Not an ISO 3166-1 alpha-2 country code");
 				const itemCount = ctx.params.items.reduce((sum, item) => sum + item.quantity, 0);
@@ -88,23 +85,7 @@ const ShippingService: ServiceSchema<ShippingSettings, ShippingMethods, Shipping
 		create: {
 			visibility: "public",
 			retryPolicy: { retries: 2 },
-			params: {
-				$$strict: true,
-				orderId: ORDER_ID,
-				address: {
-					type: "object",
-					strict: "remove",
-					props: {
-						name: "string|min:1|max:200",
-						street: "string|min:1|max:200",
-						city: "string|min:1|max:100",
-						postalCode: "string|min:1|max:20",
-						country: { type: "string", length: 2 },
-					},
-				},
-				items: ITEMS,
-			},
-			async handler(ctx: ShopContext<ParamsOf<"shipping.create">>): Promise<ResultOf<"shipping.create">> {
+			async handler(ctx) {
 				const { orderId, address, items } = ctx.params;
 				const existing = await this.adapter.findOne({ orderId });
 				if (existing) return bookedBefore(existing);
@@ -113,6 +94,7 @@ const ShippingService: ServiceSchema<ShippingSettings, ShippingMethods, Shipping
 				if (!country) throw invalidField("address.country", "Not an ISO 3166-1 alpha-2 country code");
 				const { carrier, zone } = quoteFor(country, 1, this.settings.currency);
 				const now = this.now();
+				const at = new Date(now).toISOString();
 				const doc: ShipmentDoc = {
 					_id: crypto.randomUUID(),
 					orderId,
@@ -122,13 +104,12 @@ const ShippingService: ServiceSchema<ShippingSettings, ShippingMethods, Shipping
 					status: "booked",
 					address: { ...address, country },
 					items: items.map(({ productId, quantity }) => ({ productId, quantity })),
-					createdAt: now.toISOString(),
-					updatedAt: now.toISOString(),
+					createdAt: at,
+					updatedAt: at,
 					shippedAt: null,
 					deliveredAt: null,
 					cancelledAt: null,
-					dueAt: now.getTime() + this.settings.shipAfterMs,
-					announceAt: null,
+					moveDueAt: now + this.settings.shipAfterMs,
 				};
 				// A concurrent repeat may have booked it first (its booking stands), or a cancel got there first (nothing ships).
 				const first = await this.insertFirst(doc);
@@ -145,10 +126,9 @@ const ShippingService: ServiceSchema<ShippingSettings, ShippingMethods, Shipping
 		cancel: {
 			visibility: "public",
 			retryPolicy: { retries: 2 },
-			params: { $$strict: true, orderId: ORDER_ID },
-			async handler(ctx: ShopContext<ParamsOf<"shipping.cancel">>): Promise<ResultOf<"shipping.cancel">> {
+			async handler(ctx) {
 				const { orderId } = ctx.params;
-				const at = this.now().toISOString();
+				const at = new Date(this.now()).toISOString();
 				let doc = await this.cancelBooking(orderId, at);
 				if (!doc) {
 					// The booking may still be on its way (a timed-out call that lands late): the marker makes it a 409.
@@ -169,38 +149,23 @@ const ShippingService: ServiceSchema<ShippingSettings, ShippingMethods, Shipping
 		byOrders: {
 			visibility: "public",
 			retryPolicy: { retries: 2 },
-			params: { $$strict: true, orderIds: { type: "array", max: 1_000, items: ORDER_ID } },
-			async handler(ctx: ShopContext<ParamsOf<"shipping.byOrders">>): Promise<ResultOf<"shipping.byOrders">> {
+			async handler(ctx) {
 				if (ctx.params.orderIds.length === 0) return [];
 				const docs = await this.adapter.find({ query: { orderId: { $in: ctx.params.orderIds } } });
 				return docs.filter(isBooking).map(toShipment);
 			},
 		},
-	},
+	}),
 
 	methods: {
-		/** The clock every move is measured by. Tests replace it with a mixin. */
-		now(): Date {
-			return new Date();
-		},
-
-		/** One pass over the stored shipments; a second caller during a pass shares it. Resolves to the number of moves. */
-		sweep(): Promise<number> {
-			if (!this.sweeping) {
-				this.sweeping = this.advance().finally(() => {
-					this.sweeping = null;
-				});
-			}
-			return this.sweeping;
-		},
-
-		async advance(): Promise<number> {
+		/** One pass over the stored shipments: the moves that are due, then what is left unsaid. Resolves to the number of moves. */
+		async sweep(): Promise<number> {
 			const timing = { shipAfterMs: this.settings.shipAfterMs, deliverAfterMs: this.settings.deliverAfterMs };
 			let moved = 0;
 			// A shipment may be due for both moves (after a long stop), so go round until nothing moves.
 			for (;;) {
-				const now = this.now().getTime();
-				const due = await this.adapter.find({ query: { dueAt: { $lte: now } }, sort: ["dueAt"], limit: SWEEP_BATCH });
+				const now = this.now();
+				const due = await this.adapter.find({ query: { moveDueAt: { $lte: now } }, sort: ["moveDueAt"], limit: SWEEP_BATCH });
 				let movedNow = 0;
 				for (const doc of due.filter(isBooking)) {
 					const move = dueMove(doc, now, timing);
@@ -210,11 +175,12 @@ const ShippingService: ServiceSchema<ShippingSettings, ShippingMethods, Shipping
 						status: move.to,
 						[move.to === "shipped" ? "shippedAt" : "deliveredAt"]: at,
 						updatedAt: at,
-						dueAt: move.nextDueAt,
-						announceAt: now,
+						announceDueAt: now,
+						...(move.nextDueAt !== null && { moveDueAt: move.nextDueAt }),
 					};
+					const update = { $set: change, ...(move.nextDueAt === null && { $unset: { moveDueAt: true } }) };
 					// Stored first; conditional, so two sweepers (or a cancel) never both move it.
-					if ((await this.adapter.updateMany({ _id: doc._id, status: move.from, dueAt: doc.dueAt }, { $set: change })) === 1) {
+					if ((await this.adapter.updateMany({ _id: doc._id, status: move.from, moveDueAt: doc.moveDueAt }, update)) === 1) {
 						movedNow++;
 						await this.announce({ ...doc, ...change } as ShipmentDoc, now);
 					}
@@ -223,8 +189,8 @@ const ShippingService: ServiceSchema<ShippingSettings, ShippingMethods, Shipping
 				if (movedNow === 0) break;
 			}
 			// Moves whose announcement a crash (or a cluster with no listener yet) left unsaid.
-			const now = this.now().getTime();
-			const unsaid = await this.adapter.find({ query: { announceAt: { $lte: now } }, sort: ["announceAt"], limit: SWEEP_BATCH });
+			const now = this.now();
+			const unsaid = await this.adapter.find({ query: { announceDueAt: { $lte: now } }, sort: ["announceDueAt"], limit: SWEEP_BATCH });
 			for (const doc of unsaid.filter(isBooking)) await this.announce(doc, now);
 			return moved;
 		},
@@ -233,17 +199,17 @@ const ShippingService: ServiceSchema<ShippingSettings, ShippingMethods, Shipping
 		async announce(doc: ShipmentDoc, now: number): Promise<void> {
 			if (!this.broker.hasEventListener(STATUS_CHANGED)) return;
 			const lease = now + ANNOUNCE_LEASE_MS;
-			const mine = { _id: doc._id, status: doc.status, announceAt: lease };
-			if ((await this.adapter.updateMany({ _id: doc._id, status: doc.status, announceAt: { $lte: now } }, { $set: { announceAt: lease } })) !== 1) return;
+			const mine = { _id: doc._id, status: doc.status, announceDueAt: lease };
+			if ((await this.adapter.updateMany({ _id: doc._id, status: doc.status, announceDueAt: { $lte: now } }, { $set: { announceDueAt: lease } })) !== 1) return;
 			const at = (doc.status === "shipped" ? doc.shippedAt : doc.status === "delivered" ? doc.deliveredAt : null) ?? doc.updatedAt;
 			await emit(this.broker, STATUS_CHANGED, { orderId: doc.orderId, status: doc.status, at });
-			await this.adapter.updateMany(mine, { $set: { announceAt: null } });
+			await this.adapter.updateMany(mine, { $unset: { announceDueAt: true } });
 		},
 
 		/** Cancels the order's booking if it is still only booked; the order's record, or null when it has none. */
 		async cancelBooking(orderId: string, at: string): Promise<StoredShipment | null> {
 			// Conditional on "booked": a sweeper shipping it at the same moment and this cancel cannot both win.
-			const cancelled = await this.adapter.updateMany({ orderId, status: "booked" }, { $set: { status: "cancelled", cancelledAt: at, updatedAt: at, dueAt: null } });
+			const cancelled = await this.adapter.updateMany({ orderId, status: "booked" }, { $set: { status: "cancelled", cancelledAt: at, updatedAt: at }, $unset: { moveDueAt: true } });
 			const doc = await this.adapter.findOne({ orderId });
 			if (cancelled && doc && isBooking(doc)) this.logger.info(`Cancelled shipment ${doc.trackingId} of order ${orderId}`);
 			return doc;
@@ -262,21 +228,9 @@ const ShippingService: ServiceSchema<ShippingSettings, ShippingMethods, Shipping
 		},
 	},
 
-	created() {
-		this.sweepTimer = null;
-		this.sweeping = null;
-	},
-
-	started() {
-		const interval = this.settings.sweepIntervalMs ?? sweepIntervalFor(this.settings);
-		this.sweepTimer = setInterval(() => {
-			this.sweep().catch(err => this.logger.warn(`Shipment sweep failed: ${(err as Error).message}`));
-		}, interval);
-	},
-
-	async stopped() {
-		if (this.sweepTimer) clearInterval(this.sweepTimer);
-		await this.sweeping?.catch(() => undefined);
+	async started() {
+		const upgraded = await upgradeLegacy(this.adapter);
+		if (upgraded) this.logger.info(`Moved ${upgraded} shipment timer(s) stored by an older version to their sparse fields`);
 	},
 };
 

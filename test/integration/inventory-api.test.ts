@@ -4,6 +4,7 @@ import type { ServiceBroker, ServiceSchema } from "moleculer";
 import ApiService from "../../services/api/api.service";
 import InventoryService from "../../services/inventory/inventory.service";
 import { call } from "../../lib/call";
+import type { StockLedger } from "../../services/inventory/ledger";
 import { signToken } from "../../lib/tokens";
 import { productsKnowing } from "../support/inventory";
 import { gatewayUrl, startBroker } from "../support/broker";
@@ -98,7 +99,6 @@ describe("PUT /api/inventory/:productId", () => {
 	it("creates the stock of a catalog product that has none yet (one an admin just added)", async () => {
 		const id = `new-product-${++serial}`;
 		catalog.add(id);
-		expect((await http.get(`${api}/inventory/${id}`)).status).toBe(404);
 		const res = await http.put(`${api}/inventory/${id}`, { onHand: 7 }, { token: admin });
 		expect(res.status).toBe(200);
 		expect(res.body).toEqual({ productId: id, onHand: 7, reserved: 0, available: 7 });
@@ -122,5 +122,31 @@ describe("PUT /api/inventory/:productId", () => {
 			broker.createService(ProductsDouble);
 			await broker.waitForServices("products", 2_000);
 		}
+	});
+});
+
+describe("a product an admin just created", () => {
+	const ledger = () => (broker.getLocalService("inventory") as unknown as { ledger: StockLedger }).ledger;
+
+	it("has a stock level of 0 at once, for its editor's GET /api/inventory/:id (issue 14)", async () => {
+		const id = `fresh-${++serial}`;
+		catalog.add(id); // products.create stored it; its products.changed is still on its way
+		const res = await http.get(`${api}/inventory/${id}`);
+		expect(res.status).toBe(200);
+		expect(res.body).toEqual({ productId: id, onHand: 0, reserved: 0, available: 0 });
+		const set = await http.put(`${api}/inventory/${id}`, { onHand: 4 }, { token: admin });
+		expect(set.body).toEqual({ productId: id, onHand: 4, reserved: 0, available: 4 });
+	});
+
+	it("gets its stock level when products announces it, before anyone asks", async () => {
+		const id = `announced-${++serial}`;
+		catalog.add(id);
+		await broker.broadcast("products.changed", { ids: [id, "removed-meanwhile"] });
+		const giveUpAt = Date.now() + 3_000;
+		while (!(await ledger().level(id))) {
+			if (Date.now() > giveUpAt) throw new Error(`No stock level for ${id} after products.changed`);
+			await new Promise(resolve => setTimeout(resolve, 10));
+		}
+		expect(await call(broker, "inventory.availability", { productIds: [id, "removed-meanwhile"] })).toEqual({ [id]: 0 });
 	});
 });

@@ -12,7 +12,8 @@ import type { CardDetails } from "../../services/orders/orders.contract";
 import { gatewayUrl, startBroker } from "../support/broker";
 import { http } from "../support/http";
 
-let clock = new Date("2030-06-15T12:00:00Z");
+let clock = Date.parse("2030-06-15T12:00:00Z");
+const iso = (ms: number) => new Date(ms).toISOString();
 const rolls: number[] = [];
 
 /** Payments with a clock and dice the tests hold; 20 ms at the processor so repeats really overlap. */
@@ -69,8 +70,8 @@ describe("payments", () => {
 				currency: "USD",
 				status: "charged",
 				last4: "4242",
-				createdAt: clock.toISOString(),
-				updatedAt: clock.toISOString(),
+				createdAt: iso(clock),
+				updatedAt: iso(clock),
 			});
 		});
 
@@ -126,7 +127,7 @@ describe("payments", () => {
 		it("returns the first charge to a later repeat, without charging again", async () => {
 			const orderId = newOrderId();
 			const first = await charge(orderId);
-			clock = new Date(clock.getTime() + 60_000);
+			clock += 60_000;
 			expect(await charge(orderId)).toEqual(first);
 			expect(await stored(orderId)).toHaveLength(1);
 		});
@@ -144,7 +145,7 @@ describe("payments", () => {
 			const repeats = Promise.all(Array.from({ length: 5 }, () => charge(orderId)));
 			await new Promise(r => setTimeout(r, 100));
 			expect((await stored(orderId))[0].status).toBe("pending"); // a live claim is waited for, not overtaken
-			clock = new Date(clock.getTime() + svc().settings.latencyMs + svc().settings.claimGraceMs + 1);
+			clock += svc().settings.latencyMs + svc().settings.claimGraceMs + 1;
 			const results = await repeats;
 			expect(new Set(results.map(r => r.id)).size).toBe(1);
 			expect(await stored(orderId)).toEqual([expect.objectContaining({ status: "charged" })]);
@@ -197,7 +198,8 @@ describe("payments", () => {
 		it("fails as a service that is down (503), not as a decline, and charges nothing", async () => {
 			svc().settings.failureRate = 1;
 			const orderId = newOrderId();
-			const err = await charge(orderId).catch(e => e);
+			// The service's own answer, as the broker hands it over (lib/call.ts would turn it into a plain 503).
+			const err = await broker.call("payments.charge", { orderId, amount: 2599, currency: "USD", card: card(GOOD) }).catch(e => e);
 			expect(err).toMatchObject({ code: 503, type: "PAYMENT_PROCESSOR_UNAVAILABLE", retryable: true });
 			expect(isUnreachable(err)).toBe(true);
 			expect(await stored(orderId)).toEqual([]);
@@ -263,14 +265,14 @@ describe("payments", () => {
 			const declined = newOrderId();
 			const charged = newOrderId();
 			await expect(charge(declined, "4000000000000002", 500)).rejects.toMatchObject({ code: 402 });
-			clock = new Date(clock.getTime() + 1_000);
+			clock += 1_000;
 			await charge(charged, GOOD, 700);
 
 			const all = await http.get(`${api}/payments`, { token: admin });
 			expect(all.status).toBe(200);
 			const mine = all.body.filter((c: { orderId: string }) => [declined, charged].includes(c.orderId));
 			expect(mine).toEqual([
-				{ id: expect.any(String), orderId: charged, amount: 700, currency: "USD", status: "charged", last4: "4242", createdAt: clock.toISOString(), updatedAt: expect.any(String) },
+				{ id: expect.any(String), orderId: charged, amount: 700, currency: "USD", status: "charged", last4: "4242", createdAt: iso(clock), updatedAt: expect.any(String) },
 				expect.objectContaining({ orderId: declined, amount: 500, status: "declined", last4: "0002" }),
 			]);
 			const times = all.body.map((c: { createdAt: string }) => c.createdAt);
@@ -279,6 +281,46 @@ describe("payments", () => {
 			const one = await http.get(`${api}/payments?orderId=${declined}`, { token: admin });
 			expect(one.status).toBe(200);
 			expect(one.body).toEqual([expect.objectContaining({ orderId: declined, status: "declined" })]);
+		});
+
+		it("answers a page at a time: 100 by default, newest first, the whole count in X-Total-Count", async () => {
+			// 130 charges newer than any before, one second apart.
+			const many = Array.from({ length: 130 }, (_, i) => {
+				clock += 1_000;
+				return { ...pendingCharge(`paged-${i}`, 100 + i, "USD", "4242", clock), status: "charged" as const };
+			});
+			await svc().adapter.insertMany(many);
+			const newestFirst = [...many].reverse().map(c => c.orderId);
+
+			const first = await http.get(`${api}/payments`, { token: admin });
+			expect(first.status).toBe(200);
+			const total = Number(first.headers.get("x-total-count"));
+			expect(total).toBeGreaterThanOrEqual(130);
+			expect(first.body).toHaveLength(100);
+			expect(first.body.map((c: { orderId: string }) => c.orderId)).toEqual(newestFirst.slice(0, 100));
+
+			const second = await http.get(`${api}/payments?page=2&pageSize=50`, { token: admin });
+			expect(second.body.map((c: { orderId: string }) => c.orderId)).toEqual(newestFirst.slice(50, 100));
+			expect(second.headers.get("x-total-count")).toBe(String(total));
+
+			// Every page of 7 together: each charge once, none missing.
+			const seen: string[] = [];
+			for (let page = 1; page <= Math.ceil(total / 7); page++) seen.push(...(await http.get(`${api}/payments?page=${page}&pageSize=7`, { token: admin })).body.map((c: { id: string }) => c.id));
+			expect(new Set(seen).size).toBe(total);
+			expect(seen).toHaveLength(total);
+			expect((await http.get(`${api}/payments?page=${Math.ceil(total / 7) + 1}&pageSize=7`, { token: admin })).body).toEqual([]);
+
+			const one = await http.get(`${api}/payments?orderId=paged-3&pageSize=500`, { token: admin });
+			expect(one.body).toEqual([expect.objectContaining({ orderId: "paged-3", amount: 103 })]);
+			expect(one.headers.get("x-total-count")).toBe("1");
+		});
+
+		it("refuses a page or page size out of range (pageSize 1–500, page from 1)", async () => {
+			for (const q of ["pageSize=0", "pageSize=501", "page=0", "page=-1", "pageSize=abc", "page=1.5"]) {
+				const res = await http.get(`${api}/payments?${q}`, { token: admin });
+				expect([q, res.status]).toEqual([q, 422]);
+			}
+			expect((await http.get(`${api}/payments?pageSize=500`, { token: admin })).status).toBe(200);
 		});
 
 		it("is for admins only", async () => {

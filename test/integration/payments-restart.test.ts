@@ -32,7 +32,7 @@ describe("payments across a restart", () => {
 		const card = { cardNumber: "4242424242424242", expMonth: 12, expYear: 2099, cvc: "123" };
 		await call(broker, "payments.charge", { orderId: "settled", amount: 500, currency: "USD", card });
 		// What a kill -9 in the middle of a charge leaves in the store.
-		await store().insert(pendingCharge("interrupted", 700, "USD", "4242", new Date()));
+		await store().insert(pendingCharge("interrupted", 700, "USD", "4242", Date.now()));
 		await broker.stop();
 
 		broker = await startBroker([PaymentsService as unknown as ServiceSchema]);

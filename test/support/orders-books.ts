@@ -68,9 +68,20 @@ export async function fetchBooks(api: string, adminToken: string, startingStock:
 		if (!res.ok) throw new Error(`GET ${path} answered ${res.status}`);
 		return (await res.json()) as T;
 	};
+	// GET /api/payments answers a page at a time (X-Total-Count says how many there are in all).
+	const everyCharge = async (): Promise<Charge[]> => {
+		const charges: Charge[] = [];
+		for (let page = 1; ; page++) {
+			const res = await fetch(`${api}/payments?page=${page}&pageSize=500`, { headers: { authorization: `Bearer ${adminToken}` } });
+			if (!res.ok) throw new Error(`GET /payments answered ${res.status}`);
+			const rows = (await res.json()) as Charge[];
+			charges.push(...rows);
+			if (rows.length === 0 || charges.length >= Number(res.headers.get("x-total-count"))) return charges;
+		}
+	};
 	const [orders, charges, stock] = await Promise.all([
 		get<Order[]>("/orders?all=true"),
-		get<Charge[]>("/payments"),
+		everyCharge(),
 		Promise.all(Object.keys(startingStock).map(id => get<StockLevel>(`/inventory/${encodeURIComponent(id)}`))),
 	]);
 	return { ...audit({ orders, charges, startingStock, stock }), pending: orders.filter(o => o.status === "pending").length };

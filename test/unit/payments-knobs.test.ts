@@ -1,4 +1,7 @@
-import { failureRateFromEnv, latencyFromEnv } from "../../services/payments/knobs";
+import { paymentsConfig } from "../../lib/config";
+
+const latencyFromEnv = () => paymentsConfig().latencyMs;
+const failureRateFromEnv = () => paymentsConfig().failureRate;
 
 describe("payments knobs from the environment", () => {
 	const saved = { ...process.env };
