@@ -52,7 +52,7 @@ const services = [
 	CartService,
 	PaymentsService,
 	NotificationsService,
-	{ name: "shipping", mixins: [ShippingService], settings: { sweepIntervalMs: 50 }, methods: { now: () => new Date(Date.now() + shippingClockOffset) } },
+	{ name: "shipping", mixins: [ShippingService], settings: { sweepIntervalMs: 50 }, methods: { now: () => Date.now() + shippingClockOffset } },
 	{ name: "orders", mixins: [OrdersService], settings: { sweepIntervalMs: 100, relayRetryMs: 200 }, methods: { now: () => Date.now() + ordersClockOffset } },
 ] as ServiceSchema[];
 

@@ -12,7 +12,7 @@ import { http } from "../support/http";
 let shippingClockOffset = 0;
 
 const SERVICES = everyService({
-	shipping: { settings: { sweepIntervalMs: 50 }, methods: { now: () => new Date(Date.now() + shippingClockOffset) } },
+	shipping: { settings: { sweepIntervalMs: 50 }, methods: { now: () => Date.now() + shippingClockOffset } },
 });
 
 const admin = signToken({ id: "contract-admin", email: "admin@example.com", role: "admin" });
