@@ -18,6 +18,7 @@ import { toReservation, type StockDoc } from "./records";
 import { ReservationsStoreMixin, type ReservationsStore } from "./reservations-store";
 import { sweepIntervalFor } from "./settings";
 import { InventoryContract, type StockLevel } from "./inventory.contract";
+import { countShop } from "../../lib/shop-metrics";
 
 const { reservationTtlMs } = inventoryConfig();
 
@@ -173,6 +174,7 @@ const InventoryService: ServiceSchema<InventorySettings, InventoryMethods, Inven
 			lockWaitMs: this.settings.lockWaitMs,
 			now: () => this.now(),
 			onChange: ids => this.announce(ids),
+			onExpired: () => countShop(this.broker, "shop.reservations.expired.total"),
 			warn: (message, err) => this.logger.warn(message, err),
 		});
 	},

@@ -29,6 +29,8 @@ export interface LedgerOptions {
 	lockWaitMs: number;
 	/** The clock (ms since the epoch); tests move it. */
 	now(): number;
+	/** A held reservation reached its end unbought and its stock went back (for the shop's metrics). */
+	onExpired?(): void;
 	/** Told which products' availability changed, after each call that changed some. */
 	onChange(productIds: string[]): void;
 	warn(message: string, err: unknown): void;
@@ -283,10 +285,13 @@ export class StockLedger {
 					for (const line of lines) await this.move(s, sell, line);
 					await this.save(s, { state: "committed" });
 					break;
-				case "releasing":
+				case "releasing": {
 					for (const line of lines) if (await this.move(s, unhold, line)) s.touched.add(line.productId);
-					await this.save(s, { state: s.doc.releaseTo ?? "released", releaseTo: null });
+					const resting = s.doc.releaseTo ?? "released";
+					await this.save(s, { state: resting, releaseTo: null });
+					if (resting === "expired") this.opts.onExpired?.();
 					break;
+				}
 				case "returning":
 					for (const line of lines) if (await this.move(s, restock, line)) s.touched.add(line.productId);
 					// Every line is back: only now may the marks go (a mark is what stops a second return).
