@@ -2,6 +2,9 @@
 import type { BrokerOptions, Errors } from "moleculer";
 import { config } from "./lib/config";
 import { InfoIsHeartbeatMiddleware } from "./middlewares/info-is-heartbeat.middleware";
+import { NodeHttpMiddleware } from "./middlewares/node-http.middleware";
+// Registers the "PrometheusText" reporter: metrics rendered by Moleculer, served by our node server.
+import "./lib/node-http";
 
 // A caller-side failure (bad input, not found, declined card) says nothing about the health of
 // the service that answered it; only timeouts, lost nodes and server errors may open a circuit.
@@ -71,14 +74,16 @@ const brokerConfig: BrokerOptions = {
 
 	validator: true,
 
+	// Metrics and the health endpoints share one small server per node (middlewares/node-http):
+	// a port already taken is a warning, never a dead node.
 	metrics: {
 		enabled: config.metricsPort > 0,
-		reporter: config.metricsPort > 0 ? [{ type: "Prometheus", options: { port: config.metricsPort, path: "/metrics" } }] : [],
+		reporter: config.metricsPort > 0 ? [{ type: "PrometheusText" as "Prometheus" }] : [],
 	},
 
 	tracing: { enabled: false },
 
-	middlewares: [InfoIsHeartbeatMiddleware],
+	middlewares: [InfoIsHeartbeatMiddleware, NodeHttpMiddleware({ port: config.metricsPort })],
 };
 
 export = brokerConfig;
