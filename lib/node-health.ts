@@ -38,10 +38,19 @@ async function askService(service: HealthCheckable): Promise<string> {
 	}
 }
 
+// Moleculer clears `started` as soon as stop() begins, but sets `stopping` only after its stop
+// delay: a broker that has been started and is no longer is stopping.
+const hasStarted = new WeakSet<ServiceBroker>();
+
+/** Called when the broker has started (middlewares/node-http.middleware.ts). */
+export function noteStarted(broker: ServiceBroker): void {
+	hasStarted.add(broker);
+}
+
 export async function readiness(broker: ServiceBroker): Promise<Readiness> {
 	const checks: Record<string, string> = {};
-	const b = broker as ServiceBroker & { started: boolean; stopping?: boolean };
-	checks.broker = b.stopping ? "stopping" : b.started ? "ok" : "starting";
+	const started = (broker as ServiceBroker & { started: boolean }).started;
+	checks.broker = started ? "ok" : hasStarted.has(broker) ? "stopping" : "starting";
 	if (broker.transit) checks.transporter = broker.transit.connected ? "ok" : "disconnected";
 	if (checks.broker === "ok") {
 		const results = await Promise.all(broker.services.map(svc => askService(svc as unknown as HealthCheckable)));

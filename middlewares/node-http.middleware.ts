@@ -2,6 +2,7 @@
 // its services do, so an orchestrator sees "live, not ready" while they start; closes it last.
 import type http from "node:http";
 import type { Middleware, ServiceBroker } from "moleculer";
+import { noteStarted } from "../lib/node-health";
 import { createNodeHttpServer, listenFrom } from "../lib/node-http";
 
 export interface NodeHttpOptions {
@@ -27,6 +28,9 @@ export function NodeHttpMiddleware(opts: NodeHttpOptions): Middleware {
 			const server = createNodeHttpServer(broker);
 			const port = await listenFrom(server, opts.port, opts.host ?? "0.0.0.0", broker.getLogger("node-http"));
 			servers.set(broker, { server, port });
+		},
+		started(broker: ServiceBroker) {
+			noteStarted(broker);
 		},
 		async stopped(broker: ServiceBroker) {
 			const entry = servers.get(broker);
