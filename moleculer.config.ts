@@ -1,8 +1,10 @@
 // Broker options for every node of the shop, one process or many. Values come from lib/config.ts.
 import type { BrokerOptions, Errors } from "moleculer";
 import { config } from "./lib/config";
+import { transporterOption } from "./lib/transporter";
 import { InfoIsHeartbeatMiddleware } from "./middlewares/info-is-heartbeat.middleware";
 import { NodeHttpMiddleware } from "./middlewares/node-http.middleware";
+import { RemoteGuardMiddleware } from "./middlewares/remote-guard.middleware";
 // Registers the "PrometheusText" reporter: metrics rendered by Moleculer, served by our node server.
 import "./lib/node-http";
 
@@ -23,8 +25,9 @@ const brokerConfig: BrokerOptions = {
 	logger: { type: "Console", options: { level: config.logLevel, colors: !config.production, moduleColors: false, formatter: "short" } },
 	logLevel: config.logLevel as BrokerOptions["logLevel"],
 
-	// Strings like "nats://127.0.0.1:4222" are valid here; the typings list only the short names.
-	transporter: (config.transporter ?? undefined) as BrokerOptions["transporter"],
+	// NATS with this node's credentials and TLS when configured (lib/transporter.ts); in
+	// production lib/config.ts has already refused a transporter without credentials.
+	transporter: transporterOption(config),
 
 	// A killed node stops sending heartbeats; once the registry notices, its services leave and
 	// callers get an immediate "not available" instead of waiting on a dead peer. Moleculer checks
@@ -83,7 +86,8 @@ const brokerConfig: BrokerOptions = {
 
 	tracing: { enabled: false },
 
-	middlewares: [InfoIsHeartbeatMiddleware, NodeHttpMiddleware({ port: config.metricsPort })],
+	// RemoteGuard: in production no other node may call the gateway's route-changing actions or $node.*.
+	middlewares: [InfoIsHeartbeatMiddleware, NodeHttpMiddleware({ port: config.metricsPort }), RemoteGuardMiddleware({ enabled: config.production })],
 };
 
 export = brokerConfig;
