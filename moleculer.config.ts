@@ -1,6 +1,7 @@
 // Broker options for every node of the shop, one process or many. Values come from lib/config.ts.
 import type { BrokerOptions, Errors } from "moleculer";
 import { config } from "./lib/config";
+import { cacherOption } from "./lib/cacher";
 import { transporterOption } from "./lib/transporter";
 import { InfoIsHeartbeatMiddleware } from "./middlewares/info-is-heartbeat.middleware";
 import { NodeHttpMiddleware } from "./middlewares/node-http.middleware";
@@ -38,7 +39,8 @@ const brokerConfig: BrokerOptions = {
 	heartbeatInterval: 1,
 	heartbeatTimeout: 4,
 
-	cacher: (config.cacher ?? "Memory") as BrokerOptions["cacher"],
+	// At most CACHE_MAX answers in memory (least recently used leave first), or Redis (lib/cacher.ts).
+	cacher: cacherOption(config),
 
 	// Every call gives up after 3 s unless its action asks for more (checkout does): a shopper
 	// waits seconds for a 503, never for a dead service.
