@@ -96,7 +96,7 @@ export function loadConfig(): ShopConfig {
 		services: list("SERVICES"),
 		port: envInt("PORT", 3000),
 		dataDir: path.resolve(str("DATA_DIR") ?? "data"),
-		mongoUri: str("MONGO_URI"),
+		mongoUri: str("MONGO_URI") ?? fileContent("MONGO_URI_FILE"),
 		cacher: str("CACHER"),
 		logLevel: str("LOG_LEVEL") ?? "info",
 		rateLimit: envInt("RATE_LIMIT", 600),
