@@ -87,8 +87,8 @@ describe("docker-compose.yml", () => {
 	it("runs MongoDB with users: a root password from a secret, and one application user on each service's own database", () => {
 		const mongo = compose.services.mongo;
 		expect(mongo.environment?.MONGO_INITDB_ROOT_PASSWORD_FILE).toBe(`${mounts(mongo).get("mongo-secret")}/root-password`);
-		expect(mounts(mongo).get("./docker/mongo-init.js")).toMatch(/^\/docker-entrypoint-initdb\.d\//);
-		const init = fs.readFileSync(path.join(projectRoot, "docker", "mongo-init.js"), "utf8");
+		expect(mounts(mongo).get("./k8s/base/mongo-init.js")).toMatch(/^\/docker-entrypoint-initdb\.d\//);
+		const init = fs.readFileSync(path.join(projectRoot, "k8s", "base", "mongo-init.js"), "utf8");
 		const granted = JSON.parse(/const services = (\[[^\]]*\])/.exec(init)![1].replace(/'/g, '"')) as string[];
 		expect(granted.sort()).toEqual([...storeServices].sort());
 		expect(init).toContain('role: "readWrite", db: `shop-${service}`');
