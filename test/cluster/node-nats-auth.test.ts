@@ -1,11 +1,13 @@
 // Nodes join a NATS that demands credentials (a nats-server this test starts) with the
 // transporter options lib/transporter.ts builds from the configuration; a process without them
 // is turned away by the server.
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import path from "node:path";
 import crypto from "node:crypto";
 import { connect } from "nats";
 import type { ServiceBroker } from "moleculer";
 import type { TransporterAuth } from "../../lib/config";
+import { projectRoot } from "../../lib/paths";
 import { transporterOption } from "../../lib/transporter";
 import { createBroker } from "../support/broker";
 import { canConnect, freePort } from "../support/nats";
@@ -58,5 +60,16 @@ describe.each([
 		} finally {
 			await Promise.all([client.stop(), server.stop()]);
 		}
+	});
+});
+
+describe("a production node on a transporter without credentials", () => {
+	it("refuses to start, and says what to set", () => {
+		const runner = path.join(projectRoot, "node_modules", "moleculer", "bin", "moleculer-runner.js");
+		const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", TRANSPORTER: process.env.NATS_URL, SERVICES: "currency", METRICS_PORT: "0", SERVICEDIR: path.join(projectRoot, "dist", "services") };
+		for (const name of ["NATS_USER", "NATS_PASSWORD", "NATS_PASSWORD_FILE", "NATS_TOKEN", "NATS_TOKEN_FILE"]) delete env[name];
+		const run = spawnSync(process.execPath, [runner, "--config", path.join(projectRoot, "dist", "moleculer.config.js")], { env, encoding: "utf8", timeout: 20_000 });
+		expect(run.status).not.toBe(0);
+		expect(run.stdout + run.stderr).toMatch(/NODE_ENV=production refuses an unauthenticated transporter.*NATS_USER/);
 	});
 });

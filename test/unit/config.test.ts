@@ -67,6 +67,16 @@ describe("the transporter's credentials", () => {
 		expect(loadConfig().transporter).toBe("nats://127.0.0.1:4222");
 	});
 
+	it("reads the MongoDB URI, which holds a password, from a secret file", () => {
+		clear();
+		delete process.env.MONGO_URI;
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mongo-secret-"));
+		fs.writeFileSync(path.join(dir, "uri"), "mongodb://shop:pw@mongo:27017/?authSource=admin\n");
+		process.env.MONGO_URI_FILE = path.join(dir, "uri");
+		expect(loadConfig().mongoUri).toBe("mongodb://shop:pw@mongo:27017/?authSource=admin");
+		fs.rmSync(dir, { recursive: true });
+	});
+
 	it("refuses a user without a password", () => {
 		clear();
 		process.env.NATS_USER = "shop";
