@@ -26,7 +26,8 @@ COPY package.json ./
 COPY public public
 # Owned by the unprivileged user before volumes are mounted over them, so volumes inherit it.
 RUN mkdir -p /app/data/notifications && chown -R node:node /app/data
-USER node
+# The image's `node` user, by number: Kubernetes can then verify runAsNonRoot.
+USER 1000:1000
 EXPOSE 3000 3030
 # Every node answers /health/ready on its metrics/health port once its transporter is connected
 # and its services have started and say they are well (a node stuck connecting to its store is

@@ -116,6 +116,14 @@ describe(`k8s/overlays/example rendered by ${by}`, () => {
 		for (const s of ofKind("Service")) expect({ name: s.metadata.name, type: s.spec.type ?? "ClusterIP" }).toEqual({ name: s.metadata.name, type: "ClusterIP" });
 	});
 
+	it("lets nothing reach a pod unless a policy allows it: the shop's pods each other, the world only the gateway's HTTP port", () => {
+		const policies = ofKind("NetworkPolicy");
+		expect(policies.some(p => Object.keys(p.spec.podSelector).length === 0 && p.spec.policyTypes.includes("Ingress") && !p.spec.ingress)).toBe(true);
+		for (const w of workloads) expect({ w: w.metadata.name, partOf: w.spec.template.metadata.labels["app.kubernetes.io/part-of"] }).toEqual({ w: w.metadata.name, partOf: "moleculer-shop" });
+		const open = policies.flatMap(p => (p.spec.ingress ?? []).filter((rule: any) => !rule.from).map((rule: any) => ({ pods: p.spec.podSelector.matchLabels, ports: rule.ports })));
+		expect(open).toEqual([{ pods: { "app.kubernetes.io/name": "gateway" }, ports: [{ port: "http" }] }]);
+	});
+
 	it("scales the stateless services, each with a disruption budget that keeps one pod", () => {
 		const pdbs = ofKind("PodDisruptionBudget");
 		for (const hpa of ofKind("HorizontalPodAutoscaler")) {
