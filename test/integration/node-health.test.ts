@@ -1,7 +1,9 @@
 // Every node's health endpoints (lib/node-http.ts, lib/node-health.ts) on a broker in this
 // process: live as soon as the broker starts, ready only once every local service has started
 // and every service that can tell says it is well; not ready again while stopping.
+import net from "node:net";
 import type { ServiceBroker } from "moleculer";
+import { PORT_ATTEMPTS } from "../../lib/node-http";
 import { NodeHttpMiddleware, nodeHttpPort } from "../../middlewares/node-http.middleware";
 import { createBroker } from "../support/broker";
 import { http } from "../support/http";
@@ -106,6 +108,50 @@ describe("a node stopping", () => {
 		} finally {
 			hold.open();
 			await stopping;
+		}
+	});
+});
+
+describe("a node that finds every port it may try taken", () => {
+	/** Holds PORT_ATTEMPTS consecutive ports from a free range, as other processes would. */
+	async function occupyRange(): Promise<{ first: number; close(): Promise<void> }> {
+		for (let tries = 0; tries < 20; tries++) {
+			const first = 20_000 + Math.floor(Math.random() * 30_000);
+			const held: net.Server[] = [];
+			try {
+				for (let port = first; port < first + PORT_ATTEMPTS; port++) {
+					const server = net.createServer();
+					await new Promise<void>((resolve, reject) => server.once("error", reject).listen(port, "127.0.0.1", () => resolve()));
+					held.push(server);
+				}
+				return { first, close: () => Promise.all(held.map(s => new Promise<void>(r => s.close(() => r())))).then(() => undefined) };
+			} catch {
+				await Promise.all(held.map(s => new Promise<void>(r => s.close(() => r()))));
+			}
+		}
+		throw new Error("no free range of ports found");
+	}
+
+	it("runs on without metrics and health endpoints, and says so", async () => {
+		const range = await occupyRange();
+		const warnings: string[] = [];
+		const broker = createBroker({ middlewares: [NodeHttpMiddleware({ port: range.first, host: "127.0.0.1" })] });
+		// What the node says about its server, caught here.
+		const original = broker.getLogger;
+		broker.getLogger = ((mod: string, props?: object) => {
+			const logger = original.call(broker, mod, props);
+			if (mod === "node-http") logger.warn = (...args: unknown[]) => void warnings.push(args.join(" "));
+			return logger;
+		}) as typeof broker.getLogger;
+		broker.createService({ name: "plain", actions: { ping: () => "pong" } });
+		try {
+			await broker.start();
+			expect(await broker.call("plain.ping")).toBe("pong");
+			expect(nodeHttpPort(broker)).toBeNull();
+			expect(warnings.join("\n")).toMatch(new RegExp(`Ports ${range.first}–${range.first + PORT_ATTEMPTS - 1} are all in use: this node runs on without metrics and health endpoints`));
+		} finally {
+			await broker.stop();
+			await range.close();
 		}
 	});
 });
