@@ -26,10 +26,12 @@ COPY package.json ./
 COPY public public
 # Owned by the unprivileged user before volumes are mounted over them, so volumes inherit it.
 RUN mkdir -p /app/data/notifications && chown -R node:node /app/data
-USER node
+# The image's `node` user, by number: Kubernetes can then verify runAsNonRoot.
+USER 1000:1000
 EXPOSE 3000 3030
-# Every node serves its metrics; answering there means its broker is up. The gateway's own
-# check (docker-compose.yml) asks /api/health instead.
-HEALTHCHECK --interval=10s --timeout=3s --start-period=15s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.METRICS_PORT+'/metrics').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+# Every node answers /health/ready on its metrics/health port once its transporter is connected
+# and its services have started and say they are well (a node stuck connecting to its store is
+# not healthy); /health/live is for restarts (Kubernetes' livenessProbe).
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.METRICS_PORT+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 CMD ["node", "node_modules/moleculer/bin/moleculer-runner.js", "--config", "dist/moleculer.config.js"]

@@ -5,7 +5,13 @@ import { replOptions } from "./lib/repl-commands";
 import { jsonLine, RequestContextMiddleware } from "./lib/request-context";
 import { tracingOptions } from "./lib/tracing";
 import { FaultInjectionMiddleware } from "./middlewares/fault-injection.middleware";
+import { cacherOption } from "./lib/cacher";
+import { transporterOption } from "./lib/transporter";
 import { InfoIsHeartbeatMiddleware } from "./middlewares/info-is-heartbeat.middleware";
+import { NodeHttpMiddleware } from "./middlewares/node-http.middleware";
+import { RemoteGuardMiddleware } from "./middlewares/remote-guard.middleware";
+// Registers the "PrometheusText" reporter: metrics rendered by Moleculer, served by our node server.
+import "./lib/node-http";
 
 // A caller-side failure (bad input, not found, declined card) says nothing about the health of
 // the service that answered it; only timeouts, lost nodes and server errors may open a circuit.
@@ -29,8 +35,9 @@ const brokerConfig: BrokerOptions = {
 	},
 	logLevel: config.logLevel as BrokerOptions["logLevel"],
 
-	// Strings like "nats://127.0.0.1:4222" are valid here; the typings list only the short names.
-	transporter: (config.transporter ?? undefined) as BrokerOptions["transporter"],
+	// NATS with this node's credentials and TLS when configured (lib/transporter.ts); in
+	// production lib/config.ts has already refused a transporter without credentials.
+	transporter: transporterOption(config),
 
 	// A killed node stops sending heartbeats; once the registry notices, its services leave and
 	// callers get an immediate "not available" instead of waiting on a dead peer. Moleculer checks
@@ -41,7 +48,8 @@ const brokerConfig: BrokerOptions = {
 	heartbeatInterval: 1,
 	heartbeatTimeout: 4,
 
-	cacher: (config.cacher ?? "Memory") as BrokerOptions["cacher"],
+	// At most CACHE_MAX answers in memory (least recently used leave first), or Redis (lib/cacher.ts).
+	cacher: cacherOption(config),
 
 	// Every call gives up after 3 s unless its action asks for more (checkout does): a shopper
 	// waits seconds for a 503, never for a dead service.
@@ -83,19 +91,27 @@ const brokerConfig: BrokerOptions = {
 	// `faults` and `fault <target> --errorRate 0.5 …` in `npm run repl`: see lib/repl-commands.ts.
 	replOptions,
 
-	// Always on: ops reads every node's request rates, latencies and circuit states from here
-	// (GET /api/ops/metrics). The Prometheus endpoint is only opened with a METRICS_PORT.
+	// Metrics and the health endpoints share one small server per node (middlewares/node-http):
+	// a port already taken is a warning, never a dead node. The registry itself is always on: ops
+	// reads every node's request rates, latencies and circuit states from it (GET /api/ops/metrics).
 	metrics: {
 		enabled: true,
-		reporter: config.metricsPort > 0 ? [{ type: "Prometheus", options: { port: config.metricsPort, path: "/metrics" } }] : [],
+		reporter: config.metricsPort > 0 ? [{ type: "PrometheusText" as "Prometheus" }] : [],
 	},
 
 	// Off by default; TRACING_EXPORTER=console|zipkin turns it on, with secret-free tags (lib/tracing.ts).
 	tracing: tracingOptions(),
 
-	// Fault rules (off by default) act before any other middleware sees the call, as a misbehaving service would.
-	// Factories are given as functions: Moleculer calls each once per broker (its typings list objects only).
-	middlewares: [InfoIsHeartbeatMiddleware, FaultInjectionMiddleware, RequestContextMiddleware] as unknown as BrokerOptions["middlewares"],
+	// RemoteGuard: in production no other node may call the gateway's route-changing actions or $node.*
+	// (but $node.metrics, numbers only, which ops gathers). Fault rules (off by default) act just before
+	// the handler, inside Moleculer's own metrics. Factories given as functions are made once per broker.
+	middlewares: [
+		InfoIsHeartbeatMiddleware,
+		NodeHttpMiddleware({ port: config.metricsPort }),
+		RemoteGuardMiddleware({ enabled: config.production }),
+		FaultInjectionMiddleware,
+		RequestContextMiddleware,
+	] as unknown as BrokerOptions["middlewares"],
 };
 
 export = brokerConfig;

@@ -38,6 +38,22 @@ export interface ShopConfig {
 	tracingExporter: "none" | "console" | "zipkin";
 	/** ZIPKIN_URL: a Zipkin-format collector (Zipkin, Jaeger); spans are POSTed to <url>/api/v2/spans. */
 	zipkinUrl: string;
+
+	// --- Node runtime: how a node joins the cluster, and what bounds its memory ---
+	/** How this node proves itself to NATS (besides credentials in TRANSPORTER's URL), and TLS. */
+	transporterAuth: TransporterAuth;
+	/** CACHE_MAX: most entries the in-memory cache holds (least recently used leave first). */
+	cacheMax: number;
+}
+
+export interface TransporterAuth {
+	/** NATS_USER and NATS_PASSWORD (or NATS_PASSWORD_FILE). */
+	user: string | null;
+	password: string | null;
+	/** NATS_TOKEN (or NATS_TOKEN_FILE). */
+	token: string | null;
+	/** Set when NATS_TLS=true or any NATS_TLS_*_FILE is: the connection must be encrypted. */
+	tls: { caFile?: string; certFile?: string; keyFile?: string } | null;
 }
 
 /**
@@ -87,14 +103,14 @@ function fileContent(name: string): string | null {
 
 /** Reads the environment now; tests call it again after changing process.env. */
 export function loadConfig(): ShopConfig {
-	return {
+	const cfg: ShopConfig = {
 		transporter: str("TRANSPORTER"),
 		namespace: str("NAMESPACE") ?? "shop",
 		nodeID: str("NODE_ID") ?? str("NODEID"),
 		services: list("SERVICES"),
 		port: envInt("PORT", 3000),
 		dataDir: path.resolve(str("DATA_DIR") ?? "data"),
-		mongoUri: str("MONGO_URI"),
+		mongoUri: str("MONGO_URI") ?? fileContent("MONGO_URI_FILE"),
 		cacher: str("CACHER"),
 		logLevel: str("LOG_LEVEL") ?? "info",
 		rateLimit: envInt("RATE_LIMIT", 600),
@@ -110,7 +126,52 @@ export function loadConfig(): ShopConfig {
 		logFormat: oneOf("LOG_FORMAT", ["text", "json"] as const, "text"),
 		tracingExporter: oneOf("TRACING_EXPORTER", ["none", "console", "zipkin"] as const, "none"),
 		zipkinUrl: str("ZIPKIN_URL") ?? "http://127.0.0.1:9411",
+		transporterAuth: readTransporterAuth(),
+		cacheMax: envInt("CACHE_MAX", 10_000, 1),
 	};
+	refuseUnauthenticatedTransporter(cfg);
+	return cfg;
+}
+
+// --- Node runtime ---
+
+function readTransporterAuth(): TransporterAuth {
+	const user = str("NATS_USER");
+	const password = str("NATS_PASSWORD") ?? fileContent("NATS_PASSWORD_FILE");
+	if ((user === null) !== (password === null)) throw new Error("NATS_USER and NATS_PASSWORD (or NATS_PASSWORD_FILE) go together: set both or neither");
+	const files = { caFile: str("NATS_TLS_CA_FILE"), certFile: str("NATS_TLS_CERT_FILE"), keyFile: str("NATS_TLS_KEY_FILE") };
+	const given = Object.fromEntries(Object.entries(files).filter(([, v]) => v !== null)) as NonNullable<TransporterAuth["tls"]>;
+	const tls = str("NATS_TLS") === "true" || Object.keys(given).length > 0 ? given : null;
+	return { user, password, token: str("NATS_TOKEN") ?? fileContent("NATS_TOKEN_FILE"), tls };
+}
+
+/** Credentials in the transporter URL itself, e.g. nats://shop:secret@nats:4222. */
+function urlHasCredentials(url: string): boolean {
+	return url.split(",").every(one => {
+		try {
+			const u = new URL(one.trim());
+			return u.username !== "" || u.password !== "";
+		} catch {
+			return false; // a bare name such as "TCP" carries none
+		}
+	});
+}
+
+/**
+ * Anyone who reaches an open transporter can join the cluster: call internal actions, forge
+ * callers, serve a service under its name. In production a node refuses to start on one.
+ */
+function refuseUnauthenticatedTransporter(cfg: ShopConfig): void {
+	if (!cfg.production || !cfg.transporter) return;
+	const auth = cfg.transporterAuth;
+	const isNats = /^nats:\/\//i.test(cfg.transporter) || cfg.transporter.toUpperCase() === "NATS";
+	if (urlHasCredentials(cfg.transporter) || (isNats && (auth.user || auth.token))) return;
+	throw new Error(
+		`NODE_ENV=production refuses an unauthenticated transporter (TRANSPORTER=${cfg.transporter}): any process that reaches it ` +
+			"could join the cluster, call internal actions and impersonate services. Give NATS credentials: NATS_USER with " +
+			"NATS_PASSWORD or NATS_PASSWORD_FILE, or NATS_TOKEN or NATS_TOKEN_FILE (or user:password in the URL), and the same " +
+			"to the NATS server.",
+	);
 }
 
 export const config: ShopConfig = loadConfig();
