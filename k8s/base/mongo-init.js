@@ -7,7 +7,7 @@
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const fs = require("fs");
 const password = fs.readFileSync("/run/secrets/mongo/app-password", "utf8").trim();
-const services = ["users", "products", "inventory", "cart", "orders", "payments", "shipping", "notifications"];
+const services = ["users", "products", "inventory", "cart", "orders", "payments", "shipping", "notifications", "ops"];
 db.getSiblingDB("admin").createUser({
 	user: "shop",
 	pwd: password,

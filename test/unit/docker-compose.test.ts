@@ -31,12 +31,12 @@ function mounts(s: ComposeService): Map<string, string> {
 }
 
 /** Services whose store is MongoDB in production: the ones built on the store mixin. */
-const storeServices: string[] = shopServices.filter(name => fs.readFileSync(path.join(projectRoot, "services", name, `${name}.service.ts`), "utf8").includes("DbMixin("));
+const storeServices: string[] = [...shopServices, "ops"].filter(name => fs.readFileSync(path.join(projectRoot, "services", name, `${name}.service.ts`), "utf8").includes("DbMixin("));
 
 describe("docker-compose.yml", () => {
 	it("runs every shop service, and the gateway, in a container of its own from the one image", () => {
 		const running = shopNodes.map(([, s]) => s.environment?.SERVICES).sort();
-		expect(running).toEqual([...shopServices, "api"].sort());
+		expect(running).toEqual([...shopServices, "api", "ops"].sort());
 		for (const [, s] of shopNodes) expect(s.image).toBe("moleculer-shop:latest");
 	});
 

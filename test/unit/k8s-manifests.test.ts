@@ -31,7 +31,7 @@ describe(`k8s/overlays/example rendered by ${by}`, () => {
 	});
 
 	it("runs one Deployment per service, and the gateway, all from the one image", () => {
-		expect(shopNodes.map(servicesOf).sort()).toEqual([...shopServices, "api"].sort());
+		expect(shopNodes.map(servicesOf).sort()).toEqual([...shopServices, "api", "ops"].sort());
 		expect(new Set(shopNodes.map(w => nodeContainer(w).image)).size).toBe(1);
 		expect(nodeContainer(shopNodes[0]).image).toBe("registry.example.com/moleculer-shop:0.1.0");
 	});
