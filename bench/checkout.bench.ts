@@ -4,12 +4,18 @@
 // actions that return at once), in one process. The ratio says what the real work costs on top
 // of the calls themselves. Two more figures say where it goes: the orders saga alone (the real
 // orders service over services that answer at once), and each action's time per checkout.
-// A script, not a test: `npm run bench:checkout`.
+// A script, not a test: `npm run bench:checkout`; `BENCH_STORE=files` keeps every store in NeDB
+// files under a fresh temporary directory instead of memory.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import type { Middleware, ServiceBroker, ServiceSchema } from "moleculer";
 import type { AuthUser } from "../lib/meta";
-import { NOOP_SERVICES } from "./noop-node";
 
-process.env.DATA_DIR = ":memory:";
+// Set before anything reads lib/config: every module below is imported in main(), after this.
+const FILES = process.env.BENCH_STORE === "files";
+const dataDir = FILES ? fs.mkdtempSync(path.join(os.tmpdir(), "shop-bench-checkout-")) : ":memory:";
+process.env.DATA_DIR = dataDir;
 process.env.METRICS_PORT = "0";
 process.env.LOG_LEVEL = "error";
 
@@ -78,10 +84,11 @@ async function throughput(n: number, concurrency: number, one: (i: number) => Pr
 
 async function main(): Promise<void> {
 	const { ServiceBroker } = await import("moleculer");
+	const { NOOP_SERVICES } = await import("./noop-node");
 	const { default: brokerConfig } = await import("../moleculer.config");
 	const { call } = await import("../lib/call");
 	const { SEED_PRODUCTS } = await import("../lib/seed-catalog/seed");
-	const load = async (name: string) => (await import(`../services/${name}.service`)).default as ServiceSchema;
+	const load = async (name: string) => (await import(`../services/${name}/${name}.service`)).default as ServiceSchema;
 	const orders = await load("orders");
 	const services = [orders, ...(await Promise.all(["products", "inventory", "cart", "currency", "payments", "shipping", "notifications"].map(load)))];
 
@@ -114,7 +121,14 @@ async function main(): Promise<void> {
 	await throughput(2_000, CONCURRENCY, noop);
 
 	await fillCarts(200, CHECKOUTS);
-	const real = await throughput(CHECKOUTS, CONCURRENCY, checkout(200));
+	const latencies: number[] = [];
+	const timedCheckout = (i: number) => {
+		const started = performance.now();
+		return checkout(200)(i).finally(() => latencies.push(performance.now() - started));
+	};
+	const real = await throughput(CHECKOUTS, CONCURRENCY, timedCheckout);
+	latencies.sort((a, b) => a - b);
+	const percentile = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))].toFixed(1);
 	const chain = await throughput(CHECKOUTS * 5, CONCURRENCY, noop);
 
 	// One at a time, timed per action: what each service's part of a checkout costs.
@@ -135,8 +149,10 @@ async function main(): Promise<void> {
 	await sagaBroker.stop();
 
 	const ratio = real / chain;
-	console.log(`checkouts: ${CHECKOUTS} (concurrency ${CONCURRENCY}), ${confirmed} confirmed in all`);
+	if (FILES) fs.rmSync(dataDir, { recursive: true, force: true });
+	console.log(`checkouts: ${CHECKOUTS} (concurrency ${CONCURRENCY}, stores ${FILES ? "in NeDB files" : "in memory"}), ${confirmed} confirmed in all`);
 	console.log(`real checkout:        ${real.toFixed(0).padStart(7)} /s  (${(1000 / real).toFixed(2)} ms each, amortised)`);
+	console.log(`real checkout latency: p50 ${percentile(50)} ms, p99 ${percentile(99)} ms`);
 	console.log(`do-nothing chain:     ${chain.toFixed(0).padStart(7)} /s  (${(1000 / chain).toFixed(2)} ms each, amortised)`);
 	console.log(`ratio real / chain:   ${ratio.toFixed(3)}  (target ≥ ${TARGET_RATIO})`);
 	console.log(`orders saga alone:    ${saga.toFixed(0).padStart(7)} /s  (${(1000 / saga).toFixed(2)} ms each; ratio to the chain ${(saga / chain).toFixed(3)})`);

@@ -1,0 +1,173 @@
+// The store on NeDB: one file per collection (DATA_DIR/<service>/<collection>.db), or memory
+// when no file is given (tests). NeDB applies one operation at a time, so a conditional update
+// is atomic. Every write is in the file before its promise resolves, as with NeDB alone; but the
+// file stays open, and the writes made while one is on its way go to it together (appender.ts).
+// No answer, not even a read's, leaves before the writes it can see are in the file.
+import Datastore from "@seald-io/nedb";
+import { Appender } from "./appender";
+import { indexOptions, sortSpec, type Doc, type Filter, type FindOptions, type IndexSpec, type StoreAdapter, type Update } from "./store";
+
+/** NeDB appends every write; compacting now and then keeps the file, and the next start, small. */
+const COMPACT_EVERY_MS = 10 * 60_000;
+
+export class NedbStore<T extends Doc = Doc> implements StoreAdapter<T> {
+	private db: Datastore<T> | null = null;
+	private appender: Appender | null = null;
+	private compactor: NodeJS.Timeout | null = null;
+	private logger: { warn(...args: unknown[]): void } = console;
+
+	/** `filename` null: in memory only. */
+	constructor(readonly filename: string | null) {}
+
+	init(_broker: unknown, service: unknown): void {
+		const logger = (service as { logger?: NedbStore["logger"] } | null)?.logger;
+		if (logger) this.logger = logger;
+	}
+
+	async connect(): Promise<void> {
+		if (this.db) return; // moleculer-db calls connect() again when something after it failed
+		const db = new Datastore<T>(this.filename ? { filename: this.filename } : {});
+		await db.loadDatabaseAsync();
+		if (this.filename) this.appender = appendThrough(db, this.filename);
+		this.db = db;
+		// NeDB's own timer would keep the process alive; compaction is never a reason to stay.
+		if (this.filename) this.compactor = setInterval(() => void this.compact(db), COMPACT_EVERY_MS).unref();
+	}
+
+	async disconnect(): Promise<void> {
+		if (this.compactor) clearInterval(this.compactor);
+		const appender = this.appender;
+		this.compactor = this.db = this.appender = null;
+		await appender?.close();
+	}
+
+	async ensureIndex(spec: IndexSpec): Promise<void> {
+		// NeDB 3 takes several fields as an array (a compound index); its typings still say one string.
+		const fieldName = (spec.fields.length === 1 ? spec.fields[0] : spec.fields) as string;
+		await this.done(this.open().ensureIndexAsync({ fieldName, ...indexOptions(spec) }));
+	}
+
+	async ping(): Promise<void> {
+		this.open();
+	}
+
+	find({ query = {}, sort, limit, offset }: FindOptions): Promise<T[]> {
+		const cursor = this.open().findAsync(query);
+		if (sort?.length) cursor.sort(sortSpec(sort));
+		if (offset && offset > 0) cursor.skip(offset);
+		if (limit && limit > 0) cursor.limit(limit);
+		return this.done(cursor.execAsync());
+	}
+
+	async findOne(query: Filter): Promise<T | null> {
+		return (await this.done(this.open().findOneAsync(query))) ?? null;
+	}
+
+	findById(id: string): Promise<T | null> {
+		return this.findOne({ _id: id });
+	}
+
+	findByIds(ids: string[]): Promise<T[]> {
+		return this.find({ query: { _id: { $in: ids } } });
+	}
+
+	async count({ query = {} }: { query?: Filter } = {}): Promise<number> {
+		return this.done(this.open().countAsync(query));
+	}
+
+	insert(doc: T): Promise<T> {
+		return this.done(this.open().insertAsync(doc));
+	}
+
+	/** All or none: NeDB takes the batch back when one document breaks a unique index. */
+	insertMany(docs: T[]): Promise<T[]> {
+		return this.done(this.open().insertAsync(docs));
+	}
+
+	async updateMany(filter: Filter, update: Update): Promise<number> {
+		return (await this.done(this.open().updateAsync(filter, update, { multi: true }))).numAffected;
+	}
+
+	async updateById(id: string, update: Update): Promise<T | null> {
+		const { affectedDocuments } = await this.done(this.open().updateAsync({ _id: id }, update, { returnUpdatedDocs: true }));
+		return (affectedDocuments as T | null) ?? null;
+	}
+
+	removeMany(filter: Filter): Promise<number> {
+		return this.done(this.open().removeAsync(filter, { multi: true }));
+	}
+
+	removeById(id: string): Promise<number> {
+		return this.done(this.open().removeAsync({ _id: id }, {}));
+	}
+
+	clear(): Promise<number> {
+		return this.removeMany({});
+	}
+
+	// What moleculer-db's own actions would call; our ids are `_id` already.
+	entityToObject(doc: T): T {
+		return doc;
+	}
+	beforeSaveTransformID(doc: T): T {
+		return doc;
+	}
+	afterRetrieveTransformID(doc: T): T {
+		return doc;
+	}
+
+	/** The answer of `operation`, once the writes it may have seen are in the file. */
+	private async done<R>(operation: PromiseLike<R>): Promise<R> {
+		const appender = this.appender;
+		const result = await operation;
+		await appender?.settled();
+		return result;
+	}
+
+	private async compact(db: Datastore<T>): Promise<void> {
+		try {
+			await db.compactDatafileAsync();
+		} catch (err) {
+			this.logger.warn(`Could not compact ${this.filename}; the next compaction tries again`, err);
+		}
+	}
+
+	private open(): Datastore<T> {
+		if (!this.db) throw new Error(`The store ${this.filename ?? "(memory)"} is not connected`);
+		return this.db;
+	}
+}
+
+/** NeDB's persistence, as far as we reach into it: how it appends, and how it compacts. */
+interface NedbPersistence {
+	modes?: { fileMode?: number };
+	afterSerialization(line: string): string;
+	persistNewStateAsync(docs: object[]): Promise<void>;
+	persistCachedDatabaseAsync(): Promise<void>;
+}
+
+// NeDB's own serializer, so that the lines are exactly those NeDB would have written.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const model = require("@seald-io/nedb/lib/model") as { serialize(doc: object): string };
+
+/**
+ * Routes NeDB's appends through an Appender. NeDB waits for each append before it takes the next
+ * operation; handing the lines over instead lets the operations of one moment share one write,
+ * while NedbStore.done() still waits for that write before answering.
+ */
+function appendThrough(db: Datastore, filename: string): Appender {
+	const persistence = db.persistence as unknown as NedbPersistence;
+	const appender = new Appender(filename, persistence.modes?.fileMode);
+	persistence.persistNewStateAsync = async docs => {
+		appender.push(docs.map(doc => persistence.afterSerialization(model.serialize(doc)) + "\n").join(""));
+	};
+	// Compaction writes the whole collection to a new file and renames it over the old one: the
+	// appends waiting go first (the new file holds them too), and the next ones go to the new file.
+	const compact = persistence.persistCachedDatabaseAsync.bind(persistence);
+	persistence.persistCachedDatabaseAsync = async () => {
+		await appender.settled().catch(() => undefined);
+		await compact();
+		await appender.reopen();
+	};
+	return appender;
+}

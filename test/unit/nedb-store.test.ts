@@ -1,0 +1,89 @@
+// The NeDB file store: writes through one open file, those of one moment in one write, each in
+// the file before its promise resolves.
+import fs from "node:fs";
+import fsp from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { NedbStore } from "../../lib/store/nedb-adapter";
+import type { Doc } from "../../lib/store/store";
+
+interface Item extends Doc {
+	n: number;
+}
+
+let dir: string;
+let file: string;
+let store: NedbStore<Item>;
+
+beforeEach(async () => {
+	dir = fs.mkdtempSync(path.join(os.tmpdir(), "nedb-store-"));
+	file = path.join(dir, "items.db");
+	store = new NedbStore<Item>(file);
+	await store.connect();
+});
+afterEach(async () => {
+	jest.restoreAllMocks();
+	await store.disconnect();
+	fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const inFile = (id: string) => fs.readFileSync(file, "utf8").includes(`"_id":"${id}"`);
+
+async function fileHandlePrototype(): Promise<object> {
+	const handle = await fsp.open(file, "r");
+	await handle.close();
+	return Object.getPrototypeOf(handle) as object;
+}
+
+describe("NedbStore on a file", () => {
+	it("opens its file once for many writes, and writes those of one moment together", async () => {
+		const appends = jest.spyOn((await fileHandlePrototype()) as { appendFile(): Promise<void> }, "appendFile");
+		const opens = jest.spyOn(fsp, "open");
+		await Promise.all(Array.from({ length: 50 }, (_, i) => store.insert({ _id: `i${i}`, n: i })));
+		await Promise.all(Array.from({ length: 50 }, (_, i) => store.updateMany({ _id: `i${i}` }, { $inc: { n: 1 } })));
+		expect(opens.mock.calls.filter(([name]) => name === file)).toHaveLength(1);
+		expect(appends.mock.calls.length).toBeLessThanOrEqual(10);
+		expect(appends.mock.calls.length).toBeGreaterThan(0);
+	});
+
+	it("has each write in the file by the time its promise resolves", async () => {
+		const missing: string[] = [];
+		await Promise.all(
+			Array.from({ length: 30 }, (_, i) =>
+				store.insert({ _id: `w${i}`, n: i }).then(() => {
+					if (!inFile(`w${i}`)) missing.push(`w${i}`);
+				}),
+			),
+		);
+		expect(missing).toEqual([]);
+	});
+
+	it("never answers a read with a write that is not yet in the file", async () => {
+		const write = store.insert({ _id: "seen", n: 1 });
+		const read = store.findOne({ _id: "seen" }).then(doc => ({ doc, inFile: inFile("seen") }));
+		await write;
+		expect(await read).toEqual({ doc: { _id: "seen", n: 1 }, inFile: true });
+	});
+
+	it("reloads exactly what was written, across a compaction in the middle of the writes", async () => {
+		const writes = Array.from({ length: 40 }, (_, i) => store.insert({ _id: `c${i}`, n: i }));
+		await (store as unknown as { db: { compactDatafileAsync(): Promise<void> } }).db.compactDatafileAsync();
+		writes.push(...Array.from({ length: 40 }, (_, i) => store.insert({ _id: `c${40 + i}`, n: 40 + i })));
+		await Promise.all(writes);
+		await store.updateMany({ n: { $lt: 10 } }, { $set: { n: -1 } });
+		await store.disconnect();
+
+		store = new NedbStore<Item>(file);
+		await store.connect();
+		expect(await store.count()).toBe(80);
+		expect(await store.count({ query: { n: -1 } })).toBe(10);
+	});
+
+	it("fails the writes that could not reach the file, and takes the next ones", async () => {
+		fs.rmSync(dir, { recursive: true, force: true }); // the file is opened at the first write
+		await expect(store.insert({ _id: "lost", n: 0 })).rejects.toThrow("ENOENT");
+		fs.mkdirSync(dir);
+		await store.insert({ _id: "kept", n: 1 });
+		expect(inFile("kept")).toBe(true);
+	});
+});
