@@ -6,6 +6,7 @@ import ApiService from "../../services/api/api.service";
 import CartService from "../../services/cart/cart.service";
 import CurrencyService from "../../services/currency/currency.service";
 import { convertMinor } from "../../services/currency/convert";
+import { guestKey } from "../../services/cart/keys";
 import { signToken } from "../../lib/tokens";
 import type { Product } from "../../services/products/products.contract";
 import { gatewayUrl, startBroker } from "../support/broker";
@@ -132,6 +133,14 @@ describe("cart API", () => {
 			const res = await getCart(alice, "?currency=XYZ");
 			expect(res.status).toBe(422);
 			expect(res.body.data).toEqual([expect.objectContaining({ field: "currency" })]);
+		});
+
+		it("refuses an unknown currency on a change before changing anything", async () => {
+			product("mug", 1250);
+			const res = await http.post(`${api}/cart/items?currency=XYZ`, { productId: "mug", quantity: 1 }, { token: alice });
+			expect(res.status).toBe(422);
+			expect(res.body.data).toEqual([expect.objectContaining({ field: "currency" })]);
+			expect((await getCart(alice)).body.items).toEqual([]);
 		});
 
 		it("keeps totals exact in cents through the whole request, for random carts", async () => {
@@ -389,12 +398,13 @@ describe("cart API", () => {
 
 		it("removes forgotten guest carts from the store", async () => {
 			product("mug", 1250);
-			await http.post(`${api}/cart/items`, { productId: "mug", quantity: 1 });
+			await add(alice, "mug", 1);
+			const cartId = (await http.post(`${api}/cart/items`, { productId: "mug", quantity: 1 })).headers.get("x-cart-id")!;
 			const service = broker.getLocalService("cart") as any;
 			clock += 31 * DAY;
 			expect(await service.sweepExpired()).toBeGreaterThan(0);
-			expect(await service.adapter.count({ query: { expiresAt: { $lte: clock } } })).toBe(0);
-			expect(await service.adapter.count({ query: { _id: "u:user-alice" } })).toBe(1);
+			expect(await service.carts.read(guestKey(cartId))).toBeNull();
+			expect(await service.carts.read("u:user-alice")).not.toBeNull();
 		});
 	});
 

@@ -129,16 +129,18 @@ describe("cart merge at sign-in", () => {
 		const service = broker.getLocalService("cart") as any;
 
 		// A node died after taking the lines out of the guest cart: the retry finishes the job.
-		const claim = await service.claimGuestCart(cartId, user.id);
+		const claim = await service.carts.claimGuest(cartId, user.id);
 		expect(await guestItems(cartId)).toEqual([]);
 		expect((await merge(cartId, user.id)).merged).toBe(true);
 		expect(await quantities(user.token)).toEqual({ mug: 3 });
 
 		// A node died after adding them to the user's cart, before it could clean up: nothing more is added.
-		await service.adapter.updateMany({ _id: guestKey(cartId) }, { $set: { claim } });
+		const store = service.carts.store;
+		const guest = await store.read(guestKey(cartId));
+		expect(await store.write(guestKey(cartId), guest.version, { claim })).toBe(true);
 		expect((await merge(cartId, user.id)).merged).toBe(false);
 		expect(await quantities(user.token)).toEqual({ mug: 3 });
-		expect((await service.adapter.findOne({ _id: guestKey(cartId) })).claim).toBeUndefined();
+		expect((await store.read(guestKey(cartId))).claim).toBeUndefined();
 	});
 
 	it("never lets sign-in fail because products or inventory is down: caps at 99 then", async () => {
