@@ -12,7 +12,7 @@ import { CartContract, type Cart, type CartLineRef } from "./cart.contract";
 import { Carts } from "./carts";
 import { pricesIn, readAvailability, readCatalog, type CatalogSnapshot, type Prices } from "./catalog";
 import { DbCartStore } from "./db-store";
-import { isGuestId, newGuestId, userKey } from "./keys";
+import { guestKey, isGuestId, newGuestId, userKey } from "./keys";
 import { checkIncrease, checkRoom, idsWith, quantityOf, withQuantity } from "./lines";
 import { priceCart } from "./pricing";
 import type { CartDoc } from "./store";
@@ -180,24 +180,21 @@ const CartService: ServiceSchema<CartSettings, CartMethods, CartVars> = {
 	methods: {
 		/**
 		 * The caller's cart: the signed-in user's, else the guest cart named by X-Cart-Id. A guest
-		 * without a live cart id gets a new cart; either way its id goes back in X-Cart-Id.
+		 * cart is stored on its first write: until then a fresh id we signed names an empty cart.
+		 * A guest without a live id gets a new one; either way the id goes back in X-Cart-Id.
 		 */
-		async ownCart(this: CartThis, ctx: ShopContext): Promise<Owner> {
+		async ownCart(ctx: ShopContext): Promise<Owner> {
 			const user = ctx.meta.user;
 			if (user) {
 				const key = userKey(user.id);
 				return { key, guest: false, doc: await this.carts.read(key) };
 			}
 
-			const sent = ctx.meta.cartId;
-			let guestId = isGuestId(sent) ? sent : null;
-			let doc = guestId ? await this.carts.liveGuest(guestId) : null;
-			if (!guestId || !doc) {
-				guestId = newGuestId();
-				doc = await this.carts.createGuest(guestId);
-			}
+			const sent = isGuestId(ctx.meta.cartId) ? ctx.meta.cartId : null;
+			const doc = sent ? await this.carts.liveGuest(sent) : null;
+			const guestId = sent && (doc || this.carts.isFreshGuestId(sent)) ? sent : newGuestId(this.now());
 			ctx.meta.$responseHeaders = { ...ctx.meta.$responseHeaders, "X-Cart-Id": guestId };
-			return { key: doc._id, guest: true, doc };
+			return { key: guestKey(guestId), guest: true, doc };
 		},
 
 		/**

@@ -3,7 +3,7 @@
 // given one (store.ts), and the service's clock.
 import { ConflictError } from "../../lib/errors";
 import type { CappedLine, CartLineRef, MergeResult } from "./cart.contract";
-import { guestKey, userKey } from "./keys";
+import { guestKey, issuedAt, userKey } from "./keys";
 import { mergeLines, withoutOrdered } from "./lines";
 import type { CartDoc, CartFields, CartStore, MergeClaim } from "./store";
 
@@ -46,11 +46,13 @@ export class Carts {
 		return doc;
 	}
 
-	/** Stores a new, empty guest cart. */
-	async createGuest(guestId: string): Promise<CartDoc> {
-		const fields = { ...this.stamp(true, []), lines: [] };
-		if (!(await this.store.write(guestKey(guestId), 0, fields))) throw new ConflictError("Guest cart id taken", "CART_BUSY");
-		return { ...fields, _id: guestKey(guestId), version: 1 } as CartDoc;
+	/**
+	 * Whether `guestId` is one we issued recently enough to name a cart not stored yet: an empty
+	 * cart lives `emptyGuestTtlMs`, stored or not. (A stored cart outlives that once written to.)
+	 */
+	isFreshGuestId(guestId: string): boolean {
+		const at = issuedAt(guestId);
+		return at !== null && at + this.lifetimes.emptyGuestTtlMs > this.now();
 	}
 
 	/** When a guest cart holding `lines` is forgotten if nobody uses it from now on. */
