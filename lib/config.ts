@@ -32,6 +32,9 @@ export interface ShopConfig {
 	smtpUrl: string | null;
 	/** MAIL_FROM: the sender of every message. */
 	mailFrom: string;
+	// The cart's store (services/cart/storage.ts).
+	/** CART_STORE: unset, carts live in the shop's store (NeDB or MongoDB); `redis://host:6379/<db>`: in Redis. */
+	cartStore: string | null;
 }
 
 /**
@@ -71,6 +74,13 @@ function fileContent(name: string): string | null {
 	return file ? fs.readFileSync(file, "utf8").trim() || null : null;
 }
 
+/** A `redis://` or `rediss://` URL from `name`, or null when unset; anything else stops the start. */
+function cartStoreUrl(name: string): string | null {
+	const raw = str(name);
+	if (raw !== null && !/^rediss?:\/\/[^\s]+$/.test(raw)) throw new Error(`${name} must be a redis:// or rediss:// URL (e.g. redis://redis:6379/1), not "${raw}"`);
+	return raw;
+}
+
 /** Reads the environment now; tests call it again after changing process.env. */
 export function loadConfig(): ShopConfig {
 	return {
@@ -93,6 +103,7 @@ export function loadConfig(): ShopConfig {
 		baseCurrency: "USD",
 		smtpUrl: str("SMTP_URL"),
 		mailFrom: str("MAIL_FROM") ?? "Moleculer Shop <shop@localhost>",
+		cartStore: cartStoreUrl("CART_STORE"),
 	};
 }
 

@@ -6,25 +6,20 @@ import { config } from "../../lib/config";
 import { implement } from "../../lib/contract";
 import type { ShopContext } from "../../lib/meta";
 import { Clock, type ClockMethods } from "../../mixins/clock.mixin";
-import { DbMixin, type Store } from "../../mixins/db.mixin";
 import { PeriodicWork } from "../../mixins/periodic-work.mixin";
 import { CartContract, type Cart, type CartLineRef } from "./cart.contract";
 import { Carts } from "./carts";
 import { pricesIn, readAvailability, readCatalog, type CatalogSnapshot, type Prices } from "./catalog";
-import { DbCartStore } from "./db-store";
 import { guestKey, isGuestId, newGuestId, userKey } from "./keys";
 import { checkIncrease, checkRoom, idsWith, quantityOf, withQuantity } from "./lines";
 import { priceCart } from "./pricing";
+import { CartStorage, type CartStorageSettings } from "./storage";
 import type { CartDoc } from "./store";
 
 const DAY_MS = 24 * 60 * 60_000;
 
-interface CartSettings extends ServiceSettingSchema {
+interface CartSettings extends ServiceSettingSchema, CartStorageSettings {
 	baseCurrency: string;
-	/** A guest cart is forgotten after this long unused. */
-	guestTtlMs: number;
-	/** …or after this long when it is empty: an id handed to a passing visitor costs little. */
-	emptyGuestTtlMs: number;
 	/** How often forgotten guest carts are removed from the store; 0 never. */
 	sweepIntervalMs: number;
 	/**
@@ -51,7 +46,7 @@ interface CartMethods extends ClockMethods {
 }
 
 interface CartVars {
-	adapter: Store<CartDoc>;
+	/** Opened by CartStorage when the service starts. */
 	carts: Carts;
 }
 
@@ -60,14 +55,17 @@ type CartThis = Service<CartSettings> & CartMethods & CartVars;
 const CartService: ServiceSchema<CartSettings, CartMethods, CartVars> = {
 	name: CartContract.name,
 	mixins: [
-		DbMixin("carts", { indexes: [{ fields: ["expiresAt"] }] }),
+		CartStorage,
 		PeriodicWork<CartSettings>({ name: "sweep", every: s => s.sweepIntervalMs, run: "sweepExpired" }),
 		Clock,
 	],
 
 	settings: {
 		baseCurrency: config.baseCurrency,
+		store: config.cartStore,
+		/** A guest cart is forgotten after this long unused… */
 		guestTtlMs: 30 * DAY_MS,
+		/** …or after this long when it is empty: an id handed to a passing visitor costs little. */
 		emptyGuestTtlMs: DAY_MS,
 		sweepIntervalMs: 60 * 60_000,
 		callTimeoutMs: 2_000,
@@ -228,10 +226,6 @@ const CartService: ServiceSchema<CartSettings, CartMethods, CartVars> = {
 		sweepExpired(this: CartThis): Promise<number> {
 			return this.carts.removeExpired();
 		},
-	},
-
-	created(this: CartThis) {
-		this.carts = new Carts(new DbCartStore(this.adapter), () => this.now(), this.settings);
 	},
 };
 

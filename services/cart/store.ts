@@ -50,6 +50,7 @@ export interface CartStore {
 	count(): Promise<number>;
 	/** Removes every cart (tests). */
 	clear(): Promise<void>;
+	close(): Promise<void>;
 }
 
 /** `fields` without the ones left undefined, which a store would otherwise write as null. */

@@ -1,10 +1,11 @@
 // Guest carts cost the store nothing until a guest puts something in one: a read hands out a
-// signed id and stores nothing; the first write stores the cart under that id.
+// signed id and stores nothing; the first write stores the cart under that id. On each store.
 import type { ServiceBroker, ServiceSchema } from "moleculer";
 import CartService from "../../services/cart/cart.service";
 import { guestKey } from "../../services/cart/keys";
 import type { ShopMeta } from "../../lib/meta";
 import { startBroker } from "../support/broker";
+import { CART_STORES, useCartStore, type TestCartStore } from "../support/cart-stores";
 
 const stock = new Map([["mug", 50]]);
 const ProductsDouble: ServiceSchema = {
@@ -16,16 +17,22 @@ const InventoryDouble: ServiceSchema = {
 	actions: { availability: { handler: ctx => Object.fromEntries((ctx.params.productIds as string[]).map(id => [id, stock.get(id) ?? 0])) } },
 };
 
-describe("guest carts, stored on their first write", () => {
+describe.each(CART_STORES)("guest carts, stored on their first write, in the %s", kind => {
 	let broker: ServiceBroker;
 	let cart: any;
+	let stores: TestCartStore;
 
 	beforeAll(async () => {
-		broker = await startBroker([{ name: "cart", mixins: [CartService], settings: { sweepIntervalMs: 0 } } as ServiceSchema, ProductsDouble, InventoryDouble]);
+		stores = await useCartStore(kind);
+		const schema = { name: "cart", mixins: [CartService], settings: { sweepIntervalMs: 0, store: stores.store } } as ServiceSchema;
+		broker = await startBroker([schema, ProductsDouble, InventoryDouble], { namespace: stores.namespace });
 		cart = broker.getLocalService("cart");
 	});
-	afterAll(() => broker.stop());
 	afterEach(() => cart.carts.store.clear());
+	afterAll(async () => {
+		await broker.stop();
+		await stores.release();
+	});
 
 	/** Calls a cart action as a guest (straight to the action: the gateway's rate limit is not what is tested); returns the answer and X-Cart-Id. */
 	async function asGuest(action: string, params: object, cartId?: string): Promise<{ body: any; cartId: string }> {
