@@ -20,7 +20,7 @@ const DAY_MS = 24 * 60 * 60_000;
 
 interface CartSettings extends ServiceSettingSchema, CartStorageSettings {
 	baseCurrency: string;
-	/** How often forgotten guest carts are removed from the store; 0 never. */
+	/** How often forgotten guest carts are removed from the document store; 0 never. (Redis forgets them by itself.) */
 	sweepIntervalMs: number;
 	/**
 	 * How long products, inventory and currency get to answer: less than the gateway's own 3 s,
@@ -56,7 +56,7 @@ const CartService: ServiceSchema<CartSettings, CartMethods, CartVars> = {
 	name: CartContract.name,
 	mixins: [
 		CartStorage,
-		PeriodicWork<CartSettings>({ name: "sweep", every: s => s.sweepIntervalMs, run: "sweepExpired" }),
+		PeriodicWork<CartSettings>({ name: "sweep", every: s => (s.store ? 0 : s.sweepIntervalMs), run: "sweepExpired" }),
 		Clock,
 	],
 
@@ -199,7 +199,7 @@ const CartService: ServiceSchema<CartSettings, CartMethods, CartVars> = {
 		 * Writes `next(lines)` (null: nothing to write) and answers with the priced cart. Prices are
 		 * converted before the write, so that an unknown currency (422) changes nothing.
 		 */
-		async change(this: CartThis, ctx: ShopContext<PriceParams>, owner: Owner, snap: CatalogSnapshot | null, next: (lines: CartLineRef[]) => CartLineRef[] | null): Promise<Cart> {
+		async change(ctx: ShopContext<PriceParams>, owner: Owner, snap: CatalogSnapshot | null, next: (lines: CartLineRef[]) => CartLineRef[] | null): Promise<Cart> {
 			const prices = await pricesIn(ctx, snap?.products ?? new Map(), this.settings.baseCurrency, ctx.params.currency, this.settings.callTimeoutMs);
 			const doc = await this.carts.update(owner.key, owner.guest, current => {
 				const lines = next(current?.lines ?? []);
@@ -213,7 +213,7 @@ const CartService: ServiceSchema<CartSettings, CartMethods, CartVars> = {
 		 * that a 503 means nothing changed. Lines added meanwhile by another request are not in it:
 		 * then the catalog is read again.
 		 */
-		async present(this: CartThis, ctx: ShopContext<PriceParams>, lines: CartLineRef[], snap?: CatalogSnapshot | null, prices?: Prices): Promise<Cart> {
+		async present(ctx: ShopContext<PriceParams>, lines: CartLineRef[], snap?: CatalogSnapshot | null, prices?: Prices): Promise<Cart> {
 			const ids = lines.map(l => l.productId);
 			const covered = ids.every(id => snap?.asked.has(id));
 			const catalog = covered && snap ? snap : await readCatalog(ctx, ids, this.settings.callTimeoutMs);
@@ -223,7 +223,7 @@ const CartService: ServiceSchema<CartSettings, CartMethods, CartVars> = {
 		},
 
 		/** Removes guest carts whose time is up; returns how many. Run by PeriodicWork. */
-		sweepExpired(this: CartThis): Promise<number> {
+		sweepExpired(): Promise<number> {
 			return this.carts.removeExpired();
 		},
 	},
