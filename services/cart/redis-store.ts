@@ -126,14 +126,16 @@ export class RedisCartStore implements CartStore {
 	}
 
 	/**
-	 * A Redis that cannot be reached is a 503 naming the cart's store, never a 500. (An error
-	 * Redis answers with is a bug of ours, and stays one.)
+	 * A Redis that cannot be reached, or says it cannot serve now (full under `noeviction`,
+	 * loading, a read-only replica during a failover), is a 503 naming the cart's store. Any
+	 * other error Redis answers with is a bug of ours, and stays one (500).
 	 */
 	private async guard<T>(op: () => Promise<T>): Promise<T> {
 		try {
 			return await op();
 		} catch (err) {
-			if (err instanceof ReplyError || err instanceof SyntaxError) throw err;
+			const unavailable = /^(OOM|LOADING|READONLY|BUSY|MASTERDOWN|TRYAGAIN)\b/.test((err as Error).message);
+			if ((err instanceof ReplyError && !unavailable) || err instanceof SyntaxError) throw err;
 			throw new ServiceDownError("cart store", "The cart store (Redis) is not available right now");
 		}
 	}
