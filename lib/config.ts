@@ -44,6 +44,9 @@ export interface ShopConfig {
 	transporterAuth: TransporterAuth;
 	/** CACHE_MAX: most entries the in-memory cache holds (least recently used leave first). */
 	cacheMax: number;
+	// The cart's store (services/cart/storage.ts).
+	/** CART_STORE: unset, carts live in the shop's store (NeDB or MongoDB); `redis://host:6379/<db>`: in Redis. */
+	cartStore: string | null;
 }
 
 export interface TransporterAuth {
@@ -101,6 +104,13 @@ function fileContent(name: string): string | null {
 	return file ? fs.readFileSync(file, "utf8").trim() || null : null;
 }
 
+/** A `redis://` or `rediss://` URL from `name`, or null when unset; anything else stops the start. */
+function cartStoreUrl(name: string): string | null {
+	const raw = str(name);
+	if (raw !== null && !/^rediss?:\/\/[^\s]+$/.test(raw)) throw new Error(`${name} must be a redis:// or rediss:// URL (e.g. redis://redis:6379/1), not "${raw}"`);
+	return raw;
+}
+
 /** Reads the environment now; tests call it again after changing process.env. */
 export function loadConfig(): ShopConfig {
 	const cfg: ShopConfig = {
@@ -128,6 +138,7 @@ export function loadConfig(): ShopConfig {
 		zipkinUrl: str("ZIPKIN_URL") ?? "http://127.0.0.1:9411",
 		transporterAuth: readTransporterAuth(),
 		cacheMax: envInt("CACHE_MAX", 10_000, 1),
+		cartStore: cartStoreUrl("CART_STORE"),
 	};
 	refuseUnauthenticatedTransporter(cfg);
 	return cfg;

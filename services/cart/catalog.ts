@@ -38,17 +38,17 @@ export async function readAvailability(ctx: ShopContext, ids: string[], timeout:
 	return available && new Map(Object.entries(available));
 }
 
+/** Names and unit prices of products, in one currency. */
+export interface Prices {
+	currency: string;
+	products: Map<string, PricedProduct>;
+}
+
 /**
  * Unit prices in `wanted`, converted in one call, or in the base currency when none is asked for
- * or the currency service is down. (The cart's params accept only codes the shop knows.)
+ * or the currency service is down. A code the currency service does not know is a 422 on `currency`.
  */
-export async function pricesIn(
-	ctx: ShopContext,
-	products: ReadonlyMap<string, Product>,
-	base: string,
-	wanted: string | undefined,
-	timeout: number,
-): Promise<{ currency: string; products: Map<string, PricedProduct> }> {
+export async function pricesIn(ctx: ShopContext, products: ReadonlyMap<string, Product>, base: string, wanted: string | undefined, timeout: number): Promise<Prices> {
 	const list = [...products.values()];
 	const priced = (prices: number[]) => new Map(list.map((p, i) => [p.id, { name: p.name, price: prices[i] }]));
 	const converted = await convertOrKeep(ctx, base, wanted, list.map(p => p.price), timeout);

@@ -1,9 +1,10 @@
 // The rules of a cart's lines, apart from any store or service: what a cart may hold and how
 // two carts become one. Pure functions, so the rules are tested on their own.
-import type { CappedLine, CartLineRef } from "./cart.contract";
+import { ConflictError, NotFoundError, OutOfStockError, ServiceDownError } from "../../lib/errors";
+import { MAX_QUANTITY, type CappedLine, type CartLineRef } from "./cart.contract";
+import type { CatalogSnapshot } from "./catalog";
 
-/** Most of one product a cart may hold. */
-export const MAX_QUANTITY = 99;
+export { MAX_QUANTITY };
 /** Most distinct products in one cart: every read prices them all in one batched call. */
 export const MAX_LINES = 100;
 
@@ -52,4 +53,29 @@ export function withoutOrdered(lines: readonly CartLineRef[], ordered: readonly 
 	let left = [...lines];
 	for (const { productId, quantity } of ordered) left = withQuantity(left, productId, quantityOf(left, productId) - quantity);
 	return left;
+}
+
+/** Refuses a new product once the cart holds as many as it may (checked before reading the catalog for them all). */
+export function checkRoom(lines: readonly CartLineRef[], productId: string): void {
+	if (lines.length >= MAX_LINES && !quantityOf(lines, productId)) {
+		throw new ConflictError(`A cart holds at most ${MAX_LINES} different products`, "CART_FULL", { max: MAX_LINES });
+	}
+}
+
+/** Refuses to raise a line to `target` unless the product exists, fits the rules and is in stock. */
+export function checkIncrease(snap: CatalogSnapshot, lines: readonly CartLineRef[], productId: string, target: number): void {
+	if (!snap.products.has(productId)) throw new NotFoundError("Product", { productId });
+	if (target > MAX_QUANTITY) {
+		throw new ConflictError(`A cart holds at most ${MAX_QUANTITY} of one product`, "QUANTITY_LIMIT", { productId, max: MAX_QUANTITY, inCart: quantityOf(lines, productId) });
+	}
+	checkRoom(lines, productId);
+	// Never let an unknown quantity through: without inventory, adding waits.
+	if (!snap.available) throw new ServiceDownError("inventory");
+	const available = snap.available.get(productId) ?? 0;
+	if (target > available) throw new OutOfStockError([{ productId, requested: target, available }]);
+}
+
+/** The product ids of `lines`, and `extra`. */
+export function idsWith(lines: readonly CartLineRef[], extra: string): string[] {
+	return [...new Set([...lines.map(l => l.productId), extra])];
 }

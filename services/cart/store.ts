@@ -1,6 +1,7 @@
-// How carts are stored and changed safely when requests for the same cart overlap.
-import { ConflictError } from "../../lib/errors";
-import { isDuplicateKey, type Doc, type Store } from "../../mixins/db.mixin";
+// Where carts are kept. The service reads and writes carts through `CartStore` only, so one
+// service runs on either store: the shop's document store (NeDB, or MongoDB; db-store.ts) or
+// Redis (redis-store.ts). Both keep the same promise: a write applies only to the version it
+// was computed from, so two requests changing one cart at once never overwrite each other.
 import type { CartLineRef } from "./cart.contract";
 
 /** A guest cart's lines on their way into a user's cart (see the cart service's merge). */
@@ -11,7 +12,9 @@ export interface MergeClaim {
 	lines: CartLineRef[];
 }
 
-export interface CartDoc extends Doc {
+export interface CartDoc {
+	/** The cart's key (keys.ts): `u:<user id>` or `g:<hash of the guest id>`. */
+	_id: string;
 	lines: CartLineRef[];
 	/** Bumped by every change; a write applies only to the version it was computed from. */
 	version: number;
@@ -26,37 +29,31 @@ export interface CartDoc extends Doc {
 	removals?: string[];
 }
 
-export type CartPatch = Partial<Pick<CartDoc, "lines" | "merges" | "claim" | "removals">>;
+/** What a write sets; the store sets `version` itself. */
+export type CartFields = Partial<Omit<CartDoc, "_id" | "version">>;
 
-const MAX_ATTEMPTS = 8;
+export interface CartStore {
+	/** The cart stored under `key`, expired or not; null when none is. */
+	read(key: string): Promise<CartDoc | null>;
+	/**
+	 * Sets `fields` on the cart at `key` as version `version + 1`, only if it is still at
+	 * `version` (0: only if no cart is stored there yet). False when another write came first.
+	 */
+	write(key: string, version: number, fields: CartFields): Promise<boolean>;
+	/** Moves a stored guest cart's expiry to `expiresAt`; a cart that is gone stays gone. */
+	touch(key: string, expiresAt: number): Promise<void>;
+	/** Takes the claim `claimId` off the cart at `key`, if it is still there. */
+	dropClaim(key: string, claimId: string): Promise<void>;
+	/** Removes the guest carts whose time is up at `now`; returns how many. */
+	removeExpired(now: number): Promise<number>;
+	/** How many carts are stored. */
+	count(): Promise<number>;
+	/** Removes every cart (tests). */
+	clear(): Promise<void>;
+	close(): Promise<void>;
+}
 
-/**
- * Applies `change` to the current cart as one atomic step (optimistic concurrency on `version`):
- * two requests adding to the same cart at once both count, none overwrites the other. `change`
- * returns null when there is nothing to do, and may throw to refuse. `stamp` adds the fields
- * every write sets, from the lines written. A missing cart is created.
- */
-export async function updateCart(
-	store: Store<CartDoc>,
-	key: string,
-	change: (current: CartDoc | null) => CartPatch | null,
-	stamp: (lines: CartLineRef[]) => Partial<CartDoc>,
-): Promise<CartDoc | null> {
-	for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-		const current = await store.findOne({ _id: key });
-		const patch = change(current);
-		if (!patch) return current;
-		const lines = patch.lines ?? current?.lines ?? [];
-		if (!current) {
-			try {
-				return await store.insert({ _id: key, version: 1, ...stamp(lines), ...patch, lines } as CartDoc);
-			} catch (err) {
-				if (isDuplicateKey(err)) continue;
-				throw err;
-			}
-		}
-		const set = { ...stamp(lines), ...patch, version: current.version + 1 };
-		if ((await store.updateMany({ _id: key, version: current.version }, { $set: set })) === 1) return { ...current, ...set };
-	}
-	throw new ConflictError("The cart is being changed by other requests right now; try again", "CART_BUSY");
+/** `fields` without the ones left undefined, which a store would otherwise write as null. */
+export function definedFields(fields: CartFields): CartFields {
+	return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
 }

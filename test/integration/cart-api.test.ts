@@ -1,14 +1,19 @@
 // The cart through the gateway, as a browser uses it: signed in or as a guest. Products and
 // inventory are test doubles here (their calls are counted); currency is the real service.
+// Every test runs with the carts in each store: the shop's document store, and Redis.
 import fc from "fast-check";
 import type { ServiceBroker, ServiceSchema } from "moleculer";
 import ApiService from "../../services/api/api.service";
 import CartService from "../../services/cart/cart.service";
 import CurrencyService from "../../services/currency/currency.service";
 import { convertMinor } from "../../services/currency/convert";
+import Redis from "ioredis";
+import { guestKey } from "../../services/cart/keys";
+import { cartKeyPrefix } from "../../services/cart/redis-store";
 import { signToken } from "../../lib/tokens";
 import type { Product } from "../../services/products/products.contract";
 import { gatewayUrl, startBroker } from "../support/broker";
+import { CART_STORES, useCartStore, type TestCartStore } from "../support/cart-stores";
 import { http } from "../support/http";
 
 const DAY = 24 * 60 * 60_000;
@@ -52,26 +57,34 @@ const InventoryDouble: ServiceSchema = {
 };
 
 let clock = Date.parse("2026-11-02T10:00:00Z");
-/** The real cart service, on a clock the tests move. */
-const TestCart = {
-	name: "cart",
-	mixins: [CartService],
-	settings: { sweepIntervalMs: 0 },
-	methods: { now: () => clock },
-} as ServiceSchema;
+/** The real cart service on `store`, on a clock the tests move. */
+const testCart = (store: string | null) =>
+	({
+		name: "cart",
+		mixins: [CartService],
+		settings: { sweepIntervalMs: 0, store },
+		methods: { now: () => clock },
+	}) as ServiceSchema;
 
 const alice = signToken({ id: "user-alice", email: "alice@example.com", role: "customer" });
 const bob = signToken({ id: "user-bob", email: "bob@example.com", role: "customer" });
 
-describe("cart API", () => {
+describe.each(CART_STORES)("cart API, carts in the %s", kind => {
 	let broker: ServiceBroker;
 	let api: string;
+	let stores: TestCartStore;
+	const cartService = () => broker.getLocalService("cart") as any;
 
 	beforeAll(async () => {
-		broker = await startBroker([ApiService, CurrencyService, TestCart, ProductsDouble, InventoryDouble] as ServiceSchema[]);
+		stores = await useCartStore(kind);
+		broker = await startBroker([ApiService, CurrencyService, testCart(stores.store), ProductsDouble, InventoryDouble] as ServiceSchema[], { namespace: stores.namespace });
 		api = `${gatewayUrl(broker)}/api`;
 	});
-	afterAll(() => broker.stop());
+	afterEach(() => cartService().carts.store.clear());
+	afterAll(async () => {
+		await broker.stop();
+		await stores.release();
+	});
 
 	beforeEach(async () => {
 		catalog.clear();
@@ -132,6 +145,14 @@ describe("cart API", () => {
 			const res = await getCart(alice, "?currency=XYZ");
 			expect(res.status).toBe(422);
 			expect(res.body.data).toEqual([expect.objectContaining({ field: "currency" })]);
+		});
+
+		it("refuses an unknown currency on a change before changing anything", async () => {
+			product("mug", 1250);
+			const res = await http.post(`${api}/cart/items?currency=XYZ`, { productId: "mug", quantity: 1 }, { token: alice });
+			expect(res.status).toBe(422);
+			expect(res.body.data).toEqual([expect.objectContaining({ field: "currency" })]);
+			expect((await getCart(alice)).body.items).toEqual([]);
 		});
 
 		it("keeps totals exact in cents through the whole request, for random carts", async () => {
@@ -389,12 +410,26 @@ describe("cart API", () => {
 
 		it("removes forgotten guest carts from the store", async () => {
 			product("mug", 1250);
-			await http.post(`${api}/cart/items`, { productId: "mug", quantity: 1 });
-			const service = broker.getLocalService("cart") as any;
+			await add(alice, "mug", 1);
+			const cartId = (await http.post(`${api}/cart/items`, { productId: "mug", quantity: 1 })).headers.get("x-cart-id")!;
+			if (kind === "redis") {
+				// Redis forgets it by itself: the guest cart's key lives 30 days from its last write, a user's cart for ever.
+				const redis = new Redis(stores.store!);
+				try {
+					const prefix = cartKeyPrefix(stores.namespace);
+					const guestTtl = await redis.pttl(`${prefix}${guestKey(cartId)}`);
+					expect(guestTtl).toBeGreaterThan(30 * DAY - 60_000);
+					expect(guestTtl).toBeLessThanOrEqual(30 * DAY);
+					expect(await redis.pttl(`${prefix}u:user-alice`)).toBe(-1);
+				} finally {
+					redis.disconnect();
+				}
+				return;
+			}
 			clock += 31 * DAY;
-			expect(await service.sweepExpired()).toBeGreaterThan(0);
-			expect(await service.adapter.count({ query: { expiresAt: { $lte: clock } } })).toBe(0);
-			expect(await service.adapter.count({ query: { _id: "u:user-alice" } })).toBe(1);
+			expect(await cartService().sweepExpired()).toBeGreaterThan(0);
+			expect(await cartService().carts.read(guestKey(cartId))).toBeNull();
+			expect(await cartService().carts.read("u:user-alice")).not.toBeNull();
 		});
 	});
 

@@ -1,5 +1,6 @@
 // A guest cart merged into the user's cart at sign-in (the users service calls cart.merge; here
-// the test does), and the actions checkout uses. Products and inventory are test doubles.
+// the test does), and the actions checkout uses. Products and inventory are test doubles. Every
+// test runs with the carts in each store: the shop's document store, and Redis.
 import type { ServiceBroker, ServiceSchema } from "moleculer";
 import ApiService from "../../services/api/api.service";
 import CartService from "../../services/cart/cart.service";
@@ -8,6 +9,7 @@ import { call } from "../../lib/call";
 import { signToken } from "../../lib/tokens";
 import type { Product } from "../../services/products/products.contract";
 import { gatewayUrl, startBroker } from "../support/broker";
+import { CART_STORES, useCartStore, type TestCartStore } from "../support/cart-stores";
 import { http } from "../support/http";
 
 const DAY = 24 * 60 * 60_000;
@@ -24,18 +26,34 @@ const InventoryDouble: ServiceSchema = {
 };
 
 let clock = Date.parse("2026-11-02T10:00:00Z");
-const TestCart = { name: "cart", mixins: [CartService], settings: { sweepIntervalMs: 0 }, methods: { now: () => clock } } as ServiceSchema;
+const testCart = (store: string | null) => ({ name: "cart", mixins: [CartService], settings: { sweepIntervalMs: 0, store }, methods: { now: () => clock } }) as ServiceSchema;
 
-describe("cart merge at sign-in", () => {
+/** A broker running `services` and a cart on `kind`, cleaned after each test and stopped after the last. */
+function brokerWithCart(kind: (typeof CART_STORES)[number], services: ServiceSchema[]): () => ServiceBroker {
+	let broker: ServiceBroker;
+	let stores: TestCartStore;
+	beforeAll(async () => {
+		stores = await useCartStore(kind);
+		broker = await startBroker([testCart(stores.store), ...services], { namespace: stores.namespace });
+	});
+	afterEach(() => (broker.getLocalService("cart") as any).carts.store.clear());
+	afterAll(async () => {
+		await broker.stop();
+		await stores.release();
+	});
+	return () => broker;
+}
+
+describe.each(CART_STORES)("cart merge at sign-in, carts in the %s", kind => {
+	const theBroker = brokerWithCart(kind, [ApiService, ProductsDouble, InventoryDouble]);
 	let broker: ServiceBroker;
 	let api: string;
 	let users = 0;
 
-	beforeAll(async () => {
-		broker = await startBroker([ApiService, TestCart, ProductsDouble, InventoryDouble]);
+	beforeAll(() => {
+		broker = theBroker();
 		api = `${gatewayUrl(broker)}/api`;
 	});
-	afterAll(() => broker.stop());
 	beforeEach(() => {
 		stock.clear();
 		["mug", "tee", "cap"].forEach(id => stock.set(id, 500));
@@ -129,16 +147,18 @@ describe("cart merge at sign-in", () => {
 		const service = broker.getLocalService("cart") as any;
 
 		// A node died after taking the lines out of the guest cart: the retry finishes the job.
-		const claim = await service.claimGuestCart(cartId, user.id);
+		const claim = await service.carts.claimGuest(cartId, user.id);
 		expect(await guestItems(cartId)).toEqual([]);
 		expect((await merge(cartId, user.id)).merged).toBe(true);
 		expect(await quantities(user.token)).toEqual({ mug: 3 });
 
 		// A node died after adding them to the user's cart, before it could clean up: nothing more is added.
-		await service.adapter.updateMany({ _id: guestKey(cartId) }, { $set: { claim } });
+		const store = service.carts.store;
+		const guest = await store.read(guestKey(cartId));
+		expect(await store.write(guestKey(cartId), guest.version, { claim })).toBe(true);
 		expect((await merge(cartId, user.id)).merged).toBe(false);
 		expect(await quantities(user.token)).toEqual({ mug: 3 });
-		expect((await service.adapter.findOne({ _id: guestKey(cartId) })).claim).toBeUndefined();
+		expect((await store.read(guestKey(cartId))).claim).toBeUndefined();
 	});
 
 	it("never lets sign-in fail because products or inventory is down: caps at 99 then", async () => {
@@ -158,14 +178,14 @@ describe("cart merge at sign-in", () => {
 	});
 });
 
-describe("cart actions for checkout", () => {
+describe.each(CART_STORES)("cart actions for checkout, carts in the %s", kind => {
+	const theBroker = brokerWithCart(kind, [ProductsDouble, InventoryDouble]);
 	let broker: ServiceBroker;
 
-	beforeAll(async () => {
-		broker = await startBroker([TestCart, ProductsDouble, InventoryDouble]);
+	beforeAll(() => {
+		broker = theBroker();
 		["mug", "tee"].forEach(id => stock.set(id, 500));
 	});
-	afterAll(() => broker.stop());
 
 	const meta = { user: { id: "buyer", email: "buyer@example.com", role: "customer" } };
 
