@@ -8,7 +8,7 @@ import { projectRoot } from "../../lib/paths";
 export function configEnvNames(): Set<string> {
 	const source = fs.readFileSync(path.join(projectRoot, "lib", "config.ts"), "utf8");
 	const names = new Set<string>();
-	for (const m of source.matchAll(/\b(?:str|list|envInt|envNumber|fileContent)\("([A-Z][A-Z0-9_]*)"/g)) names.add(m[1]);
+	for (const m of source.matchAll(/\b[a-zA-Z]+\("([A-Z][A-Z0-9_]{2,})"/g)) names.add(m[1]);
 	for (const m of source.matchAll(/process\.env\.([A-Z][A-Z0-9_]*)/g)) names.add(m[1]);
 	return names;
 }

@@ -30,8 +30,10 @@ function mounts(s: ComposeService): Map<string, string> {
 	return new Map((s.volumes ?? []).map(v => v.split(":")).map(([name, at]) => [name, at]));
 }
 
-/** Services whose store is MongoDB in production: the ones built on the store mixin. */
-const storeServices: string[] = [...shopServices, "ops"].filter(name => fs.readFileSync(path.join(projectRoot, "services", name, `${name}.service.ts`), "utf8").includes("DbMixin("));
+/** Services whose store is MongoDB in production: the ones whose folder uses the store mixin or opens an adapter of it. */
+const storeServices: string[] = [...shopServices, "ops"].filter(name =>
+	fs.readdirSync(path.join(projectRoot, "services", name)).some(file => /DbMixin\(|createAdapter\(/.test(fs.readFileSync(path.join(projectRoot, "services", name, file), "utf8"))),
+);
 
 describe("docker-compose.yml", () => {
 	it("runs every shop service, and the gateway, in a container of its own from the one image", () => {
@@ -110,7 +112,7 @@ describe("docker-compose.yml", () => {
 	it("keeps secrets out of the file; the token key readable by the app user only, mounted only where tokens are made or checked", () => {
 		expect(text).not.toMatch(/JWT_SECRET:|NATS_PASSWORD:\s*\S+[^}]$|MONGO_URI:/m);
 		const withJwt = shopNodes.filter(([, s]) => mounts(s).has("jwt-secret")).map(([, s]) => s.environment!.SERVICES);
-		expect(withJwt.sort()).toEqual(["api", "users"]);
+		expect(withJwt.sort()).toEqual(["api", "cart", "users"]);
 		for (const [, s] of shopNodes.filter(([, s]) => mounts(s).has("jwt-secret"))) expect(s.environment?.JWT_SECRET_FILE).toBe(`${mounts(s).get("jwt-secret")}/jwt`);
 		expect(secretsScript).toMatch(/chown "\$APP" \/secrets\/jwt\/jwt && chmod 400 \/secrets\/jwt\/jwt/);
 		expect(secretsScript).toMatch(/umask 077/);

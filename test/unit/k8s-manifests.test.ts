@@ -92,7 +92,7 @@ describe(`k8s/overlays/example rendered by ${by}`, () => {
 				expect({ w: w.metadata.name, key, found: !!secret && !!item && secret.data?.[item.key] !== undefined }).toEqual({ w: w.metadata.name, key, found: true });
 			}
 		}
-		expect(shopNodes.filter(w => envOf(nodeContainer(w)).JWT_SECRET_FILE).map(servicesOf).sort()).toEqual(["api", "users"]);
+		expect(shopNodes.filter(w => envOf(nodeContainer(w)).JWT_SECRET_FILE).map(servicesOf).sort()).toEqual(["api", "cart", "users"]);
 		for (const w of workloads)
 			for (const ref of JSON.stringify(podOf(w)).matchAll(/"secretName":"([^"]+)"|"secretKeyRef":\{"name":"([^"]+)"/g)) expect(secrets.has(ref[1] ?? ref[2])).toBe(true);
 	});
