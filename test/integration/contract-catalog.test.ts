@@ -10,6 +10,8 @@ import { everyService } from "../support/shop";
 import { expectError, expectInvalid } from "../support/contract";
 import { freePort } from "../support/nats";
 import { http } from "../support/http";
+import brokerConfig from "../../moleculer.config";
+import { NodeHttpMiddleware } from "../../middlewares/node-http.middleware";
 
 const SERVICES = everyService();
 
@@ -80,16 +82,12 @@ describe("contract: health, catalog, inventory, shipping, currencies", () => {
 	let metricsPort: number;
 
 	beforeAll(async () => {
-		// The broker's metrics as moleculer.config.ts sets them up for a node with METRICS_PORT set.
+		// The broker's metrics and its node server as moleculer.config.ts sets them up for a node with METRICS_PORT set.
 		metricsPort = await freePort();
-		const before = process.env.METRICS_PORT;
-		process.env.METRICS_PORT = String(metricsPort);
-		let metrics: BrokerOptions["metrics"];
-		jest.isolateModules(() => {
-			metrics = (require("../../moleculer.config") as BrokerOptions).metrics;
+		broker = await startBroker(SERVICES, {
+			metrics: { enabled: true, reporter: [{ type: "PrometheusText" as "Prometheus" }] },
+			middlewares: [...(brokerConfig.middlewares ?? []), NodeHttpMiddleware({ port: metricsPort, host: "127.0.0.1" })] as BrokerOptions["middlewares"],
 		});
-		process.env.METRICS_PORT = before;
-		broker = await startBroker(SERVICES, { metrics });
 		api = `${gatewayUrl(broker)}/api`;
 		const res = await http.get(`${api}/products?pageSize=100`);
 		catalog = res.body.rows;
