@@ -48,16 +48,24 @@ export function everyService(overrides: Record<string, Partial<AnySchema>> = {})
 /**
  * A switch that makes services (by name) or single actions (by full name) unreachable, the way a
  * dead node does: calls fail with ServiceNotAvailableError. Add `outage.middleware` to the broker.
+ * It wraps every other middleware (it is added after Moleculer's own), so not even a cached
+ * answer comes back from a service that is down: a dead node answers nothing.
  */
 export function createOutage(): { down: Set<string>; middleware: Middleware } {
 	const down = new Set<string>();
-	const middleware = {
+	const outage = {
 		name: "Outage",
 		localAction(next: (ctx: unknown) => Promise<unknown>, action: { name: string; service?: { name: string } }) {
 			return (ctx: unknown) =>
 				down.has(action.service?.name ?? "") || down.has(action.name)
 					? Promise.reject(new Errors.ServiceNotAvailableError({ action: action.name, nodeID: "test" }))
 					: next(ctx);
+		},
+	} as unknown as Middleware;
+	const middleware = {
+		name: "OutageInstaller",
+		created(broker: { middlewares: { add(mw: Middleware): void } }) {
+			broker.middlewares.add(outage);
 		},
 	} as unknown as Middleware;
 	return { down, middleware };
