@@ -8,6 +8,7 @@ import { FaultInjectionMiddleware } from "./middlewares/fault-injection.middlewa
 import { cacherOption } from "./lib/cacher";
 import { transporterOption } from "./lib/transporter";
 import { InfoIsHeartbeatMiddleware } from "./middlewares/info-is-heartbeat.middleware";
+import { NewInstanceIsNewNodeMiddleware } from "./middlewares/new-instance-is-new-node.middleware";
 import { NodeHttpMiddleware } from "./middlewares/node-http.middleware";
 import { RemoteGuardMiddleware } from "./middlewares/remote-guard.middleware";
 // Registers the "PrometheusText" reporter: metrics rendered by Moleculer, served by our node server.
@@ -107,6 +108,7 @@ const brokerConfig: BrokerOptions = {
 	// the handler, inside Moleculer's own metrics. Factories given as functions are made once per broker.
 	middlewares: [
 		InfoIsHeartbeatMiddleware,
+		NewInstanceIsNewNodeMiddleware,
 		NodeHttpMiddleware({ port: config.metricsPort }),
 		RemoteGuardMiddleware({ enabled: config.production }),
 		FaultInjectionMiddleware,
