@@ -84,8 +84,8 @@ describe("a shopper in the browser", () => {
 		await page.locator(".card .price", { hasText: "€" }).first().waitFor();
 		const from = page.getByLabel("From");
 		const to = page.getByLabel("To", { exact: true });
-		await from.fill("100.00");
-		await to.fill("200.00");
+		await from.pressSequentially("100.00");
+		await to.pressSequentially("200.00");
 		await to.press("Enter");
 
 		await page.getByRole("status").filter({ hasText: `of ${expected} product` }).waitFor();

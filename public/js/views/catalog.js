@@ -115,8 +115,10 @@ export default async function catalog(el, ctx) {
 		fillCategories(category, filters.category);
 		const currency = filters.priceIn ?? SHOP_CURRENCY;
 		legend.textContent = `Price (${shownCurrency()})`;
-		min.value = filters.minPrice === undefined ? "" : fromMinor(filters.minPrice, currency);
-		max.value = filters.maxPrice === undefined ? "" : fromMinor(filters.maxPrice, currency);
+		// A box the shopper is typing in keeps what they typed: the hash only catches up with it.
+		for (const [box, value] of [[min, filters.minPrice], [max, filters.maxPrice]]) {
+			if (box !== document.activeElement) box.value = value === undefined ? "" : fromMinor(value, currency);
+		}
 		sort.value = filters.sort ?? "";
 		const chosen = [filters.category, filters.minPrice ?? filters.maxPrice, filters.sort].filter(v => v !== undefined).length;
 		toggle.textContent = chosen ? `Filters (${chosen})` : "Filters";
