@@ -110,6 +110,7 @@ export function journey(name: string, shop: () => Shop, run: (visit: Visit) => P
 			try {
 				await run(visit);
 				expect(visit.errors).toEqual([]);
+				forgetScreenshots(name); // a picture of an earlier failure would only mislead
 			} catch (err) {
 				await screenshot(visit.page, name);
 				throw err;
@@ -121,15 +122,25 @@ export function journey(name: string, shop: () => Shop, run: (visit: Visit) => P
 	);
 }
 
-export async function screenshot(page: Page, name: string): Promise<string | null> {
+function screenshotFiles(name: string): { screen: string; full: string } {
+	const base = path.join(ARTIFACTS, name.replace(/[^\w-]+/g, "-").slice(0, 100));
+	return { screen: `${base}.png`, full: `${base}.full.png` };
+}
+
+/** The screen as the shopper saw it, and the whole page below it, under ARTIFACTS. */
+export async function screenshot(page: Page, name: string): Promise<void> {
 	fs.mkdirSync(ARTIFACTS, { recursive: true });
-	const file = path.join(ARTIFACTS, `${name.replace(/[^\w-]+/g, "-").slice(0, 100)}.png`);
+	const files = screenshotFiles(name);
 	try {
-		await page.screenshot({ path: file, fullPage: true, timeout: 5000 });
-		return file;
+		await page.screenshot({ path: files.screen, timeout: 5000 });
+		await page.screenshot({ path: files.full, fullPage: true, timeout: 5000 });
 	} catch {
-		return null; // the page may be gone (a crash): the error itself still reaches jest
+		// The page may be gone (a crash): the error itself still reaches jest.
 	}
+}
+
+function forgetScreenshots(name: string): void {
+	for (const file of Object.values(screenshotFiles(name))) fs.rmSync(file, { force: true });
 }
 
 const AXE_SOURCE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
@@ -152,7 +163,7 @@ export async function axeProblems(page: Page): Promise<AxeProblem[]> {
 		return result.violations;
 	});
 	return violations
-		.filter(v => v.impact === "serious" || v.impact === "critical")
+		.filter(v => v.impact === "serious" || v.impact === "critical" || process.env.AXE_ALL)
 		.map(v => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 5).map((n: any) => String(n.target)) }));
 }
 
