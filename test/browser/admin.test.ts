@@ -1,13 +1,9 @@
 // The admin in Chromium: every admin page renders with no serious accessibility problem, and a
 // product the admin creates is shown with its own picture wherever a shopper meets it.
 import type { Page } from "playwright-core";
-import { ADMIN, expectAccessible, journey, newShopper, orderOf, signUp, startShop, type Shop } from "../support/browser";
+import { ADMIN, expectAccessible, journey, newShopper, orderOf, signUp, useShop } from "../support/browser";
 
-let shop: Shop;
-beforeAll(async () => {
-	shop = await startShop();
-}, 60_000);
-afterAll(() => shop?.stop());
+const shop = useShop();
 
 async function signInAsAdmin(page: Page): Promise<void> {
 	await page.goto("/#/login");
@@ -18,9 +14,9 @@ async function signInAsAdmin(page: Page): Promise<void> {
 }
 
 describe("the admin in the browser", () => {
-	journey("sees every admin page without a serious accessibility problem", () => shop, async ({ page }) => {
+	journey("sees every admin page with no accessibility violation (axe)", shop, async ({ page }) => {
 		// Something in the orders and payments lists.
-		const shopper = await newShopper(shop);
+		const shopper = await newShopper(shop());
 		await signUp(shopper.page);
 		await orderOf(shopper.page, "prod-0007"); // the Dutch oven
 		await shopper.context.close();
@@ -45,7 +41,7 @@ describe("the admin in the browser", () => {
 		expect(await page.locator("main").innerText()).not.toMatch(/\bnull\b|\bundefined\b/);
 	});
 
-	journey("creates a product that shoppers see with its own picture, in the cart too", () => shop, async ({ page }) => {
+	journey("creates a product that shoppers see with its own picture, in the cart too", shop, async ({ page }) => {
 		await signInAsAdmin(page);
 		await page.goto("/#/admin/products?edit=new");
 		await page.getByLabel("SKU").fill("OFF-GLOBE-1");
@@ -62,7 +58,7 @@ describe("the admin in the browser", () => {
 		await page.getByRole("button", { name: "Set stock" }).click();
 		await page.getByText("available 5").waitFor();
 
-		const shopper = await newShopper(shop);
+		const shopper = await newShopper(shop());
 		try {
 			const { page: guest } = shopper;
 			await guest.goto(`/#/product/${id}`);

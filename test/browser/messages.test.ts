@@ -2,13 +2,9 @@
 // left blank, more than there is in stock. Each message is written for people (no codes, no
 // validator wording), sits at the field it is about, and says what to do.
 import type { Page } from "playwright-core";
-import { apiFromPage, expectAccessible, journey, signUp, startShop, type Shop } from "../support/browser";
+import { apiFromPage, expectAccessible, journey, signUp, useShop } from "../support/browser";
 
-let shop: Shop;
-beforeAll(async () => {
-	shop = await startShop();
-}, 60_000);
-afterAll(() => shop?.stop());
+const shop = useShop();
 
 /** Words meant for programs, not people. */
 const RAW = /card_declined|insufficient_funds|expired_card|Card declined:|Not enough stock|field length|'[\w.]+' field|Parameters validation|\b(shippingAddress|payment)\.\w+/;
@@ -34,7 +30,7 @@ async function messageAt(page: Page, label: string): Promise<string> {
 }
 
 describe("messages a shopper reads", () => {
-	journey("a declined card: the card number field says so in words, and that nothing was charged", () => shop, async ({ page }) => {
+	journey("a declined card: the card number field says so in words, and that nothing was charged", shop, async ({ page }) => {
 		await atCheckout(page, "prod-0002");
 		await page.getByLabel("Card number").fill("4000 0000 0000 0002");
 		await page.getByRole("button", { name: "Place order" }).click();
@@ -46,7 +42,7 @@ describe("messages a shopper reads", () => {
 		await expectAccessible(page, "declined card");
 	});
 
-	journey("insufficient funds: said as a shopper would, not as a code", () => shop, async ({ page }) => {
+	journey("insufficient funds: said as a shopper would, not as a code", shop, async ({ page }) => {
 		await atCheckout(page, "prod-0002");
 		await page.getByLabel("Card number").fill("4000 0000 0000 9995");
 		await page.getByRole("button", { name: "Place order" }).click();
@@ -56,7 +52,7 @@ describe("messages a shopper reads", () => {
 		expect(await page.locator("main").innerText()).not.toMatch(RAW);
 	});
 
-	journey("an expiry month already past is refused at the expiry field, before anything is sent", () => shop, async ({ page }) => {
+	journey("an expiry month already past is refused at the expiry field, before anything is sent", shop, async ({ page }) => {
 		// Mid-June of this year in the page: March is past, whatever today is on this machine.
 		const year = new Date().getFullYear();
 		await page.clock.setFixedTime(new Date(Date.UTC(year, 5, 15, 12)));
@@ -75,7 +71,7 @@ describe("messages a shopper reads", () => {
 		await expectAccessible(page, "expired card");
 	});
 
-	journey("a blank street: the street field asks to be filled in, in words", () => shop, async ({ page }) => {
+	journey("a blank street: the street field asks to be filled in, in words", shop, async ({ page }) => {
 		await atCheckout(page, "prod-0002");
 		await page.getByLabel("Street and number").fill("   "); // passes the browser's `required`, not the shop
 		await page.getByLabel("Card number").fill("4242 4242 4242 4242");
@@ -87,7 +83,7 @@ describe("messages a shopper reads", () => {
 		await expectAccessible(page, "blank street");
 	});
 
-	journey("adding more than there is: says how many are left", () => shop, async ({ page }) => {
+	journey("adding more than there is: says how many are left", shop, async ({ page }) => {
 		// The Squeeze Water Filter has 1 in stock: the second "Add to cart" asks for 2.
 		await page.goto("/#/?q=squeeze");
 		const card = page.locator(".card", { hasText: "Squeeze Water Filter" });
@@ -102,7 +98,7 @@ describe("messages a shopper reads", () => {
 		expect(text).not.toMatch(RAW);
 	});
 
-	journey("a cart quantity above the stock: the range offered is the stock, not 99", () => shop, async ({ page }) => {
+	journey("a cart quantity above the stock: the range offered is the stock, not 99", shop, async ({ page }) => {
 		// The Two-Person Backpacking Tent has 6 in stock.
 		await page.goto("/#/product/prod-0009");
 		await page.locator("form.buy").getByRole("button", { name: "Add to cart" }).click();

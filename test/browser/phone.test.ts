@@ -1,15 +1,11 @@
 // The shop on a phone (390 × 844, the size of a common handset): products in the first screen,
 // filters folded away, tables that fit the width, and news (toasts) that never covers a form.
 import type { Page } from "playwright-core";
-import { expectAccessible, journey, orderOf, overlaps, signUp, startShop, type Shop } from "../support/browser";
+import { expectAccessible, journey, orderOf, overlaps, signUp, useShop } from "../support/browser";
 
 const PHONE = { width: 390, height: 844 };
 
-let shop: Shop;
-beforeAll(async () => {
-	shop = await startShop();
-}, 60_000);
-afterAll(() => shop?.stop());
+const shop = useShop();
 
 /** How far the page, and each table, reach past the screen's width (0 when everything fits). */
 function sidewaysOverflow(page: Page): Promise<number[]> {
@@ -37,7 +33,7 @@ async function coveredControls(page: Page): Promise<string[]> {
 describe("the shop on a phone", () => {
 	journey(
 		"shows a product in the first screen, with the filters folded behind a button",
-		() => shop,
+		shop,
 		async ({ page }) => {
 			await page.locator(".card").first().waitFor();
 			const header = (await page.locator(".site-header").boundingBox())!;
@@ -59,7 +55,7 @@ describe("the shop on a phone", () => {
 
 	journey(
 		"fits order tables to the width: nothing scrolls sideways",
-		() => shop,
+		shop,
 		async ({ page }) => {
 			await signUp(page);
 			const order = await orderOf(page, "prod-0004");
@@ -78,7 +74,7 @@ describe("the shop on a phone", () => {
 
 	journey(
 		"never covers a form with the \"Added to cart\" toast",
-		() => shop,
+		shop,
 		async ({ page }) => {
 			await signUp(page);
 			await page.goto("/#/product/prod-0005");

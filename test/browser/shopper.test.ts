@@ -1,16 +1,12 @@
 // A shopper in Chromium: from the front door to a confirmed order as a guest who signs up on the
 // way, the sign-in page, paging and the price filter in the shopper's own currency.
-import { expectAccessible, journey, startShop, type Shop } from "../support/browser";
+import { expectAccessible, journey, useShop } from "../support/browser";
 import { http } from "../support/http";
 
-let shop: Shop;
-beforeAll(async () => {
-	shop = await startShop();
-}, 60_000);
-afterAll(() => shop?.stop());
+const shop = useShop();
 
 describe("a shopper in the browser", () => {
-	journey("goes from guest to a confirmed order: browse, add, sign up, the guest cart merged, checkout", () => shop, async ({ page }) => {
+	journey("goes from guest to a confirmed order: browse, add, sign up, the guest cart merged, checkout", shop, async ({ page }) => {
 		await page.locator(".card").first().waitFor();
 		await expectAccessible(page, "catalog");
 
@@ -55,7 +51,7 @@ describe("a shopper in the browser", () => {
 		await expectAccessible(page, "my orders");
 	});
 
-	journey("sees only labels and fields on the sign-in page (no stray \"null\")", () => shop, async ({ page }) => {
+	journey("sees only labels and fields on the sign-in page (no stray \"null\")", shop, async ({ page }) => {
 		await page.getByRole("link", { name: "Sign in" }).click();
 		await page.getByLabel("Email").waitFor();
 		const text = await page.locator("main").innerText();
@@ -63,8 +59,8 @@ describe("a shopper in the browser", () => {
 		await expectAccessible(page, "sign in");
 	});
 
-	journey("paging past the end lands on the last page", () => shop, async ({ page }) => {
-		const { body } = await http.get(`${shop.base}/api/products?pageSize=24`);
+	journey("paging past the end lands on the last page", shop, async ({ page }) => {
+		const { body } = await http.get(`${shop().base}/api/products?pageSize=24`);
 		const last = body.totalPages;
 		await page.goto("/#/?page=99");
 		await page.getByText(`Page ${last} of ${last}`).waitFor();
@@ -74,8 +70,8 @@ describe("a shopper in the browser", () => {
 		await expectAccessible(page, "last page");
 	});
 
-	journey("filters by price in the currency shown (EUR), keeping what was typed", () => shop, async ({ page }) => {
-		const all = (await http.get(`${shop.base}/api/products?pageSize=100&currency=EUR`)).body.rows as { price: number }[];
+	journey("filters by price in the currency shown (EUR), keeping what was typed", shop, async ({ page }) => {
+		const all = (await http.get(`${shop().base}/api/products?pageSize=100&currency=EUR`)).body.rows as { price: number }[];
 		const expected = all.filter(p => p.price >= 100_00 && p.price <= 200_00).length;
 		expect(expected).toBeGreaterThan(0);
 
@@ -98,7 +94,7 @@ describe("a shopper in the browser", () => {
 		await expectAccessible(page, "filtered in EUR");
 	});
 
-	journey("hears in words when the price range is the wrong way round", () => shop, async ({ page }) => {
+	journey("hears in words when the price range is the wrong way round", shop, async ({ page }) => {
 		await page.locator(".card").first().waitFor();
 		await page.getByLabel("From").fill("200");
 		const to = page.getByLabel("To", { exact: true });
