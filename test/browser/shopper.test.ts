@@ -92,6 +92,15 @@ describe("a shopper in the browser", () => {
 		// The boxes say what the shopper typed, to the cent.
 		expect([await from.inputValue(), await to.inputValue()]).toEqual(["100.00", "200.00"]);
 		await expectAccessible(page, "filtered in EUR");
+
+		// Back to dollars: the range follows, converted, and the boxes say it in dollars.
+		await page.locator("#currency").selectOption("USD");
+		await page.locator("legend", { hasText: "Price (USD)" }).waitFor();
+		await page.waitForFunction(() => !(globalThis as any).location.hash.includes("priceIn"));
+		const dollars = [Number(await from.inputValue()), Number(await to.inputValue())];
+		const [perEuroLow, perEuroHigh] = [dollars[0] / 100, dollars[1] / 200];
+		expect(perEuroLow).toBeGreaterThan(1.05);
+		expect(perEuroLow).toBeCloseTo(perEuroHigh, 3);
 	});
 
 	journey("hears in words when the price range is the wrong way round", shop, async ({ page }) => {
@@ -105,5 +114,11 @@ describe("a shopper in the browser", () => {
 		expect(await error.innerText()).toMatch(/at least/i);
 		expect(await page.locator("main").innerText()).not.toMatch(/maxPrice|minPrice/);
 		await expectAccessible(page, "filter error");
+
+		// The same range the wrong way round in a link: read as meant, not refused.
+		await page.goto("/#/?minPrice=20000&maxPrice=10000");
+		await page.getByRole("status").filter({ hasText: /of \d+ product/ }).waitFor();
+		expect(await page.locator(".alert-error").count()).toBe(0);
+		expect([await page.getByLabel("From").inputValue(), await to.inputValue()]).toEqual(["100.00", "200.00"]);
 	});
 });

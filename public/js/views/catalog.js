@@ -113,11 +113,14 @@ export default async function catalog(el, ctx) {
 		title.textContent = name;
 		document.title = `${name} · Moleculer Shop`;
 		fillCategories(category, filters.category);
+		clearFormError(form); // a complaint about what was typed is answered by the new filters
 		const currency = filters.priceIn ?? SHOP_CURRENCY;
 		legend.textContent = `Price (${shownCurrency()})`;
-		// A box the shopper is typing in keeps what they typed: the hash only catches up with it.
+		// A box the shopper is in keeps what they typed when it is the same amount ("100" stays
+		// "100" under their cursor); any other amount (a link, the other bound) is written out.
 		for (const [box, value] of [[min, filters.minPrice], [max, filters.maxPrice]]) {
-			if (box !== document.activeElement) box.value = value === undefined ? "" : fromMinor(value, currency);
+			if (box === document.activeElement && toMinor(box.value, currency) === (value ?? null)) continue;
+			box.value = value === undefined ? "" : fromMinor(value, currency);
 		}
 		sort.value = filters.sort ?? "";
 		const chosen = [filters.category, filters.minPrice ?? filters.maxPrice, filters.sort].filter(v => v !== undefined).length;
