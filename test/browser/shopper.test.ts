@@ -103,6 +103,36 @@ describe("a shopper in the browser", () => {
 		expect(perEuroLow).toBeCloseTo(perEuroHigh, 3);
 	});
 
+	journey("turns a range in the shown currency into exactly the base prices that show inside it", shop, async ({ page }) => {
+		// The storefront's own module, run in the page, against the shop's rounding (half up, once)
+		// at each rate of the shop's table, in minor units per US cent.
+		// A string, not a function: the test's compiler would rewrite import() for Node.
+		const misses: string[] = await page.evaluate(`(async () => {
+			const { toBase } = await import("/js/views/price-filter.js");
+			const rates = [0.8654, 0.7619, 0.8063, 1.4021, 1.5387];
+			let seed = 7;
+			const random = n => (seed = (seed * 48271) % 2147483647) % n;
+			const found = [];
+			const check = (rate, min, max, minPrice, maxPrice, p) => {
+				const shown = Math.round(p * rate);
+				if ((shown >= min && shown <= max) !== (p >= minPrice && p <= maxPrice)) found.push("rate " + rate + ", " + min + "-" + max + ": " + p + " shows " + shown);
+			};
+			for (const rate of rates) {
+				for (let i = 0; i < 400; i++) {
+					const min = random(60000);
+					const max = min + random(60000);
+					const { minPrice, maxPrice } = toBase({ min, max }, rate);
+					for (let d = -3; d <= 3; d++) {
+						if (minPrice + d >= 0) check(rate, min, max, minPrice, maxPrice, minPrice + d);
+						if (maxPrice + d >= 0) check(rate, min, max, minPrice, maxPrice, maxPrice + d);
+					}
+				}
+			}
+			return found.slice(0, 5);
+		})()`);
+		expect(misses).toEqual([]);
+	});
+
 	journey("hears in words when the price range is the wrong way round", shop, async ({ page }) => {
 		await page.locator(".card").first().waitFor();
 		await page.getByLabel("From").fill("200");
