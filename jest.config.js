@@ -1,6 +1,7 @@
-// Three tiers, each a jest project: `npm run test:unit` (logic, no broker), `test:integration`
+// Four tiers, each a jest project: `npm run test:unit` (logic, no broker), `test:integration`
 // (brokers in one process: local, or several nodes on Moleculer's Fake transporter), `test:cluster`
-// (real node processes on NATS; only this tier looks for a NATS server). `npm test` runs all three.
+// (real node processes on NATS; only this tier looks for a NATS server), `test:browser` (the storefront
+// in Chromium). `npm test` runs all four.
 const shared = {
 	testEnvironment: "node",
 	testMatch: ["**/*.test.ts"],
@@ -14,6 +15,8 @@ module.exports = {
 		{ ...shared, displayName: "unit", roots: ["<rootDir>/test/unit"] },
 		{ ...shared, displayName: "integration", roots: ["<rootDir>/test/integration"] },
 		{ ...shared, displayName: "cluster", roots: ["<rootDir>/test/cluster"], globalSetup: "<rootDir>/test/support/global-setup.ts" },
+		// The storefront in the system's Chromium (test/support/browser.ts finds it, never downloads one).
+		{ ...shared, displayName: "browser", roots: ["<rootDir>/test/browser"] },
 	],
 	testTimeout: 30_000,
 	// Two cores: cluster tests start real node processes; more workers would only fight for CPU.

@@ -72,7 +72,7 @@ function wireHeader() {
 
 	$("sign-out").addEventListener("click", () => {
 		store.signOut();
-		toast("You are signed out.");
+		toast("You are signed out.", { keep: true });
 		go("/");
 	});
 
@@ -92,7 +92,7 @@ store.changes.addEventListener("session", event => {
 });
 store.changes.addEventListener("profile", showSession);
 store.changes.addEventListener("expired", () => {
-	toast("Your session has ended. Please sign in again.", { tone: "error" });
+	toast("Your session has ended. Please sign in again.", { tone: "error", keep: true });
 	refresh(); // a page drawn for the signed-in user now says "sign in" instead
 });
 store.changes.addEventListener("currency", () => {

@@ -2,7 +2,32 @@
 import * as api from "./api.js";
 import { h, fill, loading, toast } from "./dom.js";
 import { availability, categoryLabel, money } from "./format.js";
+import { fieldMessage, shopperMessage } from "./messages.js";
 import { cartChanged, currency } from "./store.js";
+
+// Each product's own picture, by id, from every product this visit has seen: a cart line names
+// only its product, and an admin-made product's picture is not at a path one could guess.
+const imageUrls = new Map();
+
+/** Remember the pictures of products just read (a catalog page, a product). */
+export function rememberImages(products) {
+	for (const p of products ?? []) if (p?.id && p.imageUrl) imageUrls.set(p.id, p.imageUrl);
+	return products;
+}
+
+/** The picture of each of these products, asking the catalog for the ones not seen yet. */
+export async function imagesOf(ids, signal) {
+	const unknown = [...new Set(ids)].filter(id => !imageUrls.has(id));
+	await Promise.all(
+		unknown.map(id =>
+			api.get(`/products/${api.seg(id)}`, { signal }).then(
+				product => rememberImages([product]),
+				() => {}, // gone from the catalog, or it did not answer: the lettered tile it is
+			),
+		),
+	);
+	return id => imageUrls.get(id) ?? null;
+}
 
 /** The product's picture; a lettered tile when there is none (or it fails to load). */
 export function productImage(product, size = 240) {
@@ -24,6 +49,7 @@ export function price(minor, code) {
 }
 
 export function productCard(product) {
+	rememberImages([product]);
 	const href = `#/product/${encodeURIComponent(product.id)}`;
 	const { canBuy } = availability(product.available);
 	return h(
@@ -34,14 +60,11 @@ export function productCard(product) {
 		h("div", { class: "card-row" }, price(product.price, product.currency), stockBadge(product.available)),
 		h(
 			"button",
-			{
-				type: "button",
-				class: "btn btn-small",
-				disabled: !canBuy,
-				"aria-label": canBuy ? `Add ${product.name} to cart` : `${product.name} is sold out`,
-				onClick: event => addToCart(product, 1, event.currentTarget),
-			},
+			{ type: "button", class: "btn btn-small", disabled: !canBuy, onClick: event => addToCart(product, 1, event.currentTarget) },
+			// The name a screen reader hears starts with the words on the button (voice control
+			// users say what they see), then says which product.
 			canBuy ? "Add to cart" : "Sold out",
+			h("span", { class: "visually-hidden" }, `: ${product.name}`),
 		),
 	);
 }
@@ -55,7 +78,7 @@ export async function addToCart(product, quantity, button) {
 		toast(`Added ${quantity} × ${product.name} to your cart.`, { tone: "success", action: h("a", { href: "#/cart" }, "View cart") });
 		return cart;
 	} catch (err) {
-		toast(err.message, { tone: "error" });
+		toast(shopperMessage(err, { names: new Map([[product.id, product.name]]), adding: quantity }), { tone: "error" });
 		return null;
 	} finally {
 		if (button) button.disabled = false;
@@ -74,16 +97,19 @@ export async function cartInCurrency(cart, signal) {
  * says when to try again; `retry` adds a button that does.
  */
 export function errorBox(err, { retry } = {}) {
-	const box = h("div", { class: "alert alert-error", role: "alert" }, h("p", null, err?.message ?? String(err)));
+	const box = h("div", { class: "alert alert-error", role: "alert" }, h("p", null, err instanceof api.ApiError ? shopperMessage(err) : (err?.message ?? String(err))));
 	const fields = err?.fields ?? [];
-	if (fields.length) box.append(h("ul", null, fields.map(f => h("li", null, f.message))));
+	if (fields.length) box.append(h("ul", null, fields.map(f => h("li", null, fieldMessage(f, f.field)))));
 	if (err?.retryAfter) box.append(h("p", { class: "hint" }, `Try again in ${err.retryAfter} seconds.`));
 	if (err?.status === 401) {
 		const next = location.hash.replace(/^#/, "").split("?")[0] || "/";
 		box.append(h("a", { class: "btn btn-primary", href: `#/login?next=${encodeURIComponent(next)}` }, "Sign in"));
 		return box;
 	}
-	if (retry) box.append(h("button", { type: "button", class: "btn", onClick: retry }, "Try again"));
+	// Asking again helps only when the answer may change (no network, busy, down); a refusal
+	// (404, 422) would come back the same.
+	const mayChange = err?.status === undefined || err.status === 0 || err.status === 429 || err.status >= 500;
+	if (retry && mayChange) box.append(h("button", { type: "button", class: "btn", onClick: retry }, "Try again"));
 	return box;
 }
 
@@ -104,13 +130,14 @@ export function showFormError(form, err) {
 	for (const problem of err?.fields ?? []) {
 		const input = form.elements.namedItem(problem.field);
 		if (!(input instanceof HTMLElement)) {
-			unplaced.push(problem.message);
+			unplaced.push(fieldMessage(problem, problem.field));
 			continue;
 		}
+		const label = input.labels?.[0]?.textContent?.replace(/\s*\(optional\)$/, "").trim() || problem.field;
 		const id = `${input.id}-error`;
 		input.setAttribute("aria-invalid", "true");
 		input.setAttribute("aria-describedby", [input.getAttribute("aria-describedby"), id].filter(Boolean).join(" "));
-		input.closest(".field")?.append(h("p", { class: "field-error", id }, problem.message));
+		input.closest(".field")?.append(h("p", { class: "field-error", id }, fieldMessage(problem, label, input)));
 		first ??= input;
 	}
 	const placedAll = (err?.fields?.length ?? 0) > 0 && unplaced.length === 0;
@@ -120,7 +147,7 @@ export function showFormError(form, err) {
 			"div",
 			{ class: "alert alert-error", role: "alert", tabindex: "-1" },
 			// A validator's own message ("Parameters validation error!") tells a person nothing.
-			h("p", null, placedAll && err?.status === 422 ? "Please correct the highlighted fields." : err?.message),
+			h("p", null, placedAll && err?.status === 422 ? "Please correct the highlighted fields." : err instanceof api.ApiError ? shopperMessage(err) : err?.message),
 			unplaced.length ? h("ul", null, unplaced.map(m => h("li", null, m))) : null,
 			err?.retryAfter ? h("p", { class: "hint" }, `Try again in ${err.retryAfter} seconds.`) : null,
 		),
@@ -153,17 +180,23 @@ export function pager(page, totalPages, hrefFor) {
 	);
 }
 
-/** A table with a caption (for screen readers) from rows of cells. */
+/**
+ * A table with a caption (for screen readers) from rows of cells. A heading may be
+ * { hidden: "Actions" }: named for screen readers, blank on screen. On a phone each row becomes a
+ * small card of "heading: value" lines (data-label), so nothing scrolls sideways; the explicit
+ * roles keep it a table for assistive tech whatever the CSS does.
+ */
 export function table(caption, head, rows) {
+	const names = head.map(text => (typeof text === "string" ? text : ""));
 	return h(
 		"div",
 		{ class: "table-wrap" },
 		h(
 			"table",
-			null,
+			{ role: "table" },
 			h("caption", { class: "visually-hidden" }, caption),
-			h("thead", null, h("tr", null, head.map(text => h("th", { scope: "col" }, text)))),
-			h("tbody", null, rows.map(cells => h("tr", null, cells.map(cell => h("td", null, cell))))),
+			h("thead", { role: "rowgroup" }, h("tr", { role: "row" }, head.map(text => h("th", { scope: "col", role: "columnheader" }, typeof text === "string" ? text : h("span", { class: "visually-hidden" }, text.hidden))))),
+			h("tbody", { role: "rowgroup" }, rows.map(cells => h("tr", { role: "row" }, cells.map((cell, i) => h("td", { role: "cell", "data-label": names[i] || null }, cell))))),
 		),
 	);
 }

@@ -33,16 +33,68 @@ export function fill(el, ...children) {
 	return el;
 }
 
-/** A short message in the polite live region: screen readers hear it, nobody loses focus. */
-export function toast(message, { tone = "info", action } = {}) {
+/**
+ * A short message in the polite live region: screen readers hear it, nobody loses focus. It never
+ * sits over a form: it takes the edge of the screen (bottom, else top) where it covers no form
+ * control, goes as soon as the shopper starts filling a form, and goes with the page it was about
+ * (the router clears it) unless `keep` says it is news for the next page ("Signed in").
+ */
+export function toast(message, { tone = "info", action, keep = false } = {}) {
 	const region = document.getElementById("toasts");
 	if (!region) return;
-	const item = h("div", { class: `toast toast-${tone}` }, h("span", null, message), action ?? null);
+	const item = h("div", { class: `toast toast-${tone}`, "data-keep": keep ? "1" : null }, h("span", null, message), action ?? null);
 	region.append(item);
+	placeToasts();
 	// Gone after a while, but never from under a pointer or keyboard focus (its link may be in use).
-	const dismiss = () => (item.matches(":hover, :focus-within") ? setTimeout(dismiss, 2000) : item.remove());
+	const dismiss = () => (!item.isConnected ? null : item.matches(":hover, :focus-within") ? setTimeout(dismiss, 2000) : (item.remove(), placeToasts()));
 	setTimeout(dismiss, 6000);
 }
+
+/** Remove the toasts about the page being left (the router calls this on a new page). */
+export function clearToasts() {
+	for (const item of document.querySelectorAll("#toasts .toast:not([data-keep])")) item.remove();
+	for (const item of document.querySelectorAll("#toasts .toast[data-keep]")) item.removeAttribute("data-keep");
+}
+
+const FORM_CONTROLS = "main form :is(input, select, textarea, button)";
+
+function coversForm(region) {
+	const box = region.getBoundingClientRect();
+	if (!box.height) return false;
+	for (const control of document.querySelectorAll(FORM_CONTROLS)) {
+		const r = control.getBoundingClientRect();
+		if (r.width && r.height && r.bottom > box.top && r.top < box.bottom && r.right > box.left && r.left < box.right) return true;
+	}
+	return false;
+}
+
+/** Bottom edge unless that covers a form control and the top edge does not. */
+function placeToasts() {
+	const region = document.getElementById("toasts");
+	if (!region?.firstChild) return;
+	region.classList.remove("toasts-top");
+	if (!coversForm(region)) return;
+	region.classList.add("toasts-top");
+	if (coversForm(region)) region.classList.remove("toasts-top");
+}
+
+let placing = false;
+for (const type of ["scroll", "resize"]) {
+	globalThis.addEventListener?.(
+		type,
+		() => {
+			if (placing || !document.getElementById("toasts")?.firstChild) return;
+			placing = true;
+			requestAnimationFrame(() => ((placing = false), placeToasts()));
+		},
+		{ passive: true },
+	);
+}
+// Typing into a form means the shopper has moved on from the news: it must not cover their work.
+globalThis.document?.addEventListener("focusin", event => {
+	if (!event.target.matches?.("main form :is(input, select, textarea)")) return;
+	for (const item of document.querySelectorAll("#toasts .toast:not(.toast-error)")) item.remove();
+});
 
 /** The heading a page starts with, focusable so the router can move focus to it. */
 export function pageTitle(text) {

@@ -1,6 +1,6 @@
 // Hash routing for the one page: "#/product/42?currency=EUR" → the product view with id "42".
 // The hash keeps every page bookmarkable and the back button working, with no server routes.
-import { h, fill } from "./dom.js";
+import { h, fill, clearToasts } from "./dom.js";
 import { errorBox } from "./components.js";
 
 const ROUTES = [
@@ -74,6 +74,7 @@ async function render() {
 	// Each page draws into a fresh element: a slow answer for a page already left lands in a
 	// detached element and is never seen.
 	const first = renders++ === 0;
+	clearToasts(); // news about the page being left
 	const el = h("div", { class: "view" });
 	outlet.replaceChildren(el);
 	current = { route, key, controller, instance: null };

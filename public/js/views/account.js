@@ -22,8 +22,10 @@ export default function account(el, ctx) {
 		return;
 	}
 
-	const form = h("form", { class: "form narrow", onSubmit: submit });
-	form.append(
+	// h() skips a null child; Element.append would write it out as the text "null".
+	const form = h(
+		"form",
+		{ class: "form narrow", onSubmit: submit },
 		registering ? field("Name", { name: "name", autocomplete: "name", required: true, maxlength: "100" }) : null,
 		field("Email", { name: "email", type: "email", autocomplete: "email", required: true, maxlength: "200" }),
 		field(
@@ -50,7 +52,7 @@ export default function account(el, ctx) {
 		try {
 			const session = await api.post(registering ? "/auth/register" : "/auth/login", values);
 			store.signIn(session);
-			toast(registering ? `Welcome, ${session.user.name}!` : `Signed in as ${session.user.email}.`, { tone: "success" });
+			toast(registering ? `Welcome, ${session.user.name}!` : `Signed in as ${session.user.email}.`, { tone: "success", keep: true });
 			go(next);
 		} catch (err) {
 			busy(form, false);

@@ -15,7 +15,8 @@ export async function productsTab(panel, ctx) {
 	panel.append(
 		h(
 			"form",
-			{ class: "toolbar", role: "search", onSubmit: event => (event.preventDefault(), go("/admin/products", { q: event.target.elements.q.value.trim() })) },
+			// The header's search is a search landmark too: each needs its own name.
+			{ class: "toolbar", role: "search", "aria-label": "Find products to edit", onSubmit: event => (event.preventDefault(), go("/admin/products", { q: event.target.elements.q.value.trim() })) },
 			h("label", { for: "admin-q" }, "Find"),
 			h("input", { id: "admin-q", name: "q", type: "search", value: q, maxlength: "100" }),
 			h("button", { type: "submit", class: "btn" }, "Search"),
@@ -33,7 +34,7 @@ export async function productsTab(panel, ctx) {
 			null,
 			table(
 				"Products",
-				["Name", "SKU", "Category", "Price", "Available", ""],
+				["Name", "SKU", "Category", "Price", "Available", { hidden: "Actions" }],
 				result.rows.map(p => [
 					p.name,
 					h("code", null, p.sku),
@@ -73,7 +74,7 @@ async function editor(id, ctx, back) {
 		),
 		field("Name", { name: "name", required: true, maxlength: "200", value: product.name }),
 		field("Description", { name: "description", required: true, rows: "4", maxlength: "5000" }, { tag: "textarea" }),
-		field("Image URL", { name: "imageUrl", maxlength: "300", value: product.imageUrl, placeholder: "/images/products/…" }, { optional: true, hint: "A path on this shop, e.g. /images/products/<id>.svg." }),
+		field("Image URL", { name: "imageUrl", maxlength: "300", value: product.imageUrl, placeholder: "/images/products/…" }, { optional: true, hint: "A picture on this shop, e.g. /images/products/prod-0001.svg. Empty: the shop's placeholder picture." }),
 		h(
 			"div",
 			{ class: "actions" },
@@ -95,7 +96,7 @@ async function editor(id, ctx, back) {
 		busy(form, true);
 		try {
 			const saved = isNew ? await api.post("/products", body) : await api.patch(`/products/${api.seg(product.id)}`, body);
-			toast(`Saved ${saved.name}.`, { tone: "success" });
+			toast(`Saved ${saved.name}.`, { tone: "success", keep: true });
 			go("/admin/products", { ...back, edit: saved.id });
 		} catch (err) {
 			busy(form, false);
@@ -107,7 +108,7 @@ async function editor(id, ctx, back) {
 		if (!confirm(`Delete ${product.name}? Shoppers will no longer find it.`)) return;
 		try {
 			await api.del(`/products/${api.seg(product.id)}`);
-			toast(`Deleted ${product.name}.`, { tone: "success" });
+			toast(`Deleted ${product.name}.`, { tone: "success", keep: true });
 			go("/admin/products", back);
 		} catch (err) {
 			toast(err.message, { tone: "error" });

@@ -52,7 +52,7 @@ async function paymentsTab(panel, ctx) {
 	const orderId = ctx.query.orderId ?? "";
 	const filter = h(
 		"form",
-		{ class: "toolbar", role: "search", onSubmit: event => (event.preventDefault(), (location.hash = href("/admin/payments", { orderId: event.target.elements.orderId.value.trim() }))) },
+		{ class: "toolbar", role: "search", "aria-label": "Find payments by order", onSubmit: event => (event.preventDefault(), (location.hash = href("/admin/payments", { orderId: event.target.elements.orderId.value.trim() }))) },
 		h("label", { for: "pay-order" }, "Order id"),
 		h("input", { id: "pay-order", name: "orderId", value: orderId, maxlength: "64" }),
 		h("button", { type: "submit", class: "btn" }, "Filter"),

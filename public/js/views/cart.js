@@ -2,8 +2,9 @@
 import * as api from "../api.js";
 import * as store from "../store.js";
 import { h, fill, pageTitle, loading, toast } from "../dom.js";
-import { cartInCurrency, errorBox, productImage } from "../components.js";
+import { cartInCurrency, errorBox, imagesOf, productImage } from "../components.js";
 import { SHOP_CURRENCY, money, plural } from "../format.js";
+import { quantityRangeMessage, shopperMessage } from "../messages.js";
 
 const MAX_PER_LINE = 99;
 
@@ -19,14 +20,15 @@ export default async function cartView(el, ctx) {
 	try {
 		const cart = await api.get("/cart", { signal: ctx.signal });
 		store.cartChanged(cart); // the header's count follows what the shop says now
-		showCart(body, cart);
+		showCart(body, cart, undefined, await imagesOf(cart.items.map(line => line.productId), ctx.signal));
 	} catch (err) {
 		if (err?.name === "AbortError") throw err;
 		fill(body, errorBox(err, { retry: () => cartView(el, ctx) }));
 	}
 }
 
-function showCart(body, cart, focusId) {
+/** `imageOf(id)`: each line's own product picture (or null). */
+function showCart(body, cart, focusId, imageOf = () => null) {
 	if (cart.items.length === 0) {
 		fill(body, h("div", { class: "empty" }, h("p", null, "Your cart is empty."), h("a", { class: "btn btn-primary", href: "#/" }, "Start shopping")));
 		return;
@@ -38,11 +40,11 @@ function showCart(body, cart, focusId) {
 		try {
 			const updated = await cartInCurrency(await request(), undefined);
 			store.cartChanged(updated);
-			showCart(body, updated, focus);
+			showCart(body, updated, focus, imageOf);
 		} catch (err) {
-			toast(err.message, { tone: "error" });
+			toast(shopperMessage(err, { names: new Map(cart.items.map(line => [line.productId, line.name])) }), { tone: "error" });
 			// Show what the shop now holds (stock may have moved under us).
-			api.get("/cart").then(fresh => showCart(body, fresh, focus), () => {});
+			api.get("/cart").then(fresh => showCart(body, fresh, focus, imageOf), () => {});
 		} finally {
 			body.removeAttribute("aria-busy");
 		}
@@ -50,7 +52,7 @@ function showCart(body, cart, focusId) {
 
 	fill(
 		body,
-		h("ul", { class: "cart-lines", "aria-label": "Items in your cart" }, cart.items.map(line => cartLine(line, cart.currency, change))),
+		h("ul", { class: "cart-lines", "aria-label": "Items in your cart" }, cart.items.map(line => cartLine(line, cart.currency, change, imageOf))),
 		h(
 			"section",
 			{ class: "summary", "aria-label": "Summary" },
@@ -75,12 +77,14 @@ function showCart(body, cart, focusId) {
 	if (focusId) (document.getElementById(focusId) ?? body.querySelector("h1, .summary a, .summary button"))?.focus();
 }
 
-function cartLine(line, currency, change) {
+function cartLine(line, currency, change, imageOf) {
 	const id = line.productId;
 	const gone = line.problem === "product-gone" || line.name == null;
 	const qtyId = `qty-${id}`;
 	const name = gone ? "A product that is no longer sold" : line.name;
-	const max = Math.min(MAX_PER_LINE, Math.max(line.quantity, line.available ?? MAX_PER_LINE));
+	// What can be asked for: the stock there is (inventory may not have answered: then the cap).
+	const limit = Math.min(MAX_PER_LINE, line.available ?? MAX_PER_LINE);
+	const max = Math.max(line.quantity, limit);
 
 	const quantity = h("input", {
 		id: qtyId,
@@ -92,9 +96,10 @@ function cartLine(line, currency, change) {
 		inputmode: "numeric",
 		onChange: event => {
 			const value = Number(event.target.value);
-			if (!Number.isInteger(value) || value < 0 || value > MAX_PER_LINE) {
+			// More than there is is refused here, with how many there are; fewer is always fine.
+			if (!Number.isInteger(value) || value < 0 || (value > limit && value > line.quantity) || value > MAX_PER_LINE) {
 				event.target.value = String(line.quantity);
-				return toast(`Choose a quantity from 0 to ${MAX_PER_LINE}.`, { tone: "error" });
+				return toast(`${name}: ${quantityRangeMessage(limit, line.available)}`, { tone: "error" });
 			}
 			// 0 removes the line (the contract's PUT does that); focus then moves to what follows.
 			change(() => api.put(`/cart/items/${api.seg(id)}`, { quantity: value }), value === 0 ? undefined : qtyId);
@@ -104,7 +109,7 @@ function cartLine(line, currency, change) {
 	return h(
 		"li",
 		{ class: `cart-line${line.problem ? " has-problem" : ""}` },
-		productImage({ name: line.name ?? "?", imageUrl: gone ? null : `/images/products/${encodeURIComponent(id)}.svg` }, 72),
+		productImage({ name: line.name ?? "?", imageUrl: gone ? null : (line.imageUrl ?? imageOf(id)) }, 72),
 		h(
 			"div",
 			{ class: "line-main" },

@@ -7,6 +7,7 @@ import { clearFormError, errorBox, showFormError } from "../components.js";
 import { addressFields, paymentFields } from "./checkout-form.js";
 import { checkoutAttempts } from "../attempt.js";
 import { SHOP_CURRENCY, money, plural } from "../format.js";
+import { declinedField, expiryProblem, shopperMessage, stockMessage } from "../messages.js";
 import { go, href } from "../router.js";
 
 // Module-level: a retry after leaving the page and coming back is still the same attempt.
@@ -112,6 +113,9 @@ function orderBody(form) {
 async function placeOrder(form, cart) {
 	clearFormError(form);
 	const body = orderBody(form);
+	// A card past its expiry is refused here, at its field, not sent off to come back "declined".
+	const expired = expiryProblem(body.payment.expMonth, body.payment.expYear);
+	if (expired) return showFormError(form, { status: 422, fields: [expired] });
 	const key = attempts.keyFor(body);
 	busy(form, true);
 	try {
@@ -129,15 +133,17 @@ async function placeOrder(form, cart) {
 /** Each failure says what happened to the shopper's money and stock, and what to do next. */
 function explain(form, err, cart) {
 	if (err.status === 401) return go("/login", { next: "/checkout" });
-	const problem = { status: err.status, message: err.message, fields: err.fields, retryAfter: null };
+	const problem = { status: err.status, message: shopperMessage(err), fields: err.fields, retryAfter: null };
 	if (err.status === 402) {
-		problem.message = "Your card was declined. Nothing was charged: try another card.";
-		problem.fields = [{ field: "payment.cardNumber", message: err.message }];
+		problem.message = "Your card was not accepted, so the order was not placed.";
+		problem.fields = [{ field: declinedField(err), message: shopperMessage(err) }];
 	} else if (err.status === 409) {
-		const short = shortLines(err.data, cart);
-		problem.message = `Some items are no longer available in the quantity you asked for${short}. Nothing was charged; update your cart and try again.`;
+		const names = new Map(cart.items.map(line => [line.productId, line.name]));
+		const lines = Array.isArray(err.data?.lines) ? err.data.lines : Array.isArray(err.data) ? err.data : [];
+		const short = lines.length ? ` ${stockMessage(lines, names)}` : "";
+		problem.message = `Some items are no longer available in the quantity you asked for.${short} Nothing was charged; update your cart and try again.`;
 	} else if (err.status === 503 || err.status === 429) {
-		problem.message = `${sentence(err.message)} Nothing was charged. Placing the order again is safe: you will not be charged twice.`;
+		problem.message = `${shopperMessage(err)} Nothing was charged. Placing the order again is safe: you will not be charged twice.`;
 		problem.retryAfter = err.retryAfter;
 	} else if (err.status === 0) {
 		problem.message = "We could not reach the shop, so we do not know whether your order went through. Placing it again is safe: you will not be charged twice.";
@@ -145,19 +151,6 @@ function explain(form, err, cart) {
 	showFormError(form, problem);
 	if (err.status === 409) form.querySelector(".form-error .alert")?.append(h("p", null, h("a", { href: "#/cart" }, "Review your cart")));
 	if (problem.retryAfter) holdButton(form, problem.retryAfter);
-}
-
-/** The API's messages may end without a full stop; ours follow them. */
-function sentence(text) {
-	return /[.!?]$/.test(text) ? text : `${text}.`;
-}
-
-/** " (Desk lamp: 1 left)" from the 409's data when it names the lines, else "". */
-function shortLines(data, cart) {
-	const lines = Array.isArray(data?.lines) ? data.lines : Array.isArray(data) ? data : [];
-	const names = new Map(cart.items.map(line => [line.productId, line.name]));
-	const parts = lines.filter(l => l?.productId && names.has(l.productId)).map(l => `${names.get(l.productId)}: ${l.available ?? 0} left`);
-	return parts.length ? ` (${parts.join("; ")})` : "";
 }
 
 /** After a 503/429, the button waits as long as the shop asked, counting down. */

@@ -1,7 +1,7 @@
 // One product: picture, details, a quantity and "Add to cart", then "You may also like".
 import * as api from "../api.js";
 import { h, fill, pageTitle, loading } from "../dom.js";
-import { addToCart, errorBox, price, productCard, productImage, stockBadge } from "../components.js";
+import { addToCart, errorBox, price, productCard, productImage, rememberImages, stockBadge } from "../components.js";
 import { availability, categoryLabel } from "../format.js";
 import { href } from "../router.js";
 
@@ -21,6 +21,7 @@ export default async function productView(el, ctx) {
 		return;
 	}
 
+	rememberImages([product]);
 	title.textContent = product.name;
 	document.title = `${product.name} · Moleculer Shop`;
 	const also = h("section", { class: "also", "aria-labelledby": "also-title", hidden: true });
