@@ -3,9 +3,8 @@
 // between sending and marking) still takes effect once; one never acknowledged is sent again.
 import type { Errors, Logger } from "moleculer";
 import { isUnreachable } from "../../lib/errors";
-import type { Store } from "../../mixins/db.mixin";
 import type { OrderDoc, OutboxMessage } from "./model";
-import { applyUpdate, nextSweepAt, withSweepAt } from "./repo";
+import type { OrderRepo } from "./repo";
 import type { Invoke } from "./saga";
 
 export class OutboxRelay {
@@ -13,11 +12,10 @@ export class OutboxRelay {
 	private readonly busy = new Set<string>();
 
 	constructor(
-		private readonly store: Store<OrderDoc>,
+		private readonly repo: OrderRepo,
 		private readonly timeoutMs: number,
 		/** How long to wait before trying an order's undelivered messages again. */
 		private readonly retryMs: number,
-		private readonly now: () => number,
 		private readonly logger: Logger,
 	) {}
 
@@ -38,26 +36,14 @@ export class OutboxRelay {
 					sent.push(due[i].key);
 				} else this.logger.debug(`Order ${doc._id}: outbox message ${due[i].key} not delivered yet:`, (r.reason as Error).message);
 			});
-			const allSent = sent.length === due.length;
-			const mark = { $addToSet: { outboxSent: { $each: sent } } };
-			// Clears the flag only if no message was added (and no saga opened) since we read the order.
-			const done = withSweepAt({ ...mark, $set: { outboxDue: false } }, nextSweepAt({ ...doc, outboxDue: false }, this.now()));
-			if (allSent && (await this.store.updateMany({ _id: doc._id, outboxVersion: doc.outboxVersion, open: doc.open }, done)) === 1) {
-				applyUpdate(doc, done);
-			} else {
-				if (sent.length) await this.store.updateMany({ _id: doc._id }, mark);
-				// Later, and behind the orders that are due now: a receiver that stays down must not
-				// keep the sweep busy with the same messages while abandoned checkouts wait.
-				const retryAt = this.now() + this.retryMs;
-				if (!doc.open && (await this.store.updateMany({ _id: doc._id, open: false, outboxDue: true }, { $set: { sweepAt: retryAt } }))) doc.sweepAt = retryAt;
-			}
-			if (doc.outboxDue) doc.outboxSent = [...new Set([...doc.outboxSent, ...sent])];
+			const acknowledged = new Set([...doc.outboxSent, ...sent]);
+			const cartCleared = doc.outbox.some(m => m.kind === "removeOrdered" && acknowledged.has(m.key));
+			await this.repo.outboxDelivered(doc, sent, sent.length === due.length, cartCleared, this.repo.now() + this.retryMs);
 			return !doc.outboxDue;
 		} finally {
 			this.busy.delete(doc._id);
 		}
 	}
-
 	private async deliver(doc: OrderDoc, m: OutboxMessage, invoke: Invoke): Promise<void> {
 		const opts = { timeout: this.timeoutMs, retries: 0 };
 		switch (m.kind) {

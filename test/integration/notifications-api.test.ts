@@ -31,7 +31,7 @@ const TestNotifications = {
 	// Sweeps run by hand here; the timer stays out of the way.
 	settings: { sweepIntervalMs: 3_600_000, sendWaitMs: 5_000 },
 	methods: {
-		now: () => new Date(clock),
+		now: () => clock,
 		createMailer: () => mailer,
 	},
 } as ServiceSchema;

@@ -56,7 +56,7 @@ describe("notifications over SMTP", () => {
 				name: "notifications",
 				mixins: [NotificationsService as unknown as ServiceSchema],
 				settings: { smtpUrl: `smtp://127.0.0.1:${port}`, from: "Shop <shop@example.com>", sweepIntervalMs: 3_600_000 },
-				methods: { now: () => new Date(clock) },
+				methods: { now: () => clock },
 			} as ServiceSchema,
 		]);
 	});

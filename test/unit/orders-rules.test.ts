@@ -3,7 +3,8 @@ import { checkedCard, last4 } from "../../services/orders/card";
 import { canonicalJson, hashBody, idempotencyKeyOf, sameBody } from "../../services/orders/idempotency";
 import { money } from "../../services/orders/messages";
 import { mergeLines, priceItems, totals } from "../../services/orders/pricing";
-import { TRANSITIONS, canMove, isFinal, attemptedSteps, resumesForward, stepsUpTo } from "../../services/orders/state";
+import { TRANSITIONS, canMove, isFinal, attemptedSteps, stepsUpTo } from "../../services/orders/state";
+import { resumesForward } from "../../services/orders/saga";
 import type { Product } from "../../services/products/products.contract";
 import type { OrderStatus } from "../../services/orders/orders.contract";
 
