@@ -14,6 +14,7 @@ import { PeriodicWork } from "../../mixins/periodic-work.mixin";
 import { createMailer, type Letter, type Mailer } from "./mailer";
 import { retryDelayMs, toNotification, type NotificationDoc } from "./messages";
 import { NotificationsContract } from "./notifications.contract";
+import { render } from "./texts";
 
 interface NotificationsSettings extends ServiceSettingSchema {
 	/** SMTP_URL, e.g. smtp://user:pass@mail.example.com:587; unset: .eml files under DATA_DIR. */
@@ -88,9 +89,16 @@ const NotificationsService: ServiceSchema<NotificationsSettings, NotificationsMe
 			retryPolicy: { retries: 2 },
 			async handler(ctx) {
 				const now = this.now();
+				const { key, type, orderId, userId, email, order } = ctx.params;
 				let doc: NotificationDoc = {
 					_id: crypto.randomUUID(),
-					...ctx.params,
+					key,
+					type,
+					orderId,
+					userId,
+					email,
+					// Worded once, when first stored: a repeat of the key sends what was stored.
+					...render(type, orderId, order),
 					createdAt: new Date(now).toISOString(),
 					sentAt: null,
 					attempts: 0,

@@ -20,7 +20,7 @@ export interface StoredError {
  * idempotent per key, so relaying twice is harmless and losing one is impossible.
  */
 export type OutboxMessage =
-	| { key: string; kind: "notify"; type: NotificationType; subject: string; text: string }
+	| { key: string; kind: "notify"; type: NotificationType }
 	/** The order's lines (its `items`) leave the buyer's cart. */
 	| { key: string; kind: "removeOrdered" };
 

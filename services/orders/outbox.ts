@@ -3,6 +3,7 @@
 // between sending and marking) still takes effect once; one never acknowledged is sent again.
 import type { Errors, Logger } from "moleculer";
 import { isUnreachable } from "../../lib/errors";
+import { factsOf } from "./messages";
 import type { OrderDoc, OutboxMessage } from "./model";
 import type { OrderRepo } from "./repo";
 import type { Invoke } from "./saga";
@@ -48,7 +49,7 @@ export class OutboxRelay {
 		const opts = { timeout: this.timeoutMs, retries: 0 };
 		switch (m.kind) {
 			case "notify":
-				await invoke("notifications.enqueue", { key: m.key, type: m.type, orderId: doc._id, userId: doc.userId, email: doc.email, subject: m.subject, text: m.text }, opts);
+				await invoke("notifications.enqueue", { key: m.key, type: m.type, orderId: doc._id, userId: doc.userId, email: doc.email, order: factsOf(doc) }, opts);
 				return;
 			case "removeOrdered": {
 				const lines = doc.items.map(i => ({ productId: i.productId, quantity: i.quantity }));

@@ -28,8 +28,7 @@ describe("notifications across restarts (separate process on NATS)", () => {
 			orderId,
 			userId: user.id,
 			email: user.email,
-			subject: `Order ${orderId} is confirmed`,
-			text: "Thank you for your order.",
+			order: { items: [{ name: "Mug", quantity: 1, unitPrice: 999, lineTotal: 999 }], subtotal: 999, shippingCost: 0, total: 999, currency: "USD" },
 		});
 	const list = (): Promise<Notification[]> => cluster.observer.call("notifications.list", {}, { meta: { user } });
 	const files = () => (fs.existsSync(outbox) ? fs.readdirSync(outbox).filter(f => f.endsWith(".eml")).sort() : []);
