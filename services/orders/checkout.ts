@@ -50,7 +50,13 @@ export async function checkout(ctx: CheckoutContext, user: AuthUser, s: Checkout
 		if (replayed) return replayed;
 	}
 
-	const { items, totals } = await priceCart(ctx, user.id, ctx.params.shippingAddress.country, s.settings);
+	const priced = await priceCart(ctx, user.id, ctx.params.shippingAddress.country, s.settings);
+	if (!priced) {
+		const repeated = await repeatOfLastOrder(ctx, user, s);
+		if (repeated) return repeated;
+		throw invalidField("cart", "Your cart is empty");
+	}
+	const { items, totals } = priced;
 	const now = s.now();
 	const doc = draftOrder({
 		id,
@@ -62,7 +68,7 @@ export async function checkout(ctx: CheckoutContext, user: AuthUser, s: Checkout
 		cardNumber: card.cardNumber,
 		idemKey,
 		// Of the address and the card's last 4 and expiry only: never the number or cvc (see idempotency.ts).
-		idemHash: header ? hashBody(ctx.params) : "",
+		idemHash: hashBody(ctx.params),
 		idemExpiresAt: now + s.settings.idempotencyTtlMs,
 		lease: s.repo.lease(),
 		now: new Date(now).toISOString(),
@@ -82,13 +88,25 @@ export async function checkout(ctx: CheckoutContext, user: AuthUser, s: Checkout
 	return answerCreated(ctx, doc);
 }
 
-/** The cart's lines priced by the catalog, and shipping by the quote: nothing from the client. */
-async function priceCart(ctx: ShopContext, userId: string, country: string, settings: OrdersTuning): Promise<{ items: OrderItem[]; totals: Totals }> {
+/**
+ * A checkout of an empty cart that repeats the order just made from it (a double click whose
+ * second request came in after the first had finished and emptied the cart): the same order
+ * again, as an Idempotency-Key replay would answer, if it is this user's newest, confirmed
+ * within `repeatWindowMs`, with the same address and card.
+ */
+async function repeatOfLastOrder(ctx: CheckoutContext, user: AuthUser, s: Checkouts): Promise<Order | null> {
+	const [last] = (await s.repo.page({ userId: user.id }, 0, 1)).rows;
+	if (!last || last.status !== "confirmed" || Date.parse(last.createdAt) < s.now() - s.settings.repeatWindowMs) return null;
+	return sameBody(last.idemHash, ctx.params) ? answerCreated(ctx, last) : null;
+}
+
+/** The cart's lines priced by the catalog, and shipping by the quote: nothing from the client. Null for an empty cart. */
+async function priceCart(ctx: ShopContext, userId: string, country: string, settings: OrdersTuning): Promise<{ items: OrderItem[]; totals: Totals } | null> {
 	const { baseCurrency } = settings;
 	// No retries inside a request: a service that is down must cost one timeout, not three.
 	const opts = { timeout: settings.stepTimeoutMs, retries: 0, ifDown: "fail" as const };
 	const lines = mergeLines(await call(ctx, "cart.lines", { userId }, opts));
-	if (!lines.length) throw invalidField("cart", "Your cart is empty");
+	if (!lines.length) return null;
 	const [products, quote] = await Promise.all([
 		call(ctx, "products.getMany", { ids: lines.map(l => l.productId) }, opts),
 		call(ctx, "shipping.quote", { country, items: lines }, opts),

@@ -38,6 +38,8 @@ export function draftOrder(d: Draft): OrderDoc {
 		open: true,
 		lease: d.lease,
 		sweepAt: d.lease.until,
+		// Held until the bought lines have left the cart, or the checkout failed (see OrderDoc.cartLock).
+		cartLock: d.user.id,
 		idemKey: d.idemKey,
 		idemHash: d.idemHash,
 		idemExpiresAt: d.idemExpiresAt,

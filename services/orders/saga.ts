@@ -203,7 +203,8 @@ export class OrderSaga {
 			"saga.uncertain": outcome === "unknown",
 		};
 		if (failure.code === 402) set["payment.status"] = "declined";
-		await this.repo.advance(doc, set);
+		// The shopper is told it failed now, while the undo may go on: their cart is theirs again.
+		await this.repo.advance(doc, set, { $unset: { cartLock: true } });
 		await this.finishCompensation(doc, invoke);
 	}
 
@@ -227,8 +228,7 @@ export class OrderSaga {
 		if (doc.saga.uncertain) set.recheckAt = this.repo.now() + this.opts.recheckMs;
 		// The shopper was told "try again later": the same Idempotency-Key must then start afresh.
 		if (failure.code >= 500) set.idemKey = retiredKey(doc._id);
-		// Nothing was bought: the cart is the shopper's again.
-		await this.repo.advance(doc, set, { $unset: { cartLock: true } });
+		await this.repo.advance(doc, set);
 	}
 
 	/** Runs the undo of each of `steps`, all at once (each is independent and idempotent). True if money went back. */

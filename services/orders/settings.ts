@@ -22,6 +22,8 @@ export interface OrdersTuning {
 	/** How long a request waits for what follows its answer (undoing, the confirmation) before answering. */
 	settleWaitMs: number;
 	idempotencyTtlMs: number;
+	/** How long after an order a checkout of the emptied cart with the same body gets that order again (a late double click). */
+	repeatWindowMs: number;
 }
 
 export function ordersTuning(): OrdersTuning {
@@ -37,5 +39,6 @@ export function ordersTuning(): OrdersTuning {
 		relayRetryMs: o.relayRetryMs,
 		settleWaitMs: o.settleWaitMs,
 		idempotencyTtlMs: IDEMPOTENCY_TTL_MS,
+		repeatWindowMs: 10_000,
 	};
 }
