@@ -5,7 +5,9 @@
 //
 // The lease makes one run at a time the runner of an order's saga. Every saga write is
 // conditional on still holding it and renews it, so a run that lost its order (too slow, taken
-// over) can never write over it.
+// over) can never write over it. "Holding it" is the lease's sequence number, a fencing token,
+// not the instance's name: a request stalled past its lease and the sweep of the same instance
+// that took the order over are two runs, and only the later one may write.
 import type { ServiceBroker } from "moleculer";
 import { emit } from "../../lib/emit";
 import { isDuplicateKey, type Filter, type Store, type Update } from "../../mixins/db.mixin";
@@ -94,7 +96,8 @@ export class OrderRepo {
 			lease: { ...doc.lease, until },
 		};
 		const update = withSweepAt({ ...more, $set: { ...set, "lease.until": until, updatedAt: this.iso() } }, nextSweepAt(after, now));
-		const changed = await this.store.updateMany({ _id: doc._id, "lease.owner": this.owner }, update);
+		// The fencing token: the lease this run claimed, not merely one this instance holds.
+		const changed = await this.store.updateMany({ _id: doc._id, "lease.owner": this.owner, ...fence(doc.lease) }, update);
 		if (changed !== 1) throw new LeaseLostError(doc._id);
 		const before = doc.status;
 		applyUpdate(doc, update);
@@ -193,6 +196,12 @@ export class OrderRepo {
 		// An announcement, not a record: whoever must not miss a change reads the order (see lib/events.ts).
 		void emit(this.announcer as ServiceBroker, "order.statusChanged", { orderId: doc._id, userId: doc.userId, status: doc.status, at: doc.updatedAt }).catch(() => undefined);
 	}
+}
+
+/** Matches only the lease `held`: one claimed since (it bumped `seq`) does not match. */
+function fence(held: Lease): Filter {
+	// Orders written before leases had a sequence number have none; their first claim gives them one.
+	return { "lease.seq": held.seq === undefined ? { $exists: false } : held.seq };
 }
 
 /** See OrderDoc.sweepAt. */

@@ -268,6 +268,17 @@ describe("checkout saga", () => {
 		await expect(a.repo.advance(doc, { "saga.done": 1 })).rejects.toBeInstanceOf(LeaseLostError);
 	});
 
+	it("stops a stalled run from writing once its own instance has claimed the order again (the fencing token)", async () => {
+		const a = instance("a");
+		const doc = await pendingOrder(a.repo);
+		clock += LEASE_MS + 1;
+		const [stale] = await a.repo.due(10);
+		expect(await a.repo.claim(stale)).toBe(true); // the same instance's sweep: same owner, a new sequence number
+		await expect(a.repo.advance(doc, { "saga.done": 1 })).rejects.toBeInstanceOf(LeaseLostError);
+		await a.repo.advance(stale, { "saga.done": 1 });
+		expect(await stored(doc._id)).toMatchObject({ saga: { done: 1 }, lease: { owner: "a", seq: 2 } });
+	});
+
 	it("finishes an order whose instance died after the charge: confirmed, charged once", async () => {
 		const a = instance("a");
 		const doc = await pendingOrder(a.repo);
