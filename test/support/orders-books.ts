@@ -68,9 +68,21 @@ export async function fetchBooks(api: string, adminToken: string, startingStock:
 		if (!res.ok) throw new Error(`GET ${path} answered ${res.status}`);
 		return (await res.json()) as T;
 	};
+	/** Every row of an admin list, page by page (they are paged: X-Total-Count gives the whole count). */
+	const all = async <T>(path: string): Promise<T[]> => {
+		const rows: T[] = [];
+		for (let page = 1; ; page++) {
+			const res = await fetch(`${api}${path}${path.includes("?") ? "&" : "?"}page=${page}&pageSize=500`, { headers: { authorization: `Bearer ${adminToken}` } });
+			if (!res.ok) throw new Error(`GET ${path} answered ${res.status}`);
+			const batch = (await res.json()) as T[];
+			rows.push(...batch);
+			const total = Number(res.headers.get("x-total-count") ?? rows.length);
+			if (!batch.length || rows.length >= total) return rows;
+		}
+	};
 	const [orders, charges, stock] = await Promise.all([
-		get<Order[]>("/orders?all=true"),
-		get<Charge[]>("/payments"),
+		all<Order>("/orders?all=true"),
+		all<Charge>("/payments"),
 		Promise.all(Object.keys(startingStock).map(id => get<StockLevel>(`/inventory/${encodeURIComponent(id)}`))),
 	]);
 	return { ...audit({ orders, charges, startingStock, stock }), pending: orders.filter(o => o.status === "pending").length };
