@@ -61,7 +61,7 @@ const OrdersService: ServiceSchema<OrdersSettings, OrdersMethods, OrdersVars> = 
 			],
 		}),
 		Clock,
-		PeriodicWork<OrdersSettings>({ name: "sweep", every: s => s.sweepIntervalMs, run: "sweep", runAtStart: true }),
+		PeriodicWork<OrdersSettings>({ name: "sweep", every: s => s.sweepIntervalMs, run: "sweep" }),
 	],
 	settings: ordersTuning(),
 
@@ -178,15 +178,17 @@ const OrdersService: ServiceSchema<OrdersSettings, OrdersMethods, OrdersVars> = 
 
 	created(this: OrdersThis) {
 		this.nextReconcileAt = 0;
-	},
-
-	started(this: OrdersThis) {
 		// Each instance names itself in the leases it takes; a restarted one is a new name.
 		const owner = `${this.broker.nodeID}:${crypto.randomUUID().slice(0, 8)}`;
 		this.repo = new OrderRepo(this.adapter, owner, this.settings.leaseMs, () => this.now(), this.broker);
 		this.saga = new OrderSaga(this.repo, this.settings, this.logger);
 		this.outbox = new OutboxRelay(this.repo, this.settings.relayTimeoutMs, this.settings.relayRetryMs, this.logger);
 		this.shipments = new ShipmentFollower(this.repo, this.logger);
+	},
+
+	started(this: OrdersThis) {
+		// What a dead instance left behind is looked after at once, not after the first interval.
+		this.periodic.sweep.kick();
 	},
 };
 

@@ -65,7 +65,7 @@ describe("notifications across restarts (separate process on NATS)", () => {
 
 		expect(files()).toEqual([...early, ...late].map(n => `${n.id}.eml`).sort());
 		expect(files().filter(f => earlyFiles.some(e => e.startsWith(f))).map(fingerprint)).toEqual(earlyFiles);
-		for (const n of late) expect(fs.readFileSync(path.join(outbox, `${n.id}.eml`), "utf8")).toMatch(new RegExp(`^Subject: Order ${n.orderId} is confirmed$`, "m"));
+		for (const n of late) expect(fs.readFileSync(path.join(outbox, `${n.id}.eml`), "utf8")).toMatch(new RegExp(`^Subject: Your order ${n.orderId.toUpperCase()} is confirmed$`, "m"));
 		expect(after).toHaveLength(6);
 		expect(after.every(n => n.sentAt !== null)).toBe(true);
 		const sentAtOf = (id: string) => after.find(n => n.id === id)?.sentAt;

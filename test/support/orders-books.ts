@@ -68,17 +68,25 @@ export async function fetchBooks(api: string, adminToken: string, startingStock:
 		if (!res.ok) throw new Error(`GET ${path} answered ${res.status}`);
 		return (await res.json()) as T;
 	};
-	/** Every row of an admin list, page by page (they are paged: X-Total-Count gives the whole count). */
+	/**
+	 * Every row of an admin list. A paged list says its whole count in X-Total-Count: the rest is
+	 * fetched page by page, at the size of the first (a list that is not paged has no header).
+	 */
 	const all = async <T>(path: string): Promise<T[]> => {
-		const rows: T[] = [];
-		for (let page = 1; ; page++) {
-			const res = await fetch(`${api}${path}${path.includes("?") ? "&" : "?"}page=${page}&pageSize=500`, { headers: { authorization: `Bearer ${adminToken}` } });
-			if (!res.ok) throw new Error(`GET ${path} answered ${res.status}`);
-			const batch = (await res.json()) as T[];
-			rows.push(...batch);
-			const total = Number(res.headers.get("x-total-count") ?? rows.length);
-			if (!batch.length || rows.length >= total) return rows;
+		const page = async (query: string) => {
+			const res = await fetch(`${api}${path}${query}`, { headers: { authorization: `Bearer ${adminToken}` } });
+			if (!res.ok) throw new Error(`GET ${path}${query} answered ${res.status}`);
+			return { rows: (await res.json()) as T[], total: Number(res.headers.get("x-total-count") ?? 0) };
+		};
+		const first = await page("");
+		const rows = [...first.rows];
+		const join = path.includes("?") ? "&" : "?";
+		for (let n = 2; rows.length < first.total && first.rows.length > 0; n++) {
+			const next = await page(`${join}page=${n}&pageSize=${first.rows.length}`);
+			if (!next.rows.length) break;
+			rows.push(...next.rows);
 		}
+		return rows;
 	};
 	const [orders, charges, stock] = await Promise.all([
 		all<Order>("/orders?all=true"),
