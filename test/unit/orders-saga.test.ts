@@ -179,6 +179,7 @@ describe("checkout saga", () => {
 		const doc = await pendingOrder(repo);
 		await expect(saga.forward(doc, shop.invoke, DECLINED)).rejects.toMatchObject({ code: 402 });
 		expect(await stored(doc._id)).toMatchObject({ status: "failed", open: false, payment: { status: "declined" }, saga: { failure: { code: 402 } } });
+		expect((await stored(doc._id)).cartLock).toBeUndefined(); // the shopper may try another card
 		expect(shop.stock.get("p1")).toEqual({ available: 5, reserved: 0, sold: 0 });
 		expect(shop.kept()).toBe(0);
 	});
@@ -377,9 +378,11 @@ describe("checkout saga", () => {
 		const relay = new OutboxRelay(repo, 1_000, 5_000, quietLogger);
 		const doc = await saga.forward(await pendingOrder(repo), shop.invoke, GOOD);
 		expect(await repo.due(10)).toEqual([expect.objectContaining({ _id: doc._id })]); // a message waits
+		expect((await stored(doc._id)).cartLock).toBe("u1"); // the cart is the order's until its lines have left it
 		shop.down.add("notifications");
 		expect(await relay.relay(doc, shop.invoke)).toBe(false);
 		expect(shop.cartRemovals).toEqual([`${doc._id}:cart.removeOrdered`]);
+		expect((await stored(doc._id)).cartLock).toBeUndefined();
 		expect(await stored(doc._id)).toMatchObject({ outboxDue: true, outboxSent: [`${doc._id}:cart.removeOrdered`], sweepAt: clock + 5_000 });
 		expect(await repo.due(10)).toEqual([]); // tried again later, not at every sweep
 		clock += 5_000;
