@@ -52,7 +52,8 @@ export async function checkout(ctx: CheckoutContext, user: AuthUser, s: Checkout
 
 	const priced = await priceCart(ctx, user.id, ctx.params.shippingAddress.country, s.settings);
 	if (!priced) {
-		const repeated = await repeatOfLastOrder(ctx, user, s);
+		// With a key, the key alone says what is a repeat.
+		const repeated = header ? null : await repeatOfLastOrder(ctx, user, s);
 		if (repeated) return repeated;
 		throw invalidField("cart", "Your cart is empty");
 	}
@@ -89,9 +90,9 @@ export async function checkout(ctx: CheckoutContext, user: AuthUser, s: Checkout
 }
 
 /**
- * A checkout of an empty cart that repeats the order just made from it (a double click whose
- * second request came in after the first had finished and emptied the cart): the same order
- * again, as an Idempotency-Key replay would answer, if it is this user's newest, confirmed
+ * A checkout of an empty cart, without an Idempotency-Key, that repeats the order just made from
+ * it (a double click whose second request came in after the first had finished and emptied the
+ * cart): the same order again, as a replay would answer, if it is this user's newest, confirmed
  * within `repeatWindowMs`, with the same address and card.
  */
 async function repeatOfLastOrder(ctx: CheckoutContext, user: AuthUser, s: Checkouts): Promise<Order | null> {

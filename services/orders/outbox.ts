@@ -26,25 +26,33 @@ export class OutboxRelay {
 		this.busy.add(doc._id);
 		try {
 			const due = doc.outbox.filter(m => !doc.outboxSent.includes(m.key));
-			const results = await Promise.allSettled(due.map(m => this.deliver(doc, m, invoke)));
-			const sent: string[] = [];
-			results.forEach((r, i) => {
-				if (r.status === "fulfilled") sent.push(due[i].key);
-				else if (isInvalid(r.reason)) {
-					// A 422 will be the same answer every time: retrying it forever would only crowd out
-					// the messages that can go. It is logged for a person to look at.
-					this.logger.error(`Order ${doc._id}: outbox message ${due[i].key} refused, giving up:`, (r.reason as Error).message);
-					sent.push(due[i].key);
-				} else this.logger.debug(`Order ${doc._id}: outbox message ${due[i].key} not delivered yet:`, (r.reason as Error).message);
-			});
-			const acknowledged = new Set([...doc.outboxSent, ...sent]);
-			const cartCleared = doc.outbox.some(m => m.kind === "removeOrdered" && acknowledged.has(m.key));
-			await this.repo.outboxDelivered(doc, sent, sent.length === due.length, cartCleared, this.repo.now() + this.retryMs);
+			const results = await Promise.allSettled(due.map(m => this.settle(doc, m, invoke)));
+			const sent = due.filter((_, i) => results[i].status === "fulfilled").map(m => m.key);
+			await this.repo.outboxDelivered(doc, sent, sent.length === due.length, this.repo.now() + this.retryMs);
 			return !doc.outboxDue;
 		} finally {
 			this.busy.delete(doc._id);
 		}
 	}
+
+	/** Delivers one message, or gives up on one its receiver refuses; rejects when it is to be tried again. */
+	private async settle(doc: OrderDoc, m: OutboxMessage, invoke: Invoke): Promise<void> {
+		try {
+			await this.deliver(doc, m, invoke);
+		} catch (err) {
+			if (!isInvalid(err)) {
+				this.logger.debug(`Order ${doc._id}: outbox message ${m.key} not delivered yet:`, (err as Error).message);
+				throw err;
+			}
+			// A 422 will be the same answer every time: retrying it forever would only crowd out
+			// the messages that can go. It is logged for a person to look at.
+			this.logger.error(`Order ${doc._id}: outbox message ${m.key} refused, giving up:`, (err as Error).message);
+		}
+		// The bought lines are out of the cart: it is the shopper's again at once, not once the
+		// other messages (a confirmation to a mail service that is down) have gone too.
+		if (m.kind === "removeOrdered") await this.repo.cartCleared(doc, m.key);
+	}
+
 	private async deliver(doc: OrderDoc, m: OutboxMessage, invoke: Invoke): Promise<void> {
 		const opts = { timeout: this.timeoutMs, retries: 0 };
 		switch (m.kind) {

@@ -141,23 +141,28 @@ export class OrderRepo {
 
 	/**
 	 * Records which outbox messages were acknowledged. With all of them sent, clears `outboxDue`
-	 * (only if no message was added, and no saga opened, since `doc` was read) and frees the
-	 * buyer's cart once its bought lines are out of it; otherwise tries again after `retryAt`.
+	 * (only if no message was added, and no saga opened, since `doc` was read); otherwise the
+	 * sweep tries again after `retryAt`.
 	 */
-	async outboxDelivered(doc: OrderDoc, sent: string[], allSent: boolean, cartCleared: boolean, retryAt: number): Promise<void> {
+	async outboxDelivered(doc: OrderDoc, sent: string[], allSent: boolean, retryAt: number): Promise<void> {
 		const mark: Update = { $addToSet: { outboxSent: { $each: sent } } };
-		const unlock = cartCleared && doc.cartLock !== undefined ? { $unset: { cartLock: true } } : {};
-		const done = withSweepAt({ ...mark, ...unlock, $set: { outboxDue: false } }, nextSweepAt({ ...doc, outboxDue: false }, this.now()));
+		const done = withSweepAt({ ...mark, $set: { outboxDue: false } }, nextSweepAt({ ...doc, outboxDue: false }, this.now()));
 		if (allSent && (await this.store.updateMany({ _id: doc._id, outboxVersion: doc.outboxVersion, open: doc.open }, done)) === 1) {
 			applyUpdate(doc, done);
 			return;
 		}
-		if (sent.length || Object.keys(unlock).length) await this.store.updateMany({ _id: doc._id }, { ...mark, ...unlock });
-		if (Object.keys(unlock).length) delete doc.cartLock;
+		if (sent.length) await this.store.updateMany({ _id: doc._id }, mark);
 		// Later, and behind the orders that are due now: a receiver that stays down must not keep
 		// the sweep busy with the same messages while abandoned checkouts wait.
 		if (!doc.open && (await this.store.updateMany({ _id: doc._id, open: false, outboxDue: true }, { $set: { sweepAt: retryAt } }))) doc.sweepAt = retryAt;
 		doc.outboxSent = [...new Set([...doc.outboxSent, ...sent])];
+	}
+
+	/** The bought lines have left the buyer's cart (message `key`): the order no longer holds it. */
+	async cartCleared(doc: OrderDoc, key: string): Promise<void> {
+		const update = { $addToSet: { outboxSent: key }, $unset: { cartLock: true } };
+		await this.store.updateMany({ _id: doc._id }, update);
+		applyUpdate(doc, update);
 	}
 
 	/**
