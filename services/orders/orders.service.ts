@@ -113,14 +113,14 @@ const OrdersService: ServiceSchema<OrdersSettings, OrdersMethods, OrdersVars> = 
 	events: {
 		/** Shipping moved a shipment on: the order follows, and the shopper hears of it. */
 		"shipping.statusChanged": {
-			async handler(this: OrdersThis, ctx: ShopContext<Events["shipping.statusChanged"]>) {
+			async handler(ctx: ShopContext<Events["shipping.statusChanged"]>) {
 				const doc = await this.shipments.follow(ctx.params.orderId, ctx.params.status);
 				if (doc) await relayQuietly(doc, invokerOf(this.broker), this);
 			},
 		},
 
 		/** A service came or went: a returning notifications or payments may have work waiting. */
-		"$services.changed"(this: OrdersThis) {
+		"$services.changed"() {
 			this.periodic?.sweep?.kick();
 		},
 	},
@@ -131,7 +131,7 @@ const OrdersService: ServiceSchema<OrdersSettings, OrdersMethods, OrdersVars> = 
 			return ctx.meta.user;
 		},
 
-		async visibleOrder(this: OrdersThis, ctx: ShopContext, id: string): Promise<OrderDoc> {
+		async visibleOrder(ctx: ShopContext, id: string): Promise<OrderDoc> {
 			const user = this.caller(ctx);
 			const doc = await this.repo.byId(id);
 			// Someone else's order is "not found": its existence is not the caller's business.
@@ -144,7 +144,7 @@ const OrdersService: ServiceSchema<OrdersSettings, OrdersMethods, OrdersVars> = 
 		 * checkouts to undo once more, messages not yet delivered, and shipments that moved while
 		 * we were away. Orders are independent: side by side, so one slow service costs one wait.
 		 */
-		async sweep(this: OrdersThis): Promise<void> {
+		async sweep(): Promise<void> {
 			const invoke = invokerOf(this.broker);
 			const due = await this.repo.due(SWEEP_BATCH).catch(() => []);
 			await Promise.all(due.map(doc => this.attend(doc, invoke).catch(err => this.logger.warn(`Sweep: looking after order ${doc._id} failed:`, (err as Error).message))));
@@ -152,7 +152,7 @@ const OrdersService: ServiceSchema<OrdersSettings, OrdersMethods, OrdersVars> = 
 		},
 
 		/** Whatever one order needs from the sweep (see OrderDoc.sweepAt). */
-		async attend(this: OrdersThis, doc: OrderDoc, invoke: Invoke): Promise<void> {
+		async attend(doc: OrderDoc, invoke: Invoke): Promise<void> {
 			const now = this.now();
 			if (doc.open) {
 				if (doc.lease.until >= now || !(await this.repo.claim(doc))) return;
@@ -164,7 +164,7 @@ const OrdersService: ServiceSchema<OrdersSettings, OrdersMethods, OrdersVars> = 
 		},
 
 		/** Asks shipping where every order in transit is: a backstop for events sent while no instance listened. */
-		async reconcile(this: OrdersThis, invoke: Invoke): Promise<void> {
+		async reconcile(invoke: Invoke): Promise<void> {
 			try {
 				const moved = await this.shipments.reconcile(invoke);
 				this.nextReconcileAt = this.now() + this.settings.reconcileIntervalMs;
@@ -176,7 +176,7 @@ const OrdersService: ServiceSchema<OrdersSettings, OrdersMethods, OrdersVars> = 
 		},
 	},
 
-	created(this: OrdersThis) {
+	created() {
 		this.nextReconcileAt = 0;
 		// Each instance names itself in the leases it takes; a restarted one is a new name.
 		const owner = `${this.broker.nodeID}:${crypto.randomUUID().slice(0, 8)}`;
@@ -186,7 +186,7 @@ const OrdersService: ServiceSchema<OrdersSettings, OrdersMethods, OrdersVars> = 
 		this.shipments = new ShipmentFollower(this.repo, this.logger);
 	},
 
-	started(this: OrdersThis) {
+	started() {
 		// What a dead instance left behind is looked after at once, not after the first interval.
 		this.periodic.sweep.kick();
 	},
