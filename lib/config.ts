@@ -47,6 +47,7 @@ export interface ShopConfig {
 	// The cart's store (services/cart/storage.ts).
 	/** CART_STORE: unset, carts live in the shop's store (NeDB or MongoDB); `redis://host:6379/<db>`: in Redis. */
 	cartStore: string | null;
+	orders: OrdersConfig;
 }
 
 export interface TransporterAuth {
@@ -58,6 +59,43 @@ export interface TransporterAuth {
 	/** Set when NATS_TLS=true or any NATS_TLS_*_FILE is: the connection must be encrypted. */
 	tls: { caFile?: string; certFile?: string; keyFile?: string } | null;
 }
+
+// --- orders (the checkout saga's timings) ---
+export interface OrdersConfig {
+	/** One call to another service during checkout (ORDERS_STEP_TIMEOUT_MS). */
+	stepTimeoutMs: number;
+	/** How long a saga's runner may go silent before another run takes its order over (ORDERS_LEASE_MS). */
+	leaseMs: number;
+	/** How often to look for abandoned orders and undelivered messages (ORDERS_SWEEP_MS). */
+	sweepMs: number;
+	/** When to undo a failed checkout a second time, for late-landing steps (ORDERS_RECHECK_MS). */
+	recheckMs: number;
+	/** How often to ask shipping about every order in transit, besides once at start (ORDERS_RECONCILE_MS). */
+	reconcileMs: number;
+	/** How long an order's undelivered messages wait before the next try (ORDERS_RELAY_RETRY_MS). */
+	relayRetryMs: number;
+	/** How long a request waits for what follows its answer before answering (ORDERS_SETTLE_WAIT_MS). */
+	settleWaitMs: number;
+}
+
+function ordersConfig(): OrdersConfig {
+	// Milliseconds, at least 1: a zero wait would spin.
+	const ms = (name: string, fallback: number) => envInt(name, fallback, 1);
+	const stepTimeoutMs = ms("ORDERS_STEP_TIMEOUT_MS", 3_000);
+	const leaseMs = ms("ORDERS_LEASE_MS", 15_000);
+	// A lease shorter than a step would let a second run undo a step still in flight.
+	if (leaseMs <= stepTimeoutMs) throw new Error(`ORDERS_LEASE_MS (${leaseMs}) must be longer than ORDERS_STEP_TIMEOUT_MS (${stepTimeoutMs})`);
+	return {
+		stepTimeoutMs,
+		leaseMs,
+		sweepMs: ms("ORDERS_SWEEP_MS", 2_000),
+		recheckMs: ms("ORDERS_RECHECK_MS", 60_000),
+		reconcileMs: ms("ORDERS_RECONCILE_MS", 5 * 60_000),
+		relayRetryMs: ms("ORDERS_RELAY_RETRY_MS", 5_000),
+		settleWaitMs: ms("ORDERS_SETTLE_WAIT_MS", 1_000),
+	};
+}
+// --- end orders ---
 
 /**
  * A whole number ≥ `min` from `name`, or `fallback` when unset or blank. Read when called, so a
@@ -139,6 +177,7 @@ export function loadConfig(): ShopConfig {
 		transporterAuth: readTransporterAuth(),
 		cacheMax: envInt("CACHE_MAX", 10_000, 1),
 		cartStore: cartStoreUrl("CART_STORE"),
+		orders: ordersConfig(),
 	};
 	refuseUnauthenticatedTransporter(cfg);
 	return cfg;

@@ -2,8 +2,6 @@
 import type { Doc } from "../../mixins/db.mixin";
 import type { Notification, NotificationType } from "./notifications.contract";
 
-export const NOTIFICATION_TYPES: NotificationType[] = ["order.confirmed", "order.cancelled", "order.shipped", "order.delivered"];
-
 export interface NotificationDoc extends Doc {
 	/** Unique: the caller's idempotency key, e.g. "<orderId>:order.confirmed". */
 	key: string;

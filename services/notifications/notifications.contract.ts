@@ -1,6 +1,8 @@
-// Messages to shoppers about their orders.
+// What other services may know of notifications: the shopper's list, and enqueue (orders' outbox).
+import { action, as, contract, type ActionsOf, type Infer } from "../../lib/contract";
 
-export type NotificationType = "order.confirmed" | "order.cancelled" | "order.shipped" | "order.delivered";
+export const NOTIFICATION_TYPES = ["order.confirmed", "order.cancelled", "order.shipped", "order.delivered"] as const;
+export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
 export interface Notification {
 	id: string;
@@ -12,17 +14,59 @@ export interface Notification {
 	sentAt: string | null;
 }
 
-export interface NotificationsActions {
+const CENTS = "number|integer|min:0|max:1000000000000";
+
+/** The facts of an order a message tells of: notifications words them (texts.ts), in the order's currency. */
+export const ORDER_FACTS = {
+	type: "object",
+	strict: true,
+	props: {
+		items: {
+			type: "array",
+			max: 200,
+			items: {
+				type: "object",
+				strict: true,
+				props: { name: "string|min:1|max:200", quantity: "number|integer|min:1|max:10000", unitPrice: CENTS, lineTotal: CENTS },
+			},
+		},
+		subtotal: CENTS,
+		shippingCost: CENTS,
+		total: CENTS,
+		/** ISO 4217; amounts above are its minor units. */
+		currency: { type: "string", length: 3 },
+		/** Absent until the order has a shipment. */
+		shipment: { type: "object", optional: true, strict: true, props: { carrier: "string|min:1|max:100", trackingId: "string|min:1|max:100" } },
+	},
+} as const;
+
+export type OrderFacts = Infer<typeof ORDER_FACTS["props"]>;
+
+export const NotificationsContract = contract("notifications", {
 	/** GET /api/notifications (user): the caller's own, newest first (at most `limit`, default 100). */
-	"notifications.list": { params: { limit?: number }; result: Notification[] };
+	list: action({
+		params: { $$strict: true, limit: { type: "number", integer: true, min: 1, max: 100, optional: true, convert: true } },
+		result: as<Notification[]>(),
+	}),
 	/**
 	 * Store a message and send it. Idempotent per `key` (e.g. "<orderId>:order.confirmed"): a
 	 * repeat returns the stored message and never sends twice. Success means the message is
 	 * stored: when mail is down it is answered unsent (`sentAt: null`) and a sweeper sends it
-	 * later, so the caller may mark it done. Orders calls it from its outbox.
+	 * later, so the caller may mark it done. Orders calls it from its outbox with the facts of the
+	 * order; the words are notifications' own (texts.ts).
 	 */
-	"notifications.enqueue": {
-		params: { key: string; type: NotificationType; orderId: string; userId: string; email: string; subject: string; text: string };
-		result: Notification;
-	};
-}
+	enqueue: action({
+		params: {
+			$$strict: true,
+			key: "string|min:1|max:200",
+			type: { type: "enum", values: NOTIFICATION_TYPES },
+			orderId: "string|min:1|max:100",
+			userId: "string|min:1|max:100",
+			email: { type: "email", max: 254 },
+			order: ORDER_FACTS,
+		},
+		result: as<Notification>(),
+	}),
+});
+
+export type NotificationsActions = ActionsOf<typeof NotificationsContract>;

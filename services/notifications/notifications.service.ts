@@ -1,17 +1,20 @@
-// services/notifications.service.ts — messages to shoppers about their orders. Each message is
-// stored under its caller's key before it is sent, sent by whoever holds its lease, and marked
-// sent once; a sweeper sends what could not go out (mail down, a node restarted), so nothing is
-// lost and nothing goes out twice.
+// services/notifications/notifications.service.ts — messages to shoppers about their orders.
+// Each message is stored under its caller's key before it is sent, sent by whoever holds its
+// lease, and marked sent once; a periodic sweep sends what could not go out (mail down, a node
+// restarted), so nothing is lost and nothing goes out twice.
 import crypto from "node:crypto";
-import type { ServiceSchema, ServiceSettingSchema } from "moleculer";
-import { DbMixin, type Filter, type Store } from "../../mixins/db.mixin";
+import type { Service, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { config } from "../../lib/config";
+import { implement } from "../../lib/contract";
 import { UnauthorizedError } from "../../lib/errors";
-import { createMailer, type Letter, type Mailer } from "./mailer";
-import { NOTIFICATION_TYPES, retryDelayMs, toNotification, type NotificationDoc } from "./messages";
-import type { ParamsOf, ResultOf } from "../../lib/call";
 import { within } from "../../lib/time";
-import type { ShopContext } from "../../lib/meta";
+import { Clock, type ClockMethods } from "../../mixins/clock.mixin";
+import { DbMixin, type Filter, type Store } from "../../mixins/db.mixin";
+import { PeriodicWork } from "../../mixins/periodic-work.mixin";
+import { createMailer, type Letter, type Mailer } from "./mailer";
+import { retryDelayMs, toNotification, type NotificationDoc } from "./messages";
+import { NotificationsContract } from "./notifications.contract";
+import { render } from "./texts";
 
 interface NotificationsSettings extends ServiceSettingSchema {
 	/** SMTP_URL, e.g. smtp://user:pass@mail.example.com:587; unset: .eml files under DATA_DIR. */
@@ -27,8 +30,7 @@ interface NotificationsSettings extends ServiceSettingSchema {
 	sendWaitMs: number;
 }
 
-interface NotificationsMethods {
-	now(): Date;
+interface NotificationsMethods extends ClockMethods {
 	createMailer(): Mailer;
 	deliver(doc: NotificationDoc): Promise<Attempt>;
 	sweep(opts?: { ignoreBackoff?: boolean }): Promise<number>;
@@ -38,9 +40,10 @@ interface NotificationsMethods {
 interface NotificationsVars {
 	adapter: Store<NotificationDoc>;
 	mailer: Mailer;
-	sweepTimer: NodeJS.Timeout | null;
 	sweeping: Promise<number> | null;
 }
+
+type NotificationsThis = Service<NotificationsSettings> & NotificationsMethods & NotificationsVars;
 
 const SWEEP_BATCH = 100;
 
@@ -48,11 +51,13 @@ const SWEEP_BATCH = 100;
 type Attempt = "sent" | "failed" | "skipped";
 
 const NotificationsService: ServiceSchema<NotificationsSettings, NotificationsMethods, NotificationsVars> = {
-	name: "notifications",
+	name: NotificationsContract.name,
 	mixins: [
 		DbMixin("notifications", {
 			indexes: [{ fields: ["key"], unique: true }, { fields: ["userId"] }, { fields: ["sentAt"] }],
 		}),
+		Clock,
+		PeriodicWork<NotificationsSettings>({ name: "sweep", every: s => s.sweepIntervalMs, run: "sweep" }),
 	],
 
 	settings: {
@@ -66,12 +71,11 @@ const NotificationsService: ServiceSchema<NotificationsSettings, NotificationsMe
 		$secureSettings: ["smtpUrl"],
 	},
 
-	actions: {
+	actions: implement<NotificationsThis>()(NotificationsContract, {
 		/** GET /api/notifications: the caller's own, newest first. */
 		list: {
 			auth: "user",
-			params: { $$strict: true, limit: { type: "number", integer: true, min: 1, max: 100, optional: true, convert: true } },
-			async handler(ctx: ShopContext<ParamsOf<"notifications.list">>): Promise<ResultOf<"notifications.list">> {
+			async handler(ctx) {
 				const user = ctx.meta.user;
 				if (!user) throw new UnauthorizedError();
 				const docs = await this.adapter.find({ query: { userId: user.id }, sort: ["-createdAt"], limit: ctx.params.limit ?? 100 });
@@ -79,29 +83,26 @@ const NotificationsService: ServiceSchema<NotificationsSettings, NotificationsMe
 			},
 		},
 
-		/** Store, then send; idempotent per key. Success means stored: see types/notifications.ts. */
+		/** Store, then send; idempotent per key, so a retry of a call that timed out is harmless. */
 		enqueue: {
 			visibility: "public",
 			retryPolicy: { retries: 2 },
-			params: {
-				$$strict: true,
-				key: "string|min:1|max:200",
-				type: { type: "enum", values: NOTIFICATION_TYPES },
-				orderId: "string|min:1|max:100",
-				userId: "string|min:1|max:100",
-				email: { type: "email", max: 254 },
-				subject: "string|min:1|max:300",
-				text: "string|min:1|max:20000",
-			},
-			async handler(ctx: ShopContext<ParamsOf<"notifications.enqueue">>): Promise<ResultOf<"notifications.enqueue">> {
+			async handler(ctx) {
 				const now = this.now();
+				const { key, type, orderId, userId, email, order } = ctx.params;
 				let doc: NotificationDoc = {
 					_id: crypto.randomUUID(),
-					...ctx.params,
-					createdAt: now.toISOString(),
+					key,
+					type,
+					orderId,
+					userId,
+					email,
+					// Worded once, when first stored: a repeat of the key sends what was stored.
+					...render(type, orderId, order),
+					createdAt: new Date(now).toISOString(),
 					sentAt: null,
 					attempts: 0,
-					nextAttemptAt: now.getTime(),
+					nextAttemptAt: now,
 					leaseUntil: 0,
 					lastError: null,
 				};
@@ -122,14 +123,9 @@ const NotificationsService: ServiceSchema<NotificationsSettings, NotificationsMe
 				return toNotification((await this.adapter.findOne({ _id: doc._id })) ?? doc);
 			},
 		},
-	},
+	}),
 
 	methods: {
-		/** The clock for timestamps, leases and back-off. Tests replace it with a mixin. */
-		now(): Date {
-			return new Date();
-		},
-
 		/** Where messages go (SMTP, outbox files, memory). Tests replace it to play a mail server that is down. */
 		createMailer(): Mailer {
 			return createMailer({ smtpUrl: this.settings.smtpUrl, dataDir: this.settings.dataDir });
@@ -141,7 +137,7 @@ const NotificationsService: ServiceSchema<NotificationsSettings, NotificationsMe
 		 * two concurrent attempts cannot both send, and a sent message is never sent again.
 		 */
 		async deliver(doc: NotificationDoc): Promise<Attempt> {
-			const now = this.now().getTime();
+			const now = this.now();
 			const leaseUntil = now + this.settings.leaseMs;
 			const taken = await this.adapter.updateMany({ _id: doc._id, sentAt: null, leaseUntil: { $lte: now } }, { $set: { leaseUntil } });
 			if (taken !== 1) return "skipped";
@@ -159,7 +155,8 @@ const NotificationsService: ServiceSchema<NotificationsSettings, NotificationsMe
 				this.logger.warn(`Could not send ${doc.type} of order ${doc.orderId} (attempt ${attempts}); will try again: ${message}`);
 				return "failed";
 			}
-			await this.adapter.updateMany({ _id: doc._id, sentAt: null }, { $set: { sentAt: this.now().toISOString(), leaseUntil: 0, lastError: null }, $inc: { attempts: 1 } });
+			const sentAt = new Date(this.now()).toISOString();
+			await this.adapter.updateMany({ _id: doc._id, sentAt: null }, { $set: { sentAt, leaseUntil: 0, lastError: null }, $inc: { attempts: 1 } });
 			this.logger.info(`Sent ${doc.type} of order ${doc.orderId} by ${this.mailer.kind}`);
 			return "sent";
 		},
@@ -175,7 +172,7 @@ const NotificationsService: ServiceSchema<NotificationsSettings, NotificationsMe
 		},
 
 		async sendDue(ignoreBackoff: boolean): Promise<number> {
-			const now = this.now().getTime();
+			const now = this.now();
 			const query: Filter = { sentAt: null, leaseUntil: { $lte: now } };
 			if (!ignoreBackoff) query.nextAttemptAt = { $lte: now };
 			const due = await this.adapter.find({ query, sort: ["createdAt"], limit: SWEEP_BATCH });
@@ -191,7 +188,6 @@ const NotificationsService: ServiceSchema<NotificationsSettings, NotificationsMe
 	},
 
 	created() {
-		this.sweepTimer = null;
 		this.sweeping = null;
 		this.mailer = this.createMailer();
 	},
@@ -199,13 +195,10 @@ const NotificationsService: ServiceSchema<NotificationsSettings, NotificationsMe
 	started() {
 		// Whatever the last run left unsent goes now, back-off or not: this may be the restart that fixed it.
 		this.sweep({ ignoreBackoff: true }).catch(err => this.logger.warn(`Notification sweep failed: ${(err as Error).message}`));
-		this.sweepTimer = setInterval(() => {
-			this.sweep().catch(err => this.logger.warn(`Notification sweep failed: ${(err as Error).message}`));
-		}, this.settings.sweepIntervalMs);
 	},
 
 	async stopped() {
-		if (this.sweepTimer) clearInterval(this.sweepTimer);
+		// The periodic sweep is awaited by its mixin; this waits for the one started above.
 		await this.sweeping?.catch(() => undefined);
 		this.mailer.close();
 	},

@@ -1,8 +1,8 @@
-// A new order as checkout first writes it: `pending`, priced, leased to the instance that runs it.
+// A new order as checkout first writes it: `pending`, priced, leased to the run that drives it.
 import type { AuthUser } from "../../lib/meta";
 import type { Address, OrderItem } from "./orders.contract";
 import { last4 } from "./card";
-import type { OrderDoc } from "./model";
+import type { Lease, OrderDoc } from "./model";
 import type { Totals } from "./pricing";
 
 export interface Draft {
@@ -16,7 +16,7 @@ export interface Draft {
 	idemKey: string;
 	idemHash: string;
 	idemExpiresAt: number;
-	lease: { owner: string; until: number };
+	lease: Lease;
 	now: string;
 }
 
@@ -38,6 +38,8 @@ export function draftOrder(d: Draft): OrderDoc {
 		open: true,
 		lease: d.lease,
 		sweepAt: d.lease.until,
+		// Held until the bought lines have left the cart, or the checkout failed (see OrderDoc.cartLock).
+		cartLock: d.user.id,
 		idemKey: d.idemKey,
 		idemHash: d.idemHash,
 		idemExpiresAt: d.idemExpiresAt,

@@ -20,9 +20,15 @@ export interface StoredError {
  * idempotent per key, so relaying twice is harmless and losing one is impossible.
  */
 export type OutboxMessage =
-	| { key: string; kind: "notify"; type: NotificationType; subject: string; text: string }
+	| { key: string; kind: "notify"; type: NotificationType }
 	/** The order's lines (its `items`) leave the buyer's cart. */
 	| { key: string; kind: "removeOrdered" };
+
+export interface Lease {
+	owner: string;
+	until: number;
+	seq: number;
+}
 
 /** The contract's Order (under `_id`), and the rest. */
 export interface OrderDoc extends Doc, Omit<Order, "id"> {
@@ -41,8 +47,13 @@ export interface OrderDoc extends Doc, Omit<Order, "id"> {
 	};
 	/** True while a saga (checkout, compensation or cancellation) still has work to do. */
 	open: boolean;
-	/** Who is running the saga, and until when; past `until`, any orders instance may claim it. */
-	lease: { owner: string; until: number };
+	/**
+	 * Who is running the saga, and until when; past `until`, any orders instance may claim it.
+	 * `seq` is the fencing token: every claim bumps it, each run carries the one it claimed, and
+	 * every saga write filters on it, so a run whose lease was taken over (also by the same
+	 * instance, e.g. its own sweep after a stall) can no longer write.
+	 */
+	lease: Lease;
 	/** Undo once more at this time: a step sent without an answer may still land late. */
 	recheckAt?: number;
 	/**
@@ -51,6 +62,13 @@ export interface OrderDoc extends Doc, Omit<Order, "id"> {
 	 * indexed field of all this: settled orders do not have it, so NeDB's index stays small.
 	 */
 	sweepAt?: number;
+
+	/**
+	 * The buyer's id while this order holds their cart (unique, sparse): from the draft until the
+	 * bought lines have left the cart, or the checkout failed. A second checkout of the same cart
+	 * meanwhile is a 409, so a double click never buys twice.
+	 */
+	cartLock?: string;
 
 	/** `<userId>|<Idempotency-Key>`, or a unique placeholder: unique across orders. */
 	idemKey: string;

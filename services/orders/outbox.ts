@@ -3,9 +3,9 @@
 // between sending and marking) still takes effect once; one never acknowledged is sent again.
 import type { Errors, Logger } from "moleculer";
 import { isUnreachable } from "../../lib/errors";
-import type { Store } from "../../mixins/db.mixin";
+import { factsOf } from "./messages";
 import type { OrderDoc, OutboxMessage } from "./model";
-import { applyUpdate, nextSweepAt, withSweepAt } from "./repo";
+import type { OrderRepo } from "./repo";
 import type { Invoke } from "./saga";
 
 export class OutboxRelay {
@@ -13,11 +13,10 @@ export class OutboxRelay {
 	private readonly busy = new Set<string>();
 
 	constructor(
-		private readonly store: Store<OrderDoc>,
+		private readonly repo: OrderRepo,
 		private readonly timeoutMs: number,
 		/** How long to wait before trying an order's undelivered messages again. */
 		private readonly retryMs: number,
-		private readonly now: () => number,
 		private readonly logger: Logger,
 	) {}
 
@@ -27,42 +26,38 @@ export class OutboxRelay {
 		this.busy.add(doc._id);
 		try {
 			const due = doc.outbox.filter(m => !doc.outboxSent.includes(m.key));
-			const results = await Promise.allSettled(due.map(m => this.deliver(doc, m, invoke)));
-			const sent: string[] = [];
-			results.forEach((r, i) => {
-				if (r.status === "fulfilled") sent.push(due[i].key);
-				else if (isInvalid(r.reason)) {
-					// A 422 will be the same answer every time: retrying it forever would only crowd out
-					// the messages that can go. It is logged for a person to look at.
-					this.logger.error(`Order ${doc._id}: outbox message ${due[i].key} refused, giving up:`, (r.reason as Error).message);
-					sent.push(due[i].key);
-				} else this.logger.debug(`Order ${doc._id}: outbox message ${due[i].key} not delivered yet:`, (r.reason as Error).message);
-			});
-			const allSent = sent.length === due.length;
-			const mark = { $addToSet: { outboxSent: { $each: sent } } };
-			// Clears the flag only if no message was added (and no saga opened) since we read the order.
-			const done = withSweepAt({ ...mark, $set: { outboxDue: false } }, nextSweepAt({ ...doc, outboxDue: false }, this.now()));
-			if (allSent && (await this.store.updateMany({ _id: doc._id, outboxVersion: doc.outboxVersion, open: doc.open }, done)) === 1) {
-				applyUpdate(doc, done);
-			} else {
-				if (sent.length) await this.store.updateMany({ _id: doc._id }, mark);
-				// Later, and behind the orders that are due now: a receiver that stays down must not
-				// keep the sweep busy with the same messages while abandoned checkouts wait.
-				const retryAt = this.now() + this.retryMs;
-				if (!doc.open && (await this.store.updateMany({ _id: doc._id, open: false, outboxDue: true }, { $set: { sweepAt: retryAt } }))) doc.sweepAt = retryAt;
-			}
-			if (doc.outboxDue) doc.outboxSent = [...new Set([...doc.outboxSent, ...sent])];
+			const results = await Promise.allSettled(due.map(m => this.settle(doc, m, invoke)));
+			const sent = due.filter((_, i) => results[i].status === "fulfilled").map(m => m.key);
+			await this.repo.outboxDelivered(doc, sent, sent.length === due.length, this.repo.now() + this.retryMs);
 			return !doc.outboxDue;
 		} finally {
 			this.busy.delete(doc._id);
 		}
 	}
 
+	/** Delivers one message, or gives up on one its receiver refuses; rejects when it is to be tried again. */
+	private async settle(doc: OrderDoc, m: OutboxMessage, invoke: Invoke): Promise<void> {
+		try {
+			await this.deliver(doc, m, invoke);
+		} catch (err) {
+			if (!isInvalid(err)) {
+				this.logger.debug(`Order ${doc._id}: outbox message ${m.key} not delivered yet:`, (err as Error).message);
+				throw err;
+			}
+			// A 422 will be the same answer every time: retrying it forever would only crowd out
+			// the messages that can go. It is logged for a person to look at.
+			this.logger.error(`Order ${doc._id}: outbox message ${m.key} refused, giving up:`, (err as Error).message);
+		}
+		// The bought lines are out of the cart: it is the shopper's again at once, not once the
+		// other messages (a confirmation to a mail service that is down) have gone too.
+		if (m.kind === "removeOrdered") await this.repo.cartCleared(doc, m.key);
+	}
+
 	private async deliver(doc: OrderDoc, m: OutboxMessage, invoke: Invoke): Promise<void> {
 		const opts = { timeout: this.timeoutMs, retries: 0 };
 		switch (m.kind) {
 			case "notify":
-				await invoke("notifications.enqueue", { key: m.key, type: m.type, orderId: doc._id, userId: doc.userId, email: doc.email, subject: m.subject, text: m.text }, opts);
+				await invoke("notifications.enqueue", { key: m.key, type: m.type, orderId: doc._id, userId: doc.userId, email: doc.email, order: factsOf(doc) }, opts);
 				return;
 			case "removeOrdered": {
 				const lines = doc.items.map(i => ({ productId: i.productId, quantity: i.quantity }));

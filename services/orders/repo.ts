@@ -1,16 +1,33 @@
-// The orders store, and the lease that makes one orders instance at a time the runner of an
-// order's saga. Every saga write is conditional on still holding the lease and renews it, so an
-// instance that lost an order (it was too slow, another took over) can never write over it.
-import { isDuplicateKey, type Store, type Update } from "../../mixins/db.mixin";
-import type { OrderDoc } from "./model";
+// The orders store, and the only code that writes to it. Two things are kept here so that no
+// caller can forget them: `sweepAt` (when the sweep must next look at an order; see OrderDoc)
+// is recomputed by every write, and every status change is announced (order.statusChanged)
+// once it is stored.
+//
+// The lease makes one run at a time the runner of an order's saga. Every saga write is
+// conditional on still holding it and renews it, so a run that lost its order (too slow, taken
+// over) can never write over it. "Holding it" is the lease's sequence number, a fencing token,
+// not the instance's name: a request stalled past its lease and the sweep of the same instance
+// that took the order over are two runs, and only the later one may write.
+import type { ServiceBroker } from "moleculer";
+import { emit } from "../../lib/emit";
+import { isDuplicateKey, type Filter, type Store, type Update } from "../../mixins/db.mixin";
+import { retiredKey } from "./idempotency";
+import type { Lease, OrderDoc, OutboxMessage } from "./model";
+import type { OrderStatus } from "./orders.contract";
+import type { ShipmentStatus } from "../shipping/shipping.contract";
 
-/** Another instance took the order over; the one that lost it must stop touching it. */
+/** Another run took the order over; the one that lost it must stop touching it. */
 export class LeaseLostError extends Error {
 	constructor(readonly orderId: string) {
 		super(`Lost the lease on order ${orderId}`);
 		this.name = "LeaseLostError";
 	}
 }
+
+/** Why an insert was refused: the Idempotency-Key or the buyer's cart is taken by another order. */
+export type InsertConflict = "idempotency-key" | "cart";
+
+type Announcer = Pick<ServiceBroker, "emit">;
 
 export class OrderRepo {
 	constructor(
@@ -19,10 +36,17 @@ export class OrderRepo {
 		readonly owner: string,
 		readonly leaseMs: number,
 		readonly now: () => number,
+		/** Where status changes are announced (the service's broker). */
+		private readonly announcer: Announcer,
 	) {}
 
 	iso(): string {
 		return new Date(this.now()).toISOString();
+	}
+
+	/** A new lease for this instance, one past the `seq` it replaces. */
+	lease(previous?: Lease): Lease {
+		return { owner: this.owner, until: this.now() + this.leaseMs, seq: (previous?.seq ?? 0) + 1 };
 	}
 
 	byId(id: string): Promise<OrderDoc | null> {
@@ -33,14 +57,32 @@ export class OrderRepo {
 		return this.store.findOne({ idemKey });
 	}
 
-	/** Null when an order with the same idempotency key exists already. */
-	async insert(doc: OrderDoc): Promise<OrderDoc | null> {
+	/** The buyer's order that holds their cart now, if any. */
+	byCartLock(userId: string): Promise<OrderDoc | null> {
+		return this.store.findOne({ cartLock: userId });
+	}
+
+	/** A page of orders, newest first, and how many match in all. */
+	async page(query: Filter, offset: number, limit: number | undefined): Promise<{ rows: OrderDoc[]; total: number }> {
+		const [rows, total] = await Promise.all([this.store.find({ query, sort: ["-createdAt"], offset, limit }), this.store.count({ query })]);
+		return { rows, total };
+	}
+
+	/** Null when stored; else what another order already holds (its Idempotency-Key, or the cart). */
+	async insert(doc: OrderDoc): Promise<InsertConflict | null> {
 		try {
-			return await this.store.insert(doc);
+			await this.store.insert(doc);
+			return null;
 		} catch (err) {
-			if (isDuplicateKey(err)) return null;
-			throw err;
+			if (!isDuplicateKey(err)) throw err;
+			// Which unique index refused it is not said alike by both stores: look.
+			return doc.idemKey !== retiredKey(doc._id) && (await this.byIdemKey(doc.idemKey)) ? "idempotency-key" : "cart";
 		}
+	}
+
+	/** Frees an expired Idempotency-Key for a new checkout. */
+	async retireIdemKey(doc: OrderDoc): Promise<void> {
+		await this.store.updateMany({ _id: doc._id, idemKey: doc.idemKey }, { $set: { idemKey: retiredKey(doc._id) } });
 	}
 
 	/** Writes `set` (and other operators) as the lease holder, renews the lease, and mirrors it in `doc`. */
@@ -51,33 +93,93 @@ export class OrderRepo {
 			open: (set.open ?? doc.open) as boolean,
 			outboxDue: (set.outboxDue ?? doc.outboxDue) as boolean,
 			recheckAt: ("recheckAt" in set ? set.recheckAt : doc.recheckAt) as number | undefined,
-			lease: { owner: this.owner, until },
+			lease: { ...doc.lease, until },
 		};
 		const update = withSweepAt({ ...more, $set: { ...set, "lease.until": until, updatedAt: this.iso() } }, nextSweepAt(after, now));
-		const changed = await this.store.updateMany({ _id: doc._id, "lease.owner": this.owner }, update);
+		// The fencing token: the lease this run claimed, not merely one this instance holds.
+		const changed = await this.store.updateMany({ _id: doc._id, "lease.owner": this.owner, ...fence(doc.lease) }, update);
 		if (changed !== 1) throw new LeaseLostError(doc._id);
+		const before = doc.status;
 		applyUpdate(doc, update);
+		this.announceIfMoved(doc, before);
 	}
 
 	/**
 	 * Takes an open order whose lease ran out: a compare-and-set on the lease we saw, so of two
-	 * instances trying at once exactly one gets it.
+	 * runs trying at once exactly one gets it. The new lease's `seq` fences the runs before it.
 	 */
 	async claim(doc: OrderDoc): Promise<boolean> {
-		const lease = { owner: this.owner, until: this.now() + this.leaseMs };
+		const lease = this.lease(doc.lease);
 		const update = { $set: { lease, sweepAt: lease.until } };
-		const changed = await this.store.updateMany({ _id: doc._id, open: true, "lease.owner": doc.lease.owner, "lease.until": doc.lease.until }, update);
+		const changed = await this.store.updateMany(
+			{ _id: doc._id, open: true, "lease.owner": doc.lease.owner, "lease.until": doc.lease.until },
+			update,
+		);
 		if (changed === 1) applyUpdate(doc, update);
 		return changed === 1;
 	}
 
 	/** Opens a saga on a settled order (a cancellation), if no other one runs. */
 	async open(doc: OrderDoc, from: Record<string, unknown>, set: Record<string, unknown>): Promise<boolean> {
-		const lease = { owner: this.owner, until: this.now() + this.leaseMs };
+		const lease = this.lease(doc.lease);
 		const update = { $set: { ...set, open: true, lease, sweepAt: lease.until, updatedAt: this.iso() } };
 		const changed = await this.store.updateMany({ _id: doc._id, open: false, ...from }, update);
 		if (changed === 1) applyUpdate(doc, update);
 		return changed === 1;
+	}
+
+	/** Takes a failed order's recheck: true if this caller won it; it comes back at `retryAt` if this instance dies. */
+	async claimRecheck(doc: OrderDoc, retryAt: number): Promise<boolean> {
+		return (await this.store.updateMany({ _id: doc._id, recheckAt: doc.recheckAt }, { $set: { recheckAt: retryAt, sweepAt: retryAt } })) === 1;
+	}
+
+	/** The recheck claimed at `retryAt` is done. */
+	async finishRecheck(doc: OrderDoc, retryAt: number, set: Record<string, unknown>): Promise<void> {
+		const done = withSweepAt({ $set: { ...set, updatedAt: this.iso() }, $unset: { recheckAt: true } }, nextSweepAt({ ...doc, recheckAt: undefined }, this.now()));
+		if ((await this.store.updateMany({ _id: doc._id, recheckAt: retryAt }, done)) === 1) applyUpdate(doc, done);
+	}
+
+	/**
+	 * Records which outbox messages were acknowledged. With all of them sent, clears `outboxDue`
+	 * (only if no message was added, and no saga opened, since `doc` was read); otherwise the
+	 * sweep tries again after `retryAt`.
+	 */
+	async outboxDelivered(doc: OrderDoc, sent: string[], allSent: boolean, retryAt: number): Promise<void> {
+		const mark: Update = { $addToSet: { outboxSent: { $each: sent } } };
+		const done = withSweepAt({ ...mark, $set: { outboxDue: false } }, nextSweepAt({ ...doc, outboxDue: false }, this.now()));
+		if (allSent && (await this.store.updateMany({ _id: doc._id, outboxVersion: doc.outboxVersion, open: doc.open }, done)) === 1) {
+			applyUpdate(doc, done);
+			return;
+		}
+		if (sent.length) await this.store.updateMany({ _id: doc._id }, mark);
+		// Later, and behind the orders that are due now: a receiver that stays down must not keep
+		// the sweep busy with the same messages while abandoned checkouts wait.
+		if (!doc.open && (await this.store.updateMany({ _id: doc._id, open: false, outboxDue: true }, { $set: { sweepAt: retryAt } }))) doc.sweepAt = retryAt;
+		doc.outboxSent = [...new Set([...doc.outboxSent, ...sent])];
+	}
+
+	/** The bought lines have left the buyer's cart (message `key`): the order no longer holds it. */
+	async cartCleared(doc: OrderDoc, key: string): Promise<void> {
+		const update = { $addToSet: { outboxSent: key }, $unset: { cartLock: true } };
+		await this.store.updateMany({ _id: doc._id }, update);
+		applyUpdate(doc, update);
+	}
+
+	/**
+	 * Moves a settled order on because its shipment did, with the message that says so; null when
+	 * the order changed since `doc` was read (the caller reads it again).
+	 */
+	async followShipment(doc: OrderDoc, status: OrderStatus, shipment: ShipmentStatus, message: OutboxMessage): Promise<OrderDoc | null> {
+		const now = this.now();
+		const update = withSweepAt(
+			{ $set: { status, "shipment.status": shipment, outboxDue: true, updatedAt: this.iso() }, $push: { outbox: message }, $inc: { outboxVersion: 1 } },
+			nextSweepAt({ ...doc, outboxDue: true }, now),
+		);
+		if ((await this.store.updateMany({ _id: doc._id, status: doc.status, open: doc.open }, update)) !== 1) return null;
+		const before = doc.status;
+		applyUpdate(doc, update);
+		this.announceIfMoved(doc, before);
+		return doc;
 	}
 
 	/**
@@ -87,6 +189,24 @@ export class OrderRepo {
 	due(limit: number): Promise<OrderDoc[]> {
 		return this.store.find({ query: { sweepAt: { $lte: this.now() } }, limit });
 	}
+
+	/** Settled orders whose shipment may still move them on. */
+	following(statuses: OrderStatus[]): Promise<OrderDoc[]> {
+		// A scan on NeDB: there is no cheap index for "in transit".
+		return this.store.find({ query: { status: { $in: statuses }, open: false } });
+	}
+
+	private announceIfMoved(doc: OrderDoc, before: OrderStatus): void {
+		if (doc.status === before) return;
+		// An announcement, not a record: whoever must not miss a change reads the order (see lib/events.ts).
+		void emit(this.announcer as ServiceBroker, "order.statusChanged", { orderId: doc._id, userId: doc.userId, status: doc.status, at: doc.updatedAt }).catch(() => undefined);
+	}
+}
+
+/** Matches only the lease `held`: one claimed since (it bumped `seq`) does not match. */
+function fence(held: Lease): Filter {
+	// Orders written before leases had a sequence number have none; their first claim gives them one.
+	return { "lease.seq": held.seq === undefined ? { $exists: false } : held.seq };
 }
 
 /** See OrderDoc.sweepAt. */
@@ -97,7 +217,7 @@ export function nextSweepAt(doc: Pick<OrderDoc, "open" | "outboxDue" | "recheckA
 }
 
 /** Adds setting (or, for undefined, removing) `sweepAt` to an update. */
-export function withSweepAt(update: Update, sweepAt: number | undefined): Update {
+function withSweepAt(update: Update, sweepAt: number | undefined): Update {
 	if (sweepAt !== undefined) return { ...update, $set: { ...(update.$set as object), sweepAt } };
 	return { ...update, $unset: { ...(update.$unset as object), sweepAt: true } };
 }

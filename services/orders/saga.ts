@@ -1,6 +1,9 @@
-// The checkout saga and the cancellation: each step's outcome is written on the order before
-// the next step starts, and every call is idempotent per order id on the service that answers
-// it, so any orders instance can resume an order from what the order says, as often as needed.
+// The checkout saga and the cancellation. The checkout is the table STEPS: going forward runs
+// each step not yet done, undoing runs the `undo` of each step that may have taken effect, and
+// resuming an order a dead run left behind asks the last step done whether to finish or undo.
+// Each step's outcome is written on the order before the next step starts, and every call is
+// idempotent per order id on the service that answers it, so any run can pick an order up from
+// what the order says, as often as needed.
 import type { Logger } from "moleculer";
 import { Errors } from "moleculer";
 import { StepUnreachableError, type ActionName, type CallOptions, type ParamsOf, type ResultOf } from "../../lib/call";
@@ -9,9 +12,10 @@ import { within } from "../../lib/time";
 import type { CardDetails, PaymentStatus } from "./orders.contract";
 import { notification, removeOrdered } from "./messages";
 import type { OrderDoc, StoredError } from "./model";
-import { LeaseLostError, nextSweepAt, withSweepAt, type OrderRepo } from "./repo";
+import { LeaseLostError, type OrderRepo } from "./repo";
 import { retiredKey } from "./idempotency";
-import { STEPS, attemptedSteps, resumesForward, stepNumber, stepsUpTo, type Step } from "./state";
+import { STEP_NAMES, attemptedSteps, stepsUpTo, type StepName } from "./state";
+import type { Update } from "../../mixins/db.mixin";
 
 /** A typed call to another service: through the request's context, or the broker in the background. */
 export type Invoke = <A extends ActionName>(action: A, params: ParamsOf<A>, opts?: CallOptions) => Promise<ResultOf<A>>;
@@ -25,9 +29,90 @@ export interface SagaOptions {
 	settleWaitMs: number;
 }
 
-export interface SagaHooks {
-	/** The order's status changed (for the order.statusChanged event). */
-	statusChanged(doc: OrderDoc): void;
+/** What one step is given: the order (as this run holds it), how to call, and the card while the request lives. */
+interface StepRun {
+	doc: OrderDoc;
+	invoke: Invoke;
+	opts: CallOptions;
+	card?: CardDetails;
+	logger: Logger;
+}
+
+interface SagaStep {
+	name: StepName;
+	/** Does the step (idempotent per order id); resolves to what to write on the order with it. */
+	run(r: StepRun): Promise<Record<string, unknown>>;
+	/** Undoes it: idempotent, and harmless when the step never ran. Resolves to true when money went back. */
+	undo: ((r: StepRun) => Promise<boolean>) | null;
+	/**
+	 * What a checkout cut off after this step does: "undo", or "finish" when the rest needs nothing
+	 * the order does not keep. Finishing before the charge would need the card, which is never stored.
+	 */
+	ifCutOff: "undo" | "finish";
+}
+
+const linesOf = (doc: OrderDoc) => doc.items.map(i => ({ productId: i.productId, quantity: i.quantity }));
+
+async function reserveStock({ doc, invoke, opts }: StepRun) {
+	await invoke("inventory.reserve", { orderId: doc._id, lines: linesOf(doc) }, opts);
+	return {};
+}
+
+async function releaseStock({ doc, invoke, opts }: StepRun) {
+	// Gives back a hold and a sale alike; a 404: nothing was ever reserved.
+	await invoke("inventory.release", { orderId: doc._id }, opts).catch(err => {
+		if ((err as Errors.MoleculerError).code !== 404) throw err;
+	});
+	return false;
+}
+
+async function chargeCard({ doc, invoke, opts, card }: StepRun) {
+	if (!card) throw replayError(INTERRUPTED);
+	const charge = await invoke("payments.charge", { orderId: doc._id, amount: doc.total, currency: doc.currency, card }, opts);
+	if (charge.status !== "charged") throw new PaymentDeclinedError(charge.status);
+	if (charge.amount !== doc.total) throw new Error(`Payments charged ${charge.amount} for an order of ${doc.total}`);
+	return { "payment.status": "charged" };
+}
+
+async function refundCharge({ doc, invoke, opts }: StepRun) {
+	const charge = await invoke("payments.refund", { orderId: doc._id }, opts);
+	return charge?.status === "refunded";
+}
+
+async function bookShipment({ doc, invoke, opts }: StepRun) {
+	const s = await invoke("shipping.create", { orderId: doc._id, address: doc.shippingAddress, items: linesOf(doc) }, opts);
+	// A booking that is not live must not confirm the order. One already shipped is live (the
+	// booking landed and its answer was lost, long ago): the order follows it from here on.
+	if (s.status === "cancelled") throw new ConflictError("This order's shipment was cancelled", "SHIPMENT_CANCELLED", { orderId: doc._id });
+	return { shipment: { carrier: s.carrier, trackingId: s.trackingId, status: s.status } };
+}
+
+async function cancelShipment({ doc, invoke, opts, logger }: StepRun) {
+	await invoke("shipping.cancel", { orderId: doc._id }, opts).catch(err => {
+		// Only a shipment already on its way refuses; a fresh booking cannot be.
+		if ((err as Errors.MoleculerError).code !== 409) throw err;
+		logger.error(`Order ${doc._id}: the shipment left before the checkout could be undone`);
+	});
+	return false;
+}
+
+async function commitStock({ doc, invoke, opts }: StepRun) {
+	await invoke("inventory.commit", { orderId: doc._id }, opts);
+	return {};
+}
+
+/** The checkout, in order. A new step is one row; its undo cannot be forgotten. */
+export const STEPS: readonly SagaStep[] = [
+	{ name: "reserve", run: reserveStock, undo: releaseStock, ifCutOff: "undo" },
+	{ name: "charge", run: chargeCard, undo: refundCharge, ifCutOff: "finish" },
+	{ name: "book", run: bookShipment, undo: cancelShipment, ifCutOff: "finish" },
+	{ name: "commit", run: commitStock, undo: releaseStock, ifCutOff: "finish" },
+];
+if (STEPS.map(s => s.name).join() !== STEP_NAMES.join()) throw new Error("saga.ts STEPS and state.ts STEP_NAMES disagree");
+
+/** Whether a checkout cut off after `done` steps is finished (true) or undone. */
+export function resumesForward(done: number): boolean {
+	return done > 0 && STEPS[Math.min(done, STEPS.length) - 1].ifCutOff === "finish";
 }
 
 /** The checkout was cut off (its orders process died) before the money was taken; it is undone. */
@@ -61,55 +146,43 @@ export function outcomeOf(err: unknown): StepOutcome {
 	return typeof code === "number" && code >= 400 && code < 500 ? "answered" : "unknown";
 }
 
+/** The confirmation, written with the last step: the order settles, and its messages wait in the outbox. */
+function confirmation(doc: OrderDoc): { set: Record<string, unknown>; more: Update } {
+	return {
+		set: { status: "confirmed", open: false, "saga.phase": "done", outboxDue: true },
+		more: { $push: { outbox: { $each: [notification(doc, "order.confirmed"), removeOrdered(doc)] } }, $inc: { outboxVersion: 1 } },
+	};
+}
+
 export class OrderSaga {
 	constructor(
 		readonly repo: OrderRepo,
 		readonly opts: SagaOptions,
-		readonly hooks: SagaHooks,
 		readonly logger: Logger,
 	) {}
+
+	private run(doc: OrderDoc, invoke: Invoke, retries = 0, card?: CardDetails): StepRun {
+		// No retries going forward: a retry after a timeout would double the wait for a 503.
+		return { doc, invoke, card, logger: this.logger, opts: { timeout: this.opts.stepTimeoutMs, retries, ifDown: "unknown" } };
+	}
 
 	/**
 	 * Runs the checkout forward from wherever the order is. On any failure, undoes what may have
 	 * been done and throws what the shopper should hear (402, 409, 503…).
 	 */
 	async forward(doc: OrderDoc, invoke: Invoke, card?: CardDetails): Promise<OrderDoc> {
-		const orderId = doc._id;
-		// No retries here: a retry after a timeout would double the wait for a 503.
-		const opts = { timeout: this.opts.stepTimeoutMs, retries: 0, ifDown: "unknown" as const };
+		const run = this.run(doc, invoke, 0, card);
 		try {
-			if (doc.saga.done < stepNumber("reserve")) {
-				const lines = doc.items.map(i => ({ productId: i.productId, quantity: i.quantity }));
-				await invoke("inventory.reserve", { orderId, lines }, opts);
-				await this.repo.advance(doc, { "saga.done": stepNumber("reserve") });
+			for (let i = doc.saga.done; i < STEPS.length; i++) {
+				const written = await STEPS[i].run(run);
+				const last = i === STEPS.length - 1 ? confirmation(doc) : { set: {}, more: {} };
+				await this.repo.advance(doc, { ...written, ...last.set, "saga.done": i + 1 }, last.more);
 			}
-			if (doc.saga.done < stepNumber("charge")) {
-				if (!card) throw replayError(INTERRUPTED);
-				const charge = await invoke("payments.charge", { orderId, amount: doc.total, currency: doc.currency, card }, opts);
-				if (charge.status !== "charged") throw new PaymentDeclinedError(charge.status);
-				if (charge.amount !== doc.total) throw new Error(`Payments charged ${charge.amount} for an order of ${doc.total}`);
-				await this.repo.advance(doc, { "saga.done": stepNumber("charge"), "payment.status": "charged" });
-			}
-			if (doc.saga.done < stepNumber("book")) {
-				const items = doc.items.map(i => ({ productId: i.productId, quantity: i.quantity }));
-				const s = await invoke("shipping.create", { orderId, address: doc.shippingAddress, items }, opts);
-				// A booking that is not live must not confirm the order. One already shipped is live (the
-				// booking landed and its answer was lost, long ago): the order follows it from here on.
-				if (s.status === "cancelled") throw new ConflictError("This order's shipment was cancelled", "SHIPMENT_CANCELLED", { orderId });
-				await this.repo.advance(doc, { "saga.done": stepNumber("book"), shipment: { carrier: s.carrier, trackingId: s.trackingId, status: s.status } });
-			}
-			await invoke("inventory.commit", { orderId }, opts);
-			await this.repo.advance(
-				doc,
-				{ status: "confirmed", open: false, "saga.phase": "done", "saga.done": stepNumber("commit"), outboxDue: true },
-				{ $push: { outbox: { $each: [notification(doc, "order.confirmed"), removeOrdered(doc)] } }, $inc: { outboxVersion: 1 } },
-			);
-			this.hooks.statusChanged(doc);
 			return doc;
 		} catch (err) {
 			if (err instanceof LeaseLostError) throw new ServiceDownError("orders", "This checkout is being finished by another orders instance");
 			const undoing = this.compensate(doc, storedError(err), outcomeOf(err), invoke).catch(undoErr => {
-				this.logger.warn(`Order ${orderId}: could not start undoing; the recovery sweep will:`, (undoErr as Error).message);
+				this.logger.warn(`Order ${doc._id}: could not start undoing; the recovery sweep will:`, (undoErr as Error).message);
 			});
 			// Undoing takes milliseconds when the services answer; one that does not (the one that
 			// just failed, often) must not hold the shopper's answer: it goes on in the background.
@@ -130,14 +203,16 @@ export class OrderSaga {
 			"saga.uncertain": outcome === "unknown",
 		};
 		if (failure.code === 402) set["payment.status"] = "declined";
-		await this.repo.advance(doc, set);
+		// The shopper is told it failed now, while the undo may go on: their cart is theirs again.
+		await this.repo.advance(doc, set, { $unset: { cartLock: true } });
 		await this.finishCompensation(doc, invoke);
 	}
 
 	private async finishCompensation(doc: OrderDoc, invoke: Invoke): Promise<void> {
 		let refunded: boolean;
 		try {
-			refunded = await this.undo(doc, invoke, stepsUpTo(doc.saga.attempted));
+			const attempted = stepsUpTo(doc.saga.attempted);
+			refunded = await this.undo(this.run(doc, invoke), STEPS.filter(s => attempted.has(s.name)));
 		} catch (err) {
 			this.logger.warn(`Order ${doc._id}: undo incomplete, the recovery sweep will finish it:`, (err as Error).message);
 			return;
@@ -154,37 +229,15 @@ export class OrderSaga {
 		// The shopper was told "try again later": the same Idempotency-Key must then start afresh.
 		if (failure.code >= 500) set.idemKey = retiredKey(doc._id);
 		await this.repo.advance(doc, set);
-		this.hooks.statusChanged(doc);
 	}
 
-	/** Undoes `steps`, all at once (each is independent and idempotent). True if money went back. */
-	async undo(doc: OrderDoc, invoke: Invoke, steps: Set<Step>, retries = 0): Promise<boolean> {
-		const orderId = doc._id;
-		const opts = { timeout: this.opts.stepTimeoutMs, retries, ifDown: "unknown" as const };
-		let refunded = false;
-		const tasks: Promise<unknown>[] = [];
-		if (steps.has("book")) {
-			tasks.push(
-				invoke("shipping.cancel", { orderId }, opts).catch(err => {
-					// Only a shipment already on its way refuses; a fresh booking cannot be.
-					if ((err as Errors.MoleculerError).code !== 409) throw err;
-					this.logger.error(`Order ${orderId}: the shipment left before the checkout could be undone`);
-				}),
-			);
-		}
-		if (steps.has("charge")) {
-			tasks.push(invoke("payments.refund", { orderId }, opts).then(c => (refunded = c?.status === "refunded")));
-		}
-		if (steps.has("reserve") || steps.has("commit")) {
-			tasks.push(
-				invoke("inventory.release", { orderId }, opts).catch(err => {
-					if ((err as Errors.MoleculerError).code !== 404) throw err; // nothing was ever reserved
-				}),
-			);
-		}
-		const failed = (await Promise.allSettled(tasks)).find(r => r.status === "rejected");
+	/** Runs the undo of each of `steps`, all at once (each is independent and idempotent). True if money went back. */
+	private async undo(run: StepRun, steps: readonly SagaStep[]): Promise<boolean> {
+		const undos = new Set(steps.map(s => s.undo).filter(u => u !== null));
+		const results = await Promise.allSettled([...undos].map(u => u(run)));
+		const failed = results.find(r => r.status === "rejected");
 		if (failed) throw (failed as PromiseRejectedResult).reason;
-		return refunded;
+		return results.some(r => r.status === "fulfilled" && r.value);
 	}
 
 	/**
@@ -192,25 +245,23 @@ export class OrderSaga {
 	 * may have landed after the first undo. Claimed by a compare-and-set on `recheckAt`.
 	 */
 	async recheck(doc: OrderDoc, invoke: Invoke): Promise<void> {
-		const store = this.repo.store;
 		// Claimed with a retry time: if this instance dies meanwhile, the sweep comes back then.
 		const retryAt = this.repo.now() + this.opts.recheckMs;
-		if ((await store.updateMany({ _id: doc._id, recheckAt: doc.recheckAt }, { $set: { recheckAt: retryAt, sweepAt: retryAt } })) !== 1) return;
+		if (!(await this.repo.claimRecheck(doc, retryAt))) return;
 		try {
-			const refunded = await this.undo(doc, invoke, new Set(STEPS), 1);
-			const set: Record<string, unknown> = { updatedAt: this.repo.iso() };
+			const refunded = await this.undo(this.run(doc, invoke, 1), STEPS);
+			const set: Record<string, unknown> = {};
 			if (refunded && doc.payment.status !== "refunded") {
 				set["payment.status"] = "refunded";
 				this.logger.warn(`Order ${doc._id}: a charge that landed after the checkout failed was refunded`);
 			}
-			const done = withSweepAt({ $set: set, $unset: { recheckAt: true } }, nextSweepAt({ ...doc, recheckAt: undefined }, this.repo.now()));
-			await store.updateMany({ _id: doc._id, recheckAt: retryAt }, done);
+			await this.repo.finishRecheck(doc, retryAt, set);
 		} catch (err) {
 			this.logger.info(`Order ${doc._id}: recheck postponed:`, (err as Error).message);
 		}
 	}
 
-	/** Picks up an order whose saga an instance left unfinished; the caller holds its lease. */
+	/** Picks up an order whose saga a run left unfinished; the caller holds its lease. */
 	async resume(doc: OrderDoc, invoke: Invoke): Promise<void> {
 		switch (doc.saga.phase) {
 			case "checkout":
@@ -244,11 +295,10 @@ export class OrderSaga {
 	 * forward (a service down then leaves it to the recovery sweep); if it refuses, nothing changes.
 	 */
 	private async finishCancel(doc: OrderDoc, invoke: Invoke): Promise<OrderDoc> {
-		const orderId = doc._id;
-		const opts = { timeout: this.opts.stepTimeoutMs, retries: 0, ifDown: "unknown" as const };
+		const run = this.run(doc, invoke);
 		if (doc.shipment?.status !== "cancelled") {
 			try {
-				const shipment = await invoke("shipping.cancel", { orderId }, opts);
+				const shipment = await invoke("shipping.cancel", { orderId: doc._id }, run.opts);
 				if (shipment && shipment.status !== "cancelled") throw new ConflictError("too late", "ALREADY_SHIPPED");
 			} catch (err) {
 				if ((err as Errors.MoleculerError).code !== 409) throw err;
@@ -257,13 +307,13 @@ export class OrderSaga {
 			}
 			if (doc.shipment) await this.repo.advance(doc, { "shipment.status": "cancelled" });
 		}
-		const refunded = await this.undo(doc, invoke, new Set<Step>(["charge", "commit"]));
+		// The shipment is settled above, with shipping's refusal heard: the other steps are undone.
+		const refunded = await this.undo(run, STEPS.filter(s => s.name !== "book"));
 		await this.repo.advance(
 			doc,
 			{ status: "cancelled", open: false, "saga.phase": "done", "payment.status": paymentAfterUndo(doc.payment.status, refunded), outboxDue: true },
 			{ $push: { outbox: { $each: [notification(doc, "order.cancelled")] } }, $inc: { outboxVersion: 1 } },
 		);
-		this.hooks.statusChanged(doc);
 		return doc;
 	}
 }
@@ -278,4 +328,3 @@ function notCancellable(doc: OrderDoc): ConflictError {
 	if (doc.open) return new ConflictError("This order is still being processed; try again in a moment", "ORDER_BUSY");
 	return new ConflictError(`A ${doc.status} order cannot be cancelled`, "NOT_CANCELLABLE");
 }
-

@@ -1,54 +1,44 @@
-// The orders service's knobs. Defaults suit a laptop and production alike; tests shorten them.
-import { config, envInt } from "../../lib/config";
+// The orders service's knobs, from lib/config.ts (every environment variable is read there).
+// Defaults suit a laptop and production alike; tests shorten them in the service's settings.
+import { config } from "../../lib/config";
 import { IDEMPOTENCY_TTL_MS } from "./idempotency";
 
 export interface OrdersTuning {
 	baseCurrency: string;
-	/** One call to another service during checkout (ORDERS_STEP_TIMEOUT_MS). */
+	/** One call to another service during checkout. */
 	stepTimeoutMs: number;
-	/** How long a saga's runner may go silent before another instance takes its order over (ORDERS_LEASE_MS). */
+	/** How long a saga's runner may go silent before another run takes its order over. */
 	leaseMs: number;
-	/** How often to look for abandoned orders and undelivered messages (ORDERS_SWEEP_MS). */
+	/** How often to look for abandoned orders and undelivered messages. */
 	sweepIntervalMs: number;
-	/** When to undo a failed checkout a second time, for late-landing steps (ORDERS_RECHECK_MS). */
+	/** When to undo a failed checkout a second time, for late-landing steps. */
 	recheckMs: number;
-	/**
-	 * How often to ask shipping about every order in transit (ORDERS_RECONCILE_MS), besides once
-	 * at start: a backstop for events sent to an instance that had just died.
-	 */
+	/** How often to ask shipping about every order in transit (a backstop for events sent to an instance that had just died). */
 	reconcileIntervalMs: number;
 	/** One outbox delivery (a notification, the bought lines out of the cart). */
 	relayTimeoutMs: number;
-	/** How long an order's undelivered messages wait before the next try (ORDERS_RELAY_RETRY_MS). */
+	/** How long an order's undelivered messages wait before the next try. */
 	relayRetryMs: number;
-	/**
-	 * How long a request waits for what follows its answer (undoing a failed checkout, sending the
-	 * confirmation) before answering; the rest goes on in the background (ORDERS_SETTLE_WAIT_MS).
-	 */
+	/** How long a request waits for what follows its answer (undoing, the confirmation) before answering. */
 	settleWaitMs: number;
 	idempotencyTtlMs: number;
-}
-
-/** Milliseconds, at least 1: a zero wait would spin. */
-function envMs(name: string, fallback: number): number {
-	return envInt(name, fallback, 1);
+	/** How long after an order a checkout of the emptied cart with the same body gets that order again (a late double click). */
+	repeatWindowMs: number;
 }
 
 export function ordersTuning(): OrdersTuning {
-	const stepTimeoutMs = envMs("ORDERS_STEP_TIMEOUT_MS", 3_000);
-	const leaseMs = envMs("ORDERS_LEASE_MS", 15_000);
-	// A lease shorter than a step would let a second instance undo a step still in flight.
-	if (leaseMs <= stepTimeoutMs) throw new Error(`ORDERS_LEASE_MS (${leaseMs}) must be longer than ORDERS_STEP_TIMEOUT_MS (${stepTimeoutMs})`);
+	const o = config.orders;
 	return {
 		baseCurrency: config.baseCurrency,
-		stepTimeoutMs,
-		leaseMs,
-		sweepIntervalMs: envMs("ORDERS_SWEEP_MS", 2_000),
-		recheckMs: envMs("ORDERS_RECHECK_MS", 60_000),
-		reconcileIntervalMs: envMs("ORDERS_RECONCILE_MS", 5 * 60_000),
+		stepTimeoutMs: o.stepTimeoutMs,
+		leaseMs: o.leaseMs,
+		sweepIntervalMs: o.sweepMs,
+		recheckMs: o.recheckMs,
+		reconcileIntervalMs: o.reconcileMs,
 		relayTimeoutMs: 2_000,
-		relayRetryMs: envMs("ORDERS_RELAY_RETRY_MS", 5_000),
-		settleWaitMs: envMs("ORDERS_SETTLE_WAIT_MS", 1_000),
+		relayRetryMs: o.relayRetryMs,
+		settleWaitMs: o.settleWaitMs,
 		idempotencyTtlMs: IDEMPOTENCY_TTL_MS,
+		repeatWindowMs: 10_000,
 	};
 }

@@ -1,13 +1,12 @@
 // Orders follow their shipments: from shipping's events as they happen, and from shipping's
 // records after a restart (events sent while orders was down are gone).
 import type { Logger } from "moleculer";
-import type { Store } from "../../mixins/db.mixin";
 import type { NotificationType } from "../notifications/notifications.contract";
 import type { OrderStatus } from "./orders.contract";
 import type { ShipmentStatus } from "../shipping/shipping.contract";
 import { notification } from "./messages";
 import type { OrderDoc } from "./model";
-import { applyUpdate, nextSweepAt, withSweepAt } from "./repo";
+import type { OrderRepo } from "./repo";
 import type { Invoke } from "./saga";
 import { canMove } from "./state";
 
@@ -21,8 +20,7 @@ export const FOLLOWING: OrderStatus[] = ["confirmed", "shipped"];
 
 export class ShipmentFollower {
 	constructor(
-		private readonly store: Store<OrderDoc>,
-		private readonly now: () => number,
+		private readonly repo: OrderRepo,
 		private readonly logger: Logger,
 	) {}
 
@@ -32,21 +30,10 @@ export class ShipmentFollower {
 		if (!next) return null;
 		// Two tries: the order may change between the read and the conditional write.
 		for (let attempt = 0; attempt < 2; attempt++) {
-			const doc = await this.store.findOne({ _id: orderId });
+			const doc = await this.repo.byId(orderId);
 			if (!doc || !canMove(doc.status, next.status)) return null;
-			const now = this.now();
-			const update = withSweepAt(
-				{
-					$set: { status: next.status, "shipment.status": shipment, outboxDue: true, updatedAt: new Date(now).toISOString() },
-					$push: { outbox: notification(doc, next.message) },
-					$inc: { outboxVersion: 1 },
-				},
-				nextSweepAt({ ...doc, outboxDue: true }, now),
-			);
-			if ((await this.store.updateMany({ _id: orderId, status: doc.status, open: doc.open }, update)) === 1) {
-				applyUpdate(doc, update);
-				return doc;
-			}
+			const moved = await this.repo.followShipment(doc, next.status, shipment, notification(doc, next.message));
+			if (moved) return moved;
 		}
 		this.logger.warn(`Order ${orderId}: could not follow its shipment to '${shipment}'`);
 		return null;
@@ -54,8 +41,7 @@ export class ShipmentFollower {
 
 	/** Asks shipping where every open order's shipment is, in batches, and follows what moved. */
 	async reconcile(invoke: Invoke, batch = 100): Promise<OrderDoc[]> {
-		// One read (a scan on NeDB: there is no cheap index for "in transit"), then shipping in batches.
-		const open = await this.store.find({ query: { status: { $in: FOLLOWING }, open: false } });
+		const open = await this.repo.following(FOLLOWING);
 		const changed: OrderDoc[] = [];
 		for (let i = 0; i < open.length; i += batch) {
 			const docs = open.slice(i, i + batch);

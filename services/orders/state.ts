@@ -27,11 +27,11 @@ export function isFinal(status: OrderStatus): boolean {
  * The checkout's forward steps, in order. `saga.done` counts the ones whose outcome is written
  * on the order; the step after them may have been sent and not answered (a crash, a timeout).
  */
-export const STEPS = ["reserve", "charge", "book", "commit"] as const;
-export type Step = (typeof STEPS)[number];
+export const STEP_NAMES = ["reserve", "charge", "book", "commit"] as const;
+export type StepName = (typeof STEP_NAMES)[number];
 
-export function stepNumber(step: Step): number {
-	return STEPS.indexOf(step) + 1;
+export function stepNumber(step: StepName): number {
+	return STEP_NAMES.indexOf(step) + 1;
 }
 
 /**
@@ -41,18 +41,9 @@ export function stepNumber(step: Step): number {
  */
 export type SagaPhase = "checkout" | "compensating" | "cancelling" | "done";
 
-/**
- * Once the money is taken, a checkout that lost its process is finished rather than undone:
- * the remaining steps (shipment, commit) need nothing the order does not keep. Before that,
- * finishing would need the card again, which is never stored, so it is undone.
- */
-export function resumesForward(done: number): boolean {
-	return done >= stepNumber("charge");
-}
-
 /** The first `attempted` steps: what an undo must undo. */
-export function stepsUpTo(attempted: number): Set<Step> {
-	return new Set(STEPS.slice(0, Math.min(Math.max(attempted, 0), STEPS.length)));
+export function stepsUpTo(attempted: number): Set<StepName> {
+	return new Set(STEP_NAMES.slice(0, Math.min(Math.max(attempted, 0), STEP_NAMES.length)));
 }
 
 /**
@@ -63,5 +54,5 @@ export function stepsUpTo(attempted: number): Set<Step> {
  * undoing is idempotent everywhere, and a step that never ran is a no-op to undo.
  */
 export function attemptedSteps(done: number, outcome: "answered" | "not-sent" | "unknown"): number {
-	return outcome === "unknown" ? Math.min(done + 1, STEPS.length) : done;
+	return outcome === "unknown" ? Math.min(done + 1, STEP_NAMES.length) : done;
 }

@@ -28,8 +28,7 @@ describe("notifications across restarts (separate process on NATS)", () => {
 			orderId,
 			userId: user.id,
 			email: user.email,
-			subject: `Order ${orderId} is confirmed`,
-			text: "Thank you for your order.",
+			order: { items: [{ name: "Mug", quantity: 1, unitPrice: 999, lineTotal: 999 }], subtotal: 999, shippingCost: 0, total: 999, currency: "USD" },
 		});
 	const list = (): Promise<Notification[]> => cluster.observer.call("notifications.list", {}, { meta: { user } });
 	const files = () => (fs.existsSync(outbox) ? fs.readdirSync(outbox).filter(f => f.endsWith(".eml")).sort() : []);
@@ -66,7 +65,7 @@ describe("notifications across restarts (separate process on NATS)", () => {
 
 		expect(files()).toEqual([...early, ...late].map(n => `${n.id}.eml`).sort());
 		expect(files().filter(f => earlyFiles.some(e => e.startsWith(f))).map(fingerprint)).toEqual(earlyFiles);
-		for (const n of late) expect(fs.readFileSync(path.join(outbox, `${n.id}.eml`), "utf8")).toMatch(new RegExp(`^Subject: Order ${n.orderId} is confirmed$`, "m"));
+		for (const n of late) expect(fs.readFileSync(path.join(outbox, `${n.id}.eml`), "utf8")).toMatch(new RegExp(`^Subject: Your order ${n.orderId.toUpperCase()} is confirmed$`, "m"));
 		expect(after).toHaveLength(6);
 		expect(after.every(n => n.sentAt !== null)).toBe(true);
 		const sentAtOf = (id: string) => after.find(n => n.id === id)?.sentAt;

@@ -81,7 +81,7 @@ describe("checkout and orders", () => {
 	const checkout = (who: string, body: object = { shippingAddress: ADDRESS, payment: CARD }, key?: string) =>
 		http.post<Order & { type?: string; data?: unknown }>(`${api}/checkout`, body, { token: token[who], headers: key ? { "idempotency-key": key } : {} });
 	const charges = (orderId?: string) => call(broker, "payments.list", orderId ? { orderId } : {}, { meta: { user: users.admin } });
-	const allOrders = () => call(broker, "orders.list", { all: true }, { meta: { user: users.admin } });
+	const allOrders = () => call(broker, "orders.list", { all: true, pageSize: 500 }, { meta: { user: users.admin } });
 	const notificationsOf = async (who: string) => (await http.get(`${api}/notifications`, { token: token[who] })).body as { orderId: string; type: string; sentAt: string | null }[];
 
 	beforeAll(async () => {

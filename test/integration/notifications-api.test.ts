@@ -31,7 +31,7 @@ const TestNotifications = {
 	// Sweeps run by hand here; the timer stays out of the way.
 	settings: { sweepIntervalMs: 3_600_000, sendWaitMs: 5_000 },
 	methods: {
-		now: () => new Date(clock),
+		now: () => clock,
 		createMailer: () => mailer,
 	},
 } as ServiceSchema;
@@ -41,6 +41,10 @@ interface NotificationsInternals {
 	settings: { sendWaitMs: number };
 	sweep(opts?: { ignoreBackoff?: boolean }): Promise<number>;
 }
+
+const FACTS = { items: [{ name: "Mug", quantity: 2, unitPrice: 1999, lineTotal: 3998 }], subtotal: 3998, shippingCost: 500, total: 4498, currency: "USD" };
+/** The subject notifications writes for an order's confirmation. */
+const confirmedSubject = (orderId: string) => `Your order ${orderId.slice(0, 8).toUpperCase()} is confirmed`;
 
 const ada = { id: "u-ada", email: "ada@example.com", role: "customer" as const };
 const bob = { id: "u-bob", email: "bob@example.com", role: "customer" as const };
@@ -54,8 +58,7 @@ function message(user = ada, over: Partial<ParamsOf<"notifications.enqueue">> = 
 		orderId,
 		userId: user.id,
 		email: user.email,
-		subject: `Order ${orderId} is confirmed`,
-		text: "Thank you for your order.",
+		order: FACTS,
 		...over,
 	};
 }
@@ -81,8 +84,9 @@ describe("notifications", () => {
 		it("stores the message, sends it, and says when", async () => {
 			const params = message();
 			const result = await enqueue(params);
-			expect(result).toEqual({ id: expect.any(String), type: "order.confirmed", orderId: params.orderId, subject: params.subject, createdAt: new Date(clock).toISOString(), sentAt: new Date(clock).toISOString() });
-			expect(sentWith(result.id)).toEqual([expect.objectContaining({ to: "ada@example.com", subject: params.subject, text: params.text })]);
+			const subject = confirmedSubject(params.orderId);
+			expect(result).toEqual({ id: expect.any(String), type: "order.confirmed", orderId: params.orderId, subject, createdAt: new Date(clock).toISOString(), sentAt: new Date(clock).toISOString() });
+			expect(sentWith(result.id)).toEqual([expect.objectContaining({ to: "ada@example.com", subject, text: expect.stringContaining("2 × Mug: 39.98 USD") })]);
 			expect(sentWith(result.id)[0].raw).toMatch(new RegExp(`^Message-ID: <${result.id}@moleculer-shop>$`, "m"));
 		});
 
@@ -99,9 +103,24 @@ describe("notifications", () => {
 			const params = message();
 			const first = await enqueue(params);
 			clock += 60_000;
-			expect(await enqueue({ ...params, subject: "something else" })).toEqual(first);
+			expect(await enqueue({ ...params, order: { ...params.order, total: 1 } })).toEqual(first);
 			await svc().sweep({ ignoreBackoff: true });
 			expect(sentWith(first.id)).toHaveLength(1);
+		});
+
+		it("words the message itself from the order's facts, each amount in its currency's own decimals", async () => {
+			const params = message(ada, { order: { ...FACTS, items: [{ name: "Tea", quantity: 3, unitPrice: 500, lineTotal: 1500 }], subtotal: 1500, shippingCost: 700, total: 2200, currency: "JPY", shipment: { carrier: "UPS", trackingId: "1Z999" } } });
+			const result = await enqueue(params);
+			const [letter] = sentWith(result.id);
+			expect(letter.subject).toBe(confirmedSubject(params.orderId));
+			expect(letter.text).toContain("3 × Tea: 1500 JPY");
+			expect(letter.text).toContain("Total: 2200 JPY (shipping 700 JPY)");
+			expect(letter.text).toContain("tracking number 1Z999");
+		});
+
+		it("refuses facts that are not facts: a fractional amount, a line without a name", async () => {
+			await expect(enqueue(message(ada, { order: { ...FACTS, total: 44.98 } }))).rejects.toMatchObject({ code: 422 });
+			await expect(enqueue(message(ada, { order: { ...FACTS, items: [{ name: "", quantity: 1, unitPrice: 1, lineTotal: 1 }] } }))).rejects.toMatchObject({ code: 422 });
 		});
 
 		it("refuses a type it does not know and an address that is not one", async () => {
@@ -159,7 +178,7 @@ describe("notifications", () => {
 			expect(res.status).toBe(200);
 			const recent = res.body.slice(0, 2);
 			expect(recent).toEqual([
-				{ id: expect.any(String), type: "order.shipped", orderId: mine[1].orderId, subject: mine[1].subject, createdAt: new Date(clock).toISOString(), sentAt: expect.any(String) },
+				{ id: expect.any(String), type: "order.shipped", orderId: mine[1].orderId, subject: `Your order ${mine[1].orderId.slice(0, 8).toUpperCase()} is on its way`, createdAt: new Date(clock).toISOString(), sentAt: expect.any(String) },
 				expect.objectContaining({ type: "order.confirmed", orderId: mine[0].orderId }),
 			]);
 			expect(res.body.map((n: { orderId: string }) => n.orderId)).not.toContain(theirs.orderId);

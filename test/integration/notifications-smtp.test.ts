@@ -56,7 +56,7 @@ describe("notifications over SMTP", () => {
 				name: "notifications",
 				mixins: [NotificationsService as unknown as ServiceSchema],
 				settings: { smtpUrl: `smtp://127.0.0.1:${port}`, from: "Shop <shop@example.com>", sweepIntervalMs: 3_600_000 },
-				methods: { now: () => new Date(clock) },
+				methods: { now: () => clock },
 			} as ServiceSchema,
 		]);
 	});
@@ -70,8 +70,7 @@ describe("notifications over SMTP", () => {
 				orderId: `o${n}`,
 				userId: "u1",
 				email: "ada@example.com",
-				subject: `Order o${n} is confirmed`,
-				text: "Thank you.",
+				order: { items: [{ name: "Mug", quantity: 1, unitPrice: 999, lineTotal: 999 }], subtotal: 999, shippingCost: 0, total: 999, currency: "USD" },
 			});
 		const queued = [await enqueue(1), await enqueue(2)];
 		expect(queued.map(n => n.sentAt)).toEqual([null, null]);
@@ -84,10 +83,10 @@ describe("notifications over SMTP", () => {
 			clock += 60_000;
 			await sweep();
 			expect(relay.messages).toHaveLength(2);
-			expect(relay.messages[0]).toMatch(/^Subject: Order o1 is confirmed$/m);
+			expect(relay.messages[0]).toMatch(/^Subject: Your order O1 is confirmed$/m);
 			expect(relay.messages[0]).toMatch(/^From: Shop <shop@example\.com>$/m);
 			expect(relay.messages[0]).toMatch(new RegExp(`^Message-ID: <${queued[0].id}@moleculer-shop>$`, "m"));
-			expect(relay.messages[1]).toMatch(/^Subject: Order o2 is confirmed$/m);
+			expect(relay.messages[1]).toMatch(/^Subject: Your order O2 is confirmed$/m);
 		} finally {
 			await relay.close();
 		}

@@ -68,20 +68,29 @@ export async function fetchBooks(api: string, adminToken: string, startingStock:
 		if (!res.ok) throw new Error(`GET ${path} answered ${res.status}`);
 		return (await res.json()) as T;
 	};
-	// GET /api/payments answers a page at a time (X-Total-Count says how many there are in all).
-	const everyCharge = async (): Promise<Charge[]> => {
-		const charges: Charge[] = [];
-		for (let page = 1; ; page++) {
-			const res = await fetch(`${api}/payments?page=${page}&pageSize=500`, { headers: { authorization: `Bearer ${adminToken}` } });
-			if (!res.ok) throw new Error(`GET /payments answered ${res.status}`);
-			const rows = (await res.json()) as Charge[];
-			charges.push(...rows);
-			if (rows.length === 0 || charges.length >= Number(res.headers.get("x-total-count"))) return charges;
+	/**
+	 * Every row of an admin list. A paged list says its whole count in X-Total-Count: the rest is
+	 * fetched page by page, at the size of the first (a list that is not paged has no header).
+	 */
+	const all = async <T>(path: string): Promise<T[]> => {
+		const page = async (query: string) => {
+			const res = await fetch(`${api}${path}${query}`, { headers: { authorization: `Bearer ${adminToken}` } });
+			if (!res.ok) throw new Error(`GET ${path}${query} answered ${res.status}`);
+			return { rows: (await res.json()) as T[], total: Number(res.headers.get("x-total-count") ?? 0) };
+		};
+		const first = await page("");
+		const rows = [...first.rows];
+		const join = path.includes("?") ? "&" : "?";
+		for (let n = 2; rows.length < first.total && first.rows.length > 0; n++) {
+			const next = await page(`${join}page=${n}&pageSize=${first.rows.length}`);
+			if (!next.rows.length) break;
+			rows.push(...next.rows);
 		}
+		return rows;
 	};
 	const [orders, charges, stock] = await Promise.all([
-		get<Order[]>("/orders?all=true"),
-		everyCharge(),
+		all<Order>("/orders?all=true"),
+		all<Charge>("/payments"),
 		Promise.all(Object.keys(startingStock).map(id => get<StockLevel>(`/inventory/${encodeURIComponent(id)}`))),
 	]);
 	return { ...audit({ orders, charges, startingStock, stock }), pending: orders.filter(o => o.status === "pending").length };

@@ -1,6 +1,7 @@
 // The checkout saga against test-local services that keep books like the real ones
 // (idempotent per order id, a refund or release before the step voids it), and a real store.
 import { Errors } from "moleculer";
+import { call } from "../../lib/call";
 import { createAdapter, ensureIndex, type Store } from "../../mixins/db.mixin";
 import { ConflictError, OutOfStockError, PaymentDeclinedError, TooManyRequestsError } from "../../lib/errors";
 import { draftOrder } from "../../services/orders/draft";
@@ -31,7 +32,11 @@ class FakeShop {
 	/** action → what the call waits on before acting (a slow service, a service going down meanwhile). */
 	gates = new Map<string, () => unknown>();
 
-	invoke: Invoke = (async (action: string, params: Record<string, unknown>) => {
+	/** Calls as the services get them, through lib/call.ts's failure policy (ifDown), as in the service. */
+	invoke: Invoke = (action, params, opts) => call({ call: (a: string, p: never) => this.handle(a, p), logger: quietLogger } as never, action, params, opts);
+
+	/** What the services do with one call. */
+	handle = async (action: string, params: Record<string, unknown>): Promise<unknown> => {
 		const service = action.split(".")[0];
 		if (this.down.has(service)) throw new Errors.ServiceNotAvailableError({ action, nodeID: "n" });
 		const refusal = this.refuse.get(action);
@@ -106,7 +111,7 @@ class FakeShop {
 				return { applied: true };
 		}
 		throw new Error(`FakeShop does not know ${action}`);
-	}) as Invoke;
+	};
 
 	/** Money kept: charges less refunds. */
 	kept(): number {
@@ -119,9 +124,12 @@ describe("checkout saga", () => {
 	let shop: FakeShop;
 	let clock: number;
 	const now = () => clock;
+	/** Every order.statusChanged the repo announced, as "<orderId>:<status>". */
+	let announced: string[] = [];
+	const announcer = { emit: (_event: string, p: { orderId: string; status: string }) => void announced.push(`${p.orderId}:${p.status}`) } as never;
 	const instance = (owner: string) => {
-		const repo = new OrderRepo(store, owner, LEASE_MS, now);
-		return { repo, saga: new OrderSaga(repo, { stepTimeoutMs: 1_000, recheckMs: 60_000, settleWaitMs: 1_000 }, { statusChanged() {} }, quietLogger) };
+		const repo = new OrderRepo(store, owner, LEASE_MS, now, announcer);
+		return { repo, saga: new OrderSaga(repo, { stepTimeoutMs: 1_000, recheckMs: 60_000, settleWaitMs: 1_000 }, quietLogger) };
 	};
 	let seq = 0;
 	async function pendingOrder(repo: OrderRepo, quantity = 2): Promise<OrderDoc> {
@@ -137,7 +145,7 @@ describe("checkout saga", () => {
 			idemKey: `none|${id}`,
 			idemHash: "",
 			idemExpiresAt: clock + 1,
-			lease: { owner: repo.owner, until: clock + LEASE_MS },
+			lease: repo.lease(),
 			now: new Date(clock).toISOString(),
 		});
 		await repo.insert(doc);
@@ -150,6 +158,7 @@ describe("checkout saga", () => {
 		await adapter.connect();
 		await ensureIndex(adapter, { fields: ["idemKey"], unique: true });
 		store = adapter;
+		announced = [];
 		shop = new FakeShop();
 		clock = Date.parse("2026-01-01T00:00:00Z");
 	});
@@ -162,6 +171,7 @@ describe("checkout saga", () => {
 		expect(saved.outbox.map(m => m.key)).toEqual([`${doc._id}:order.confirmed`, `${doc._id}:cart.removeOrdered`]);
 		expect(shop.stock.get("p1")).toEqual({ available: 3, reserved: 0, sold: 2 });
 		expect(shop.kept()).toBe(2500);
+		expect(announced).toEqual([`${doc._id}:confirmed`]); // announced by the store, once it is written
 	});
 
 	it("answers a declined card with 402, gives the stock back and charges nothing", async () => {
@@ -169,6 +179,7 @@ describe("checkout saga", () => {
 		const doc = await pendingOrder(repo);
 		await expect(saga.forward(doc, shop.invoke, DECLINED)).rejects.toMatchObject({ code: 402 });
 		expect(await stored(doc._id)).toMatchObject({ status: "failed", open: false, payment: { status: "declined" }, saga: { failure: { code: 402 } } });
+		expect((await stored(doc._id)).cartLock).toBeUndefined(); // the shopper may try another card
 		expect(shop.stock.get("p1")).toEqual({ available: 5, reserved: 0, sold: 0 });
 		expect(shop.kept()).toBe(0);
 	});
@@ -195,11 +206,10 @@ describe("checkout saga", () => {
 
 	it("also cancels a booking that timed out, and undoes once more later in case it landed late", async () => {
 		const { repo, saga } = instance("a");
-		const timedOut = shop.invoke;
-		const invoke = ((action: string, params: never, opts: never) =>
-			action === "shipping.create" ? Promise.reject(new Errors.RequestTimeoutError({ action, nodeID: "n" })) : timedOut(action as never, params, opts)) as Invoke;
+		shop.refuse.set("shipping.create", () => new Errors.RequestTimeoutError({ action: "shipping.create", nodeID: "n" }));
 		const doc = await pendingOrder(repo);
-		await expect(saga.forward(doc, invoke, GOOD)).rejects.toMatchObject({ code: 503 });
+		await expect(saga.forward(doc, shop.invoke, GOOD)).rejects.toMatchObject({ code: 503 });
+		shop.refuse.clear();
 		const saved = await stored(doc._id);
 		expect(saved).toMatchObject({ status: "failed", saga: { attempted: 3, uncertain: true } });
 		expect(saved.recheckAt).toBe(clock + 60_000);
@@ -259,6 +269,17 @@ describe("checkout saga", () => {
 		await expect(a.repo.advance(doc, { "saga.done": 1 })).rejects.toBeInstanceOf(LeaseLostError);
 	});
 
+	it("stops a stalled run from writing once its own instance has claimed the order again (the fencing token)", async () => {
+		const a = instance("a");
+		const doc = await pendingOrder(a.repo);
+		clock += LEASE_MS + 1;
+		const [stale] = await a.repo.due(10);
+		expect(await a.repo.claim(stale)).toBe(true); // the same instance's sweep: same owner, a new sequence number
+		await expect(a.repo.advance(doc, { "saga.done": 1 })).rejects.toBeInstanceOf(LeaseLostError);
+		await a.repo.advance(stale, { "saga.done": 1 });
+		expect(await stored(doc._id)).toMatchObject({ saga: { done: 1 }, lease: { owner: "a", seq: 2 } });
+	});
+
 	it("finishes an order whose instance died after the charge: confirmed, charged once", async () => {
 		const a = instance("a");
 		const doc = await pendingOrder(a.repo);
@@ -301,7 +322,7 @@ describe("checkout saga", () => {
 		expect(await stored(doc._id)).toMatchObject({ status: "confirmed", payment: { status: "charged" }, shipment: { status: "shipped" } });
 		expect(shop.kept()).toBe(2500);
 
-		const moved = await new ShipmentFollower(store, now, quietLogger).reconcile(shop.invoke);
+		const moved = await new ShipmentFollower(b.repo, quietLogger).reconcile(shop.invoke);
 		expect(moved.map(o => [o._id, o.status])).toEqual([[doc._id, "shipped"]]);
 	});
 
@@ -338,6 +359,7 @@ describe("checkout saga", () => {
 		expect(cancelled.outbox.map(m => m.key)).toContain(`${doc._id}:order.cancelled`);
 		expect(shop.kept()).toBe(0);
 		expect(shop.stock.get("p1")).toEqual({ available: 5, reserved: 0, sold: 0 });
+		expect(announced).toEqual([`${doc._id}:confirmed`, `${doc._id}:cancelled`]);
 		// A second cancel is harmless.
 		expect((await saga.cancel(await stored(doc._id), shop.invoke)).status).toBe("cancelled");
 	});
@@ -353,12 +375,14 @@ describe("checkout saga", () => {
 
 	it("relays the outbox once notifications is back, and each message exactly once", async () => {
 		const { repo, saga } = instance("a");
-		const relay = new OutboxRelay(store, 1_000, 5_000, now, quietLogger);
+		const relay = new OutboxRelay(repo, 1_000, 5_000, quietLogger);
 		const doc = await saga.forward(await pendingOrder(repo), shop.invoke, GOOD);
 		expect(await repo.due(10)).toEqual([expect.objectContaining({ _id: doc._id })]); // a message waits
+		expect((await stored(doc._id)).cartLock).toBe("u1"); // the cart is the order's until its lines have left it
 		shop.down.add("notifications");
 		expect(await relay.relay(doc, shop.invoke)).toBe(false);
 		expect(shop.cartRemovals).toEqual([`${doc._id}:cart.removeOrdered`]);
+		expect((await stored(doc._id)).cartLock).toBeUndefined();
 		expect(await stored(doc._id)).toMatchObject({ outboxDue: true, outboxSent: [`${doc._id}:cart.removeOrdered`], sweepAt: clock + 5_000 });
 		expect(await repo.due(10)).toEqual([]); // tried again later, not at every sweep
 		clock += 5_000;
@@ -375,7 +399,7 @@ describe("checkout saga", () => {
 
 	it("gives up on a message its receiver refuses (422), so it cannot hold up the others", async () => {
 		const { repo, saga } = instance("a");
-		const relay = new OutboxRelay(store, 1_000, 5_000, now, quietLogger);
+		const relay = new OutboxRelay(repo, 1_000, 5_000, quietLogger);
 		const doc = await saga.forward(await pendingOrder(repo), shop.invoke, GOOD);
 		shop.refuse.set("notifications.enqueue", () => new Errors.ValidationError("refused", "VALIDATION_ERROR", []));
 		expect(await relay.relay(doc, shop.invoke)).toBe(true);
@@ -388,7 +412,7 @@ describe("checkout saga", () => {
 		["a receiver that says too many requests (429)", () => new TooManyRequestsError(1)],
 	])("keeps a message refused by %s and delivers it later", async (_, refusal) => {
 		const { repo, saga } = instance("a");
-		const relay = new OutboxRelay(store, 1_000, 5_000, now, quietLogger);
+		const relay = new OutboxRelay(repo, 1_000, 5_000, quietLogger);
 		const doc = await saga.forward(await pendingOrder(repo), shop.invoke, GOOD);
 		shop.refuse.set("cart.removeOrdered", refusal);
 		shop.refuse.set("notifications.enqueue", refusal);
