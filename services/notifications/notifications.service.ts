@@ -15,6 +15,7 @@ import { createMailer, type Letter, type Mailer } from "./mailer";
 import { retryDelayMs, toNotification, type NotificationDoc } from "./messages";
 import { NotificationsContract } from "./notifications.contract";
 import { render } from "./texts";
+import { countShop } from "../../lib/shop-metrics";
 
 interface NotificationsSettings extends ServiceSettingSchema {
 	/** SMTP_URL, e.g. smtp://user:pass@mail.example.com:587; unset: .eml files under DATA_DIR. */
@@ -153,11 +154,13 @@ const NotificationsService: ServiceSchema<NotificationsSettings, NotificationsMe
 					{ $set: { leaseUntil: 0, lastError: message, nextAttemptAt: now + retryDelayMs(attempts) }, $inc: { attempts: 1 } },
 				);
 				this.logger.warn(`Could not send ${doc.type} of order ${doc.orderId} (attempt ${attempts}); will try again: ${message}`);
+				countShop(this.broker, "shop.notifications.retried.total", { type: doc.type });
 				return "failed";
 			}
 			const sentAt = new Date(this.now()).toISOString();
 			await this.adapter.updateMany({ _id: doc._id, sentAt: null }, { $set: { sentAt, leaseUntil: 0, lastError: null }, $inc: { attempts: 1 } });
 			this.logger.info(`Sent ${doc.type} of order ${doc.orderId} by ${this.mailer.kind}`);
+			countShop(this.broker, "shop.notifications.sent.total", { type: doc.type });
 			return "sent";
 		},
 

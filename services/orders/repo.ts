@@ -15,6 +15,7 @@ import { retiredKey } from "./idempotency";
 import type { Lease, OrderDoc, OutboxMessage } from "./model";
 import type { OrderStatus } from "./orders.contract";
 import type { ShipmentStatus } from "../shipping/shipping.contract";
+import { countShop } from "../../lib/shop-metrics";
 
 /** Another run took the order over; the one that lost it must stop touching it. */
 export class LeaseLostError extends Error {
@@ -199,7 +200,15 @@ export class OrderRepo {
 	private announceIfMoved(doc: OrderDoc, before: OrderStatus): void {
 		if (doc.status === before) return;
 		// An announcement, not a record: whoever must not miss a change reads the order (see lib/events.ts).
-		void emit(this.announcer as ServiceBroker, "order.statusChanged", { orderId: doc._id, userId: doc.userId, status: doc.status, at: doc.updatedAt }).catch(() => undefined);
+		const broker = this.announcer as ServiceBroker;
+		void emit(broker, "order.statusChanged", { orderId: doc._id, userId: doc.userId, status: doc.status, at: doc.updatedAt }).catch(() => undefined);
+		// The shop's figures move with the status that was written, once per move.
+		if (doc.status === "confirmed") {
+			countShop(broker, "shop.orders.confirmed.total");
+			countShop(broker, "shop.revenue.total", { currency: doc.currency }, doc.total);
+		} else if (doc.status === "failed") {
+			countShop(broker, "shop.orders.failed.total", { reason: (doc.saga.failure?.type ?? "unknown").toLowerCase() });
+		}
 	}
 }
 
