@@ -1,7 +1,8 @@
 // Broker options for every node of the shop, one process or many. Values come from lib/config.ts.
-import type { BrokerOptions, Errors } from "moleculer";
+import type { BrokerOptions, Errors, Strategies } from "moleculer";
 import { config } from "./lib/config";
 import { replOptions } from "./lib/repl-commands";
+import { RetryElsewhereStrategy } from "./lib/retry-elsewhere.strategy";
 import { jsonLine, RequestContextMiddleware } from "./lib/request-context";
 import { tracingOptions } from "./lib/tracing";
 import { FaultInjectionMiddleware } from "./middlewares/fault-injection.middleware";
@@ -85,7 +86,8 @@ const brokerConfig: BrokerOptions = {
 	// On stop, a node finishes what it is doing (up to 10 s) before it leaves: no checkout is cut in half.
 	tracking: { enabled: true, shutdownTimeout: 10_000 },
 
-	registry: { strategy: "RoundRobin", preferLocal: true },
+	// Round robin, except that a retried call goes to another instance than the one that failed it.
+	registry: { strategy: RetryElsewhereStrategy as unknown as typeof Strategies.RoundRobin, preferLocal: true },
 
 	validator: true,
 
