@@ -7,12 +7,14 @@ import type { InventoryActions } from "../services/inventory/inventory.contract"
 import type { NotificationsActions } from "../services/notifications/notifications.contract";
 import type { OrdersActions } from "../services/orders/orders.contract";
 import type { PaymentsActions } from "../services/payments/payments.contract";
+import type { RecommendationsActions } from "../services/recommendations/recommendations.contract";
 import type { ShippingActions } from "../services/shipping/shipping.contract";
 import type { UsersActions } from "../services/users/users.contract";
 
 export interface Actions
 	extends UsersActions,
 		CatalogActions,
+		RecommendationsActions,
 		InventoryActions,
 		CurrencyActions,
 		CartActions,

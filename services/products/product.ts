@@ -9,7 +9,7 @@ export interface ProductDoc extends Doc, Required<ProductInput> {
 	updatedAt: string;
 	/** The name without case or accents: what `sort=name` orders by. */
 	sortName: string;
-	/** What search finds the product by (lib/catalog/search.ts). */
+	/** What search finds the product by (search.ts). */
 	keywords: string[];
 }
 

@@ -1,22 +1,23 @@
-// services/products.service.ts — the catalog: products, search, categories, and admin edits.
+// services/products/products.service.ts — the catalog: products, search, categories, and admin edits.
 //
 // Every answer that shows products gets `available` from inventory in one batched call and,
 // for ?currency=, prices from currency in one call. Both are optional: without inventory,
 // `available` is null; without currency, prices stay in the base currency. Either way the
 // answer is a 200.
 import crypto from "node:crypto";
-import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
-import { call, type ParamsOf, type ResultOf } from "../../lib/call";
+import type { Context, Service, ServiceSchema, ServiceSettingSchema } from "moleculer";
+import { call } from "../../lib/call";
+import { implement, onEvent } from "../../lib/contract";
 import { cacheKey, catalogCache, Generations, stockPatterns } from "./cache";
 import { newProductDoc, derived, PRODUCT_INDEXES, toProduct, type ProductDoc } from "./product";
-import { categoryParam, listParams, MAX_PRICE, normalizeQuery, toStoreQuery, type CatalogQuery } from "./query";
-import { currencyParam } from "../currency/currency.contract";
+import { normalizeQuery, toStoreQuery, type CatalogQuery } from "./query";
+import { ProductsContract, type Product } from "./products.contract";
 import { SEED_PRODUCTS } from "../../lib/seed-catalog/seed";
 import { config } from "../../lib/config";
 import { convertOrKeep } from "../../lib/currency-client";
 import { ConflictError, invalidField, NotFoundError } from "../../lib/errors";
 import { DbMixin, isDuplicateKey, type Store } from "../../mixins/db.mixin";
-import type { CategoryCount, Product } from "./products.contract";
+import { Clock, type ClockMethods } from "../../mixins/clock.mixin";
 import type { Events } from "../../lib/events";
 import type { ShopContext } from "../../lib/meta";
 import { broadcast } from "../../lib/emit";
@@ -41,15 +42,7 @@ interface CatalogPage {
 	total: number;
 }
 
-const ID = { type: "string", min: 1, max: 64 } as const;
-const SKU = { type: "string", pattern: /^[A-Z0-9]+(?:-[A-Z0-9]+)*$/, max: 40, trim: true, uppercase: true } as const;
-const NAME = { type: "string", min: 1, max: 120, trim: true } as const;
-const DESCRIPTION = { type: "string", max: 2_000, trim: true } as const;
-const PRICE = { type: "number", integer: true, min: 0, max: MAX_PRICE } as const;
-/** A picture served by the shop (`/images/…`), or one on an https site the admin trusts. */
-const IMAGE_URL = { type: "string", max: 500, pattern: /^(\/images\/[A-Za-z0-9_\-/]+\.(svg|png|jpe?g|webp)|https:\/\/[^\s"'<>]+)$/ } as const;
-
-interface ProductsMethods {
+interface ProductsMethods extends ClockMethods {
 	catalogPage(query: CatalogQuery): Promise<CatalogPage>;
 	present(ctx: ShopContext, products: Product[], currency: string | undefined): Promise<Product[]>;
 	availabilityOf(ctx: ShopContext, productIds: string[]): Promise<Record<string, number> | null>;
@@ -67,22 +60,22 @@ interface ProductsVars {
 	cacheOffUntil: number;
 }
 
+type ProductsThis = Service<ProductsSettings> & ProductsMethods & ProductsVars;
+
 const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, ProductsVars> = {
-	name: "products",
-	mixins: [DbMixin("products", { indexes: PRODUCT_INDEXES })],
+	name: ProductsContract.name,
+	mixins: [DbMixin("products", { indexes: PRODUCT_INDEXES }), Clock],
 
 	settings: {
 		baseCurrency: config.baseCurrency,
 		optionalCallTimeoutMs: 500,
 	},
 
-	actions: {
-		/** GET /api/products: search, filters, sort and pages. */
+	actions: implement<ProductsThis>()(ProductsContract, {
 		list: {
 			auth: "public",
 			cache: catalogCache("products.list", "pages", ANSWER_TTL_SECONDS),
-			params: listParams,
-			async handler(ctx: ShopContext<ParamsOf<"products.list">>): Promise<ResultOf<"products.list">> {
+			async handler(ctx) {
 				const query = normalizeQuery(ctx.params);
 				if (query.minPrice !== null && query.maxPrice !== null && query.minPrice > query.maxPrice) {
 					throw invalidField("maxPrice", "maxPrice must not be below minPrice");
@@ -93,12 +86,10 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 			},
 		},
 
-		/** GET /api/products/:id */
 		get: {
 			auth: "public",
 			cache: catalogCache("products.get", "product", ANSWER_TTL_SECONDS),
-			params: { $$strict: true, id: ID, currency: currencyParam },
-			async handler(ctx: ShopContext<ParamsOf<"products.get">>): Promise<ResultOf<"products.get">> {
+			async handler(ctx) {
 				const doc = await this.adapter.findOne({ _id: ctx.params.id });
 				if (!doc) throw new NotFoundError("Product", { id: ctx.params.id });
 				const [product] = await this.present(ctx, [toProduct(doc, this.settings.baseCurrency)], ctx.params.currency);
@@ -110,8 +101,7 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 		getMany: {
 			visibility: "public",
 			cache: catalogCache("products.getMany", "pages", ANSWER_TTL_SECONDS),
-			params: { $$strict: true, ids: { type: "array", max: 100, items: ID } },
-			async handler(ctx: ShopContext<ParamsOf<"products.getMany">>): Promise<ResultOf<"products.getMany">> {
+			async handler(ctx) {
 				const ids = [...new Set(ctx.params.ids)];
 				if (ids.length === 0) return [];
 				const docs = await this.adapter.findByIds(ids);
@@ -119,12 +109,10 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 			},
 		},
 
-		/** GET /api/categories: every category with its number of products. */
 		categories: {
 			auth: "public",
 			cache: catalogCache("products.categories", "catalog", CATALOG_TTL_SECONDS),
-			params: { $$strict: true },
-			async handler(): Promise<CategoryCount[]> {
+			async handler() {
 				// Reads every product, but only after a product changed: the answer is cached
 				// until then. (A store-side distinct/group would avoid it; NeDB has neither.)
 				const counts = new Map<string, number>();
@@ -133,13 +121,11 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 			},
 		},
 
-		/** POST /api/products */
 		create: {
 			auth: "admin",
-			params: { $$strict: true, sku: SKU, name: NAME, description: DESCRIPTION, category: categoryParam, price: PRICE, imageUrl: { ...IMAGE_URL, optional: true } },
-			async handler(ctx: ShopContext<ParamsOf<"products.create">>): Promise<ResultOf<"products.create">> {
+			async handler(ctx) {
 				await this.assertSkuFree(ctx.params.sku, null);
-				const doc = newProductDoc(`prod-${crypto.randomUUID()}`, ctx.params, new Date().toISOString());
+				const doc = newProductDoc(`prod-${crypto.randomUUID()}`, ctx.params, new Date(this.now()).toISOString());
 				await this.adapter.insert(doc).catch((err: unknown) => {
 					throw isDuplicateKey(err) ? skuTaken(doc.sku) : err;
 				});
@@ -150,27 +136,16 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 			},
 		},
 
-		/** PATCH /api/products/:id: only the fields given change. */
 		update: {
 			auth: "admin",
-			params: {
-				$$strict: true,
-				id: ID,
-				sku: { ...SKU, optional: true },
-				name: { ...NAME, optional: true },
-				description: { ...DESCRIPTION, optional: true },
-				category: { ...categoryParam, optional: true },
-				price: { ...PRICE, optional: true },
-				imageUrl: { ...IMAGE_URL, optional: true },
-			},
-			async handler(ctx: ShopContext<ParamsOf<"products.update">>): Promise<ResultOf<"products.update">> {
+			async handler(ctx) {
 				const { id, ...changes } = ctx.params;
 				if (Object.keys(changes).length === 0) throw invalidField("body", "Give at least one field to change");
 				const current = await this.adapter.findOne({ _id: id });
 				if (!current) throw new NotFoundError("Product", { id });
 				if (changes.sku !== undefined && changes.sku !== current.sku) await this.assertSkuFree(changes.sku, id);
 
-				const set: Partial<ProductDoc> = { ...changes, updatedAt: new Date().toISOString() };
+				const set: Partial<ProductDoc> = { ...changes, updatedAt: new Date(this.now()).toISOString() };
 				if (changes.name !== undefined || changes.description !== undefined) {
 					Object.assign(set, derived(changes.name ?? current.name, changes.description ?? current.description));
 				}
@@ -184,18 +159,17 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 			},
 		},
 
-		/** DELETE /api/products/:id. Stock records stay with inventory (orders may still name the product). */
+		/** Stock records stay with inventory (orders may still name the product). */
 		remove: {
 			auth: "admin",
-			params: { $$strict: true, id: ID },
-			async handler(ctx: ShopContext<ParamsOf<"products.remove">>): Promise<ResultOf<"products.remove">> {
+			async handler(ctx) {
 				const removed = await this.adapter.removeMany({ _id: ctx.params.id });
 				if (removed === 0) throw new NotFoundError("Product", { id: ctx.params.id });
 				await this.productsChanged([ctx.params.id]);
 				return { id: ctx.params.id };
 			},
 		},
-	},
+	}),
 
 	events: {
 		/**
@@ -203,7 +177,7 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 		 * Inventory broadcasts it, so every products instance cleans its own cache.
 		 */
 		"inventory.changed": {
-			async handler(ctx: Context<Events["inventory.changed"]>) {
+			async handler(this: ProductsThis, ctx: Context<Events["inventory.changed"]>) {
 				const ids = Array.isArray(ctx.params?.productIds) ? ctx.params.productIds.filter(id => typeof id === "string") : null;
 				// Without a usable list, assume every product changed.
 				this.generations.stockChanged(ids ?? []);
@@ -213,12 +187,12 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 		},
 
 		/** Broadcast by whichever products instance made the change; the others clean their caches. */
-		"products.changed": {
+		"products.changed": onEvent<ProductsThis>()(ProductsContract.events["products.changed"], {
 			async handler() {
 				this.generations.productsChanged();
 				await this.broker.cacher?.clean("products.**");
 			},
-		},
+		}),
 	},
 
 	methods: {
@@ -270,11 +244,11 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 		 */
 		answeredDegraded(ids: string[]): void {
 			this.generations.stockChanged(ids);
-			this.cacheOffUntil = Date.now() + DEGRADED_NO_CACHE_MS;
+			this.cacheOffUntil = this.now() + DEGRADED_NO_CACHE_MS;
 		},
 
 		answersCacheable(): boolean {
-			return Date.now() >= this.cacheOffUntil;
+			return this.now() >= this.cacheOffUntil;
 		},
 
 		async assertSkuFree(sku: string, exceptId: string | null): Promise<void> {
@@ -290,7 +264,7 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 		},
 
 		/**
-		 * The catalog a fresh install starts with (lib/catalog/seed.ts). Two instances starting
+		 * The catalog a fresh install starts with (lib/seed-catalog/seed.ts). Two instances starting
 		 * together on one empty MongoDB both try; the ids are fixed, so the loser's duplicates fail
 		 * harmlessly.
 		 */

@@ -29,7 +29,7 @@ interface RuleError {
  * `convert` would also take `page[]=2` (Number(["2"]) is 2) or "1e3" or "0x10"; this takes
  * only plain decimal digits.
  */
-export function wholeNumber(min: number, max: number) {
+export function wholeNumber(min: number, max: number): { type: "custom"; optional: true; check(value: unknown, errors: RuleError[]): unknown } {
 	return {
 		type: "custom",
 		optional: true,
@@ -62,7 +62,7 @@ export const listParams = {
 	page: wholeNumber(1, MAX_PAGE),
 	pageSize: wholeNumber(1, MAX_PAGE_SIZE),
 	currency: currencyParam,
-};
+} as const;
 
 /** A validated query, with defaults filled in. */
 export interface CatalogQuery {
@@ -75,16 +75,23 @@ export interface CatalogQuery {
 	pageSize: number;
 }
 
-export function normalizeQuery(p: ProductQuery): CatalogQuery {
+/** The params of products.list as the validator leaves them: `wholeNumber` has turned its fields into numbers. */
+export type ListParams = Omit<ProductQuery, "minPrice" | "maxPrice" | "page" | "pageSize"> & Partial<Record<"minPrice" | "maxPrice" | "page" | "pageSize", unknown>>;
+
+export function normalizeQuery(p: ListParams): CatalogQuery {
 	return {
 		words: p.q ? queryWords(p.q) : null,
 		category: p.category ?? null,
-		minPrice: p.minPrice ?? null,
-		maxPrice: p.maxPrice ?? null,
+		minPrice: numberOr(p.minPrice, null),
+		maxPrice: numberOr(p.maxPrice, null),
 		sort: p.sort ?? DEFAULT_SORT,
-		page: p.page ?? 1,
-		pageSize: p.pageSize ?? DEFAULT_PAGE_SIZE,
+		page: numberOr(p.page, 1),
+		pageSize: numberOr(p.pageSize, DEFAULT_PAGE_SIZE),
 	};
+}
+
+function numberOr<T>(value: unknown, fallback: T): number | T {
+	return typeof value === "number" ? value : fallback;
 }
 
 /** Names sort without regard to case or accents; ties always break on id, so pages never overlap. */
