@@ -8,9 +8,10 @@ import crypto from "node:crypto";
 import type { Context, Service, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { call } from "../../lib/call";
 import { implement, onEvent } from "../../lib/contract";
-import { cacheKey, catalogCache, Generations, stockPatterns } from "./cache";
+import { catalogCache, Generations, stockPatterns } from "./cache";
+import { CatalogIndex } from "./catalog-index";
 import { newProductDoc, derived, PRODUCT_INDEXES, toProduct, type ProductDoc } from "./product";
-import { normalizeQuery, toStoreQuery, type CatalogQuery } from "./query";
+import { normalizeQuery } from "./query";
 import { ProductsContract, type Product } from "./products.contract";
 import { SEED_PRODUCTS } from "../../lib/seed-catalog/seed";
 import { config } from "../../lib/config";
@@ -37,13 +38,8 @@ interface ProductsSettings extends ServiceSettingSchema {
 	optionalCallTimeoutMs: number;
 }
 
-interface CatalogPage {
-	rows: Product[];
-	total: number;
-}
-
 interface ProductsMethods extends ClockMethods {
-	catalogPage(query: CatalogQuery): Promise<CatalogPage>;
+	refreshCatalog(ids: string[]): Promise<void>;
 	present(ctx: ShopContext, products: Product[], currency: string | undefined): Promise<Product[]>;
 	availabilityOf(ctx: ShopContext, productIds: string[]): Promise<Record<string, number> | null>;
 	answeredDegraded(ids: string[]): void;
@@ -56,6 +52,8 @@ interface ProductsMethods extends ClockMethods {
 interface ProductsVars {
 	adapter: Store<ProductDoc>;
 	generations: Generations;
+	/** Every product in memory, sorted every way a page can ask, with the search vocabulary. */
+	catalog: CatalogIndex;
 	/** Until when answers are not cached, after one went out without inventory or currency. */
 	cacheOffUntil: number;
 }
@@ -80,7 +78,7 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 				if (query.minPrice !== null && query.maxPrice !== null && query.minPrice > query.maxPrice) {
 					throw invalidField("maxPrice", "maxPrice must not be below minPrice");
 				}
-				const page = await this.catalogPage(query);
+				const page = this.catalog.query(query);
 				const rows = await this.present(ctx, page.rows, ctx.params.currency);
 				return { rows, total: page.total, page: query.page, pageSize: query.pageSize, totalPages: Math.ceil(page.total / query.pageSize) };
 			},
@@ -112,12 +110,8 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 		categories: {
 			auth: "public",
 			cache: catalogCache("products.categories", "catalog", CATALOG_TTL_SECONDS),
-			async handler() {
-				// Reads every product, but only after a product changed: the answer is cached
-				// until then. (A store-side distinct/group would avoid it; NeDB has neither.)
-				const counts = new Map<string, number>();
-				for (const doc of await this.adapter.find({})) counts.set(doc.category, (counts.get(doc.category) ?? 0) + 1);
-				return [...counts].map(([name, count]) => ({ name, count })).sort((a, b) => a.name.localeCompare(b.name));
+			handler() {
+				return this.catalog.categories();
 			},
 		},
 
@@ -129,6 +123,7 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 				await this.adapter.insert(doc).catch((err: unknown) => {
 					throw isDuplicateKey(err) ? skuTaken(doc.sku) : err;
 				});
+				this.catalog.upsert(doc);
 				await this.productsChanged([doc._id]);
 				ctx.meta.$statusCode = 201;
 				const [product] = await this.present(ctx, [toProduct(doc, this.settings.baseCurrency)], undefined);
@@ -146,13 +141,14 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 				if (changes.sku !== undefined && changes.sku !== current.sku) await this.assertSkuFree(changes.sku, id);
 
 				const set: Partial<ProductDoc> = { ...changes, updatedAt: new Date(this.now()).toISOString() };
-				if (changes.name !== undefined || changes.description !== undefined) {
-					Object.assign(set, derived(changes.name ?? current.name, changes.description ?? current.description));
+				if (changes.name !== undefined) {
+					Object.assign(set, derived(changes.name));
 				}
 				const updated = await this.adapter.updateById(id, { $set: set }).catch((err: unknown) => {
 					throw isDuplicateKey(err) ? skuTaken(changes.sku ?? "") : err;
 				});
 				if (!updated) throw new NotFoundError("Product", { id });
+				this.catalog.upsert(updated);
 				await this.productsChanged([id]);
 				const [product] = await this.present(ctx, [toProduct(updated, this.settings.baseCurrency)], undefined);
 				return product;
@@ -165,6 +161,7 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 			async handler(ctx) {
 				const removed = await this.adapter.removeMany({ _id: ctx.params.id });
 				if (removed === 0) throw new NotFoundError("Product", { id: ctx.params.id });
+				this.catalog.remove(ctx.params.id);
 				await this.productsChanged([ctx.params.id]);
 				return { id: ctx.params.id };
 			},
@@ -186,9 +183,13 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 			},
 		},
 
-		/** Broadcast by whichever products instance made the change; the others clean their caches. */
+		/**
+		 * Broadcast by whichever products instance made the change (itself included): the others
+		 * reread those products into their read model and clean their caches.
+		 */
 		"products.changed": onEvent<ProductsThis>()(ProductsContract.events["products.changed"], {
-			async handler() {
+			async handler(ctx) {
+				await this.refreshCatalog(ctx.params.ids);
 				this.generations.productsChanged();
 				await this.broker.cacher?.clean("products.**");
 			},
@@ -196,21 +197,12 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 	},
 
 	methods: {
-		/** One page of products in the base currency, without `available`: cached until a product changes. */
-		async catalogPage(query: CatalogQuery): Promise<CatalogPage> {
-			const cacher = this.broker.cacher;
-			const key = cacheKey("products.page", this.generations.catalogKey(), query);
-			const cached = (await cacher?.get(key)) as CatalogPage | null | undefined;
-			if (cached) return cached;
-
-			const storeQuery = toStoreQuery(query);
-			let page: CatalogPage = { rows: [], total: 0 };
-			if (storeQuery) {
-				const [docs, total] = await Promise.all([this.adapter.find(storeQuery), this.adapter.count({ query: storeQuery.query })]);
-				page = { rows: docs.map(doc => toProduct(doc, this.settings.baseCurrency)), total };
-			}
-			await cacher?.set(key, page, CATALOG_TTL_SECONDS);
-			return page;
+		/** Rereads these products from the store into the read model (gone from the store: gone from it). */
+		async refreshCatalog(ids: string[]): Promise<void> {
+			const docs = await this.adapter.findByIds(ids);
+			const found = new Set(docs.map(doc => doc._id));
+			for (const doc of docs) this.catalog.upsert(doc);
+			for (const id of ids) if (!found.has(id)) this.catalog.remove(id);
 		},
 
 		/**
@@ -277,7 +269,13 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 
 	created() {
 		this.generations = new Generations();
+		this.catalog = new CatalogIndex(this.settings.baseCurrency);
 		this.cacheOffUntil = 0;
+	},
+
+	/** After the store connected and seeded (the store mixin's started runs first). */
+	async started() {
+		this.catalog.load(await this.adapter.find({}));
 	},
 };
 

@@ -1,8 +1,7 @@
-// What GET /api/products accepts, and the store query built from it. Every value is checked for
-// type and range before use; the filter is assembled here field by field from those checked
-// values, so nothing a client sends ever becomes part of a database query by itself.
+// What GET /api/products accepts. Every value is checked for type and range before use, and the
+// checked query is answered by the read model (catalog-index.ts): nothing a client sends ever
+// becomes part of a database query.
 import { currencyParam } from "../currency/currency.contract";
-import type { Filter } from "../../mixins/db.mixin";
 import type { ProductQuery, ProductSort } from "./products.contract";
 import { queryWords } from "./search";
 
@@ -92,46 +91,4 @@ export function normalizeQuery(p: ListParams): CatalogQuery {
 
 function numberOr<T>(value: unknown, fallback: T): number | T {
 	return typeof value === "number" ? value : fallback;
-}
-
-/** Names sort without regard to case or accents; ties always break on id, so pages never overlap. */
-const SORT_FIELDS: Record<ProductSort, string[]> = {
-	price: ["price", "_id"],
-	"-price": ["-price", "_id"],
-	name: ["sortName", "_id"],
-	"-name": ["-sortName", "_id"],
-	createdAt: ["createdAt", "_id"],
-	"-createdAt": ["-createdAt", "_id"],
-};
-
-export interface StoreQuery {
-	query: Filter;
-	sort: string[];
-	offset: number;
-	limit: number;
-}
-
-/**
- * The store query for a validated catalog query; null when it can match nothing (a search
- * with no letter or digit in it), so the store need not be asked.
- *
- * Key order matters to NeDB, which takes its index candidates from the last indexed equality
- * in the filter: `keywords` goes last, being the most selective. MongoDB picks by itself.
- */
-export function toStoreQuery(q: CatalogQuery): StoreQuery | null {
-	const query: Filter = {};
-	if (q.category !== null) query.category = q.category;
-	if (q.minPrice !== null || q.maxPrice !== null) {
-		const range: Record<string, number> = {};
-		if (q.minPrice !== null) range.$gte = q.minPrice;
-		if (q.maxPrice !== null) range.$lte = q.maxPrice;
-		query.price = range;
-	}
-	if (q.words !== null) {
-		if (q.words.length === 0) return null;
-		const [first, ...rest] = q.words;
-		if (rest.length) query.$and = rest.map(word => ({ keywords: word }));
-		query.keywords = first;
-	}
-	return { query, sort: SORT_FIELDS[q.sort], offset: (q.page - 1) * q.pageSize, limit: q.pageSize };
 }
