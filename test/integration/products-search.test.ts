@@ -1,6 +1,6 @@
 // Search that finds what a shopper means (issue 14), and a read model that follows the writes of
 // every products instance (issue 13): checked on the seeded catalog through the actions.
-import { ServiceBroker, type ServiceSchema } from "moleculer";
+import type { ServiceBroker } from "moleculer";
 import { SEED_PRODUCTS } from "../../lib/seed-catalog/seed";
 import ProductsService from "../../services/products/products.service";
 import type { Page, Product } from "../../services/products/products.contract";
@@ -19,7 +19,7 @@ async function search(broker: ServiceBroker, q: string): Promise<string[]> {
 describe("catalog search", () => {
 	let broker: ServiceBroker;
 	beforeAll(async () => {
-		broker = await startBroker([ProductsService] as ServiceSchema[]);
+		broker = await startBroker([ProductsService]);
 	});
 	afterAll(() => broker.stop());
 
@@ -52,8 +52,8 @@ describe("the read model of several products instances", () => {
 	beforeAll(async () => {
 		writer = createBroker({ namespace, nodeID: "writer", transporter: "Fake" });
 		reader = createBroker({ namespace, nodeID: "reader", transporter: "Fake" });
-		writer.createService(ProductsService as ServiceSchema);
-		reader.createService(ProductsService as ServiceSchema);
+		writer.createService(ProductsService);
+		reader.createService(ProductsService);
 		await Promise.all([writer.start(), reader.start()]);
 		// A broadcast reaches the instances the writer knows of: wait until it has discovered the reader.
 		await until(async () => writer.registry.getServiceList({ onlyAvailable: true }).filter(s => s.name === "products").length === 2);
