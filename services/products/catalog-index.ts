@@ -44,10 +44,10 @@ export interface CatalogPage {
 }
 
 export class CatalogIndex {
-	private readonly byId = new Map<string, Entry>();
-	private readonly all = emptyLists();
-	private readonly byCategory = new Map<string, Lists>();
-	private readonly vocabulary = new Vocabulary<Entry>();
+	private byId = new Map<string, Entry>();
+	private all = emptyLists();
+	private byCategory = new Map<string, Lists>();
+	private vocabulary = new Vocabulary<Entry>();
 	private round = 0;
 
 	constructor(private readonly baseCurrency: string) {}
@@ -56,10 +56,14 @@ export class CatalogIndex {
 		return this.byId.size;
 	}
 
-	/** Everything at once (at start): appended, then each order sorted once. */
+	/** The whole catalog at once (at start), replacing what was there: appended, then each order sorted once. */
 	load(docs: readonly ProductDoc[]): void {
+		this.byId = new Map();
+		this.all = emptyLists();
+		this.byCategory = new Map();
+		this.vocabulary = new Vocabulary();
 		for (const doc of docs) {
-			if (this.byId.has(doc._id)) this.remove(doc._id);
+			if (this.byId.has(doc._id)) continue;
 			const entry = this.entryOf(doc);
 			this.byId.set(entry.id, entry);
 			this.vocabulary.add(entry.terms, entry);
@@ -85,6 +89,18 @@ export class CatalogIndex {
 		const category = this.byCategory.get(entry.category);
 		for (const lists of [this.all, category]) if (lists) for (const sort of SORTS) removeSorted(lists[sort], entry, ORDER[sort]);
 		if (category && count(category) === 0) this.byCategory.delete(entry.category);
+	}
+
+	/** The products among `ids` the read model holds, and the ids it does not know. */
+	byIds(ids: readonly string[]): { found: Product[]; unknown: string[] } {
+		const found: Product[] = [];
+		const unknown: string[] = [];
+		for (const id of ids) {
+			const entry = this.byId.get(id);
+			if (entry) found.push(entry.product);
+			else unknown.push(id);
+		}
+		return { found, unknown };
 	}
 
 	categories(): CategoryCount[] {

@@ -79,7 +79,8 @@ export const ProductsContract = contract(
 		get: action({ params: { $$strict: true, id: ID, currency: currencyParam }, result: as<Product>() }),
 		/**
 		 * One batched read for carts and orders: the products that exist among `ids`, in any order,
-		 * in the base currency, with `available` (one inventory call for all of them).
+		 * in the base currency. Product data only: `available` is null (not asked), since every
+		 * caller that needs stock asks inventory in the same breath (the cart reads both at once).
 		 */
 		getMany: action({ params: { $$strict: true, ids: { type: "array", max: 100, items: ID } }, result: as<Product[]>() }),
 		/** GET /api/categories: every category with its number of products. */

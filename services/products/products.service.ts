@@ -8,7 +8,7 @@ import crypto from "node:crypto";
 import type { Context, Service, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { call } from "../../lib/call";
 import { implement, onEvent } from "../../lib/contract";
-import { catalogCache, Generations, stockPatterns } from "./cache";
+import { catalogCache, Generations } from "./cache";
 import { CatalogIndex } from "./catalog-index";
 import { newProductDoc, derived, PRODUCT_INDEXES, toProduct, type ProductDoc } from "./product";
 import { normalizeQuery } from "./query";
@@ -95,15 +95,23 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 			},
 		},
 
-		/** For carts and orders: many products in one call, in the base currency. Not routed. */
+		/**
+		 * For carts and orders: many products in one call, product data only (`available` null:
+		 * callers that need stock ask inventory beside it). From the read model, so no cache and no
+		 * key that stock changes could move; the store only for ids created on another instance
+		 * and not yet announced. Not routed.
+		 */
 		getMany: {
 			visibility: "public",
-			cache: catalogCache("products.getMany", "pages", ANSWER_TTL_SECONDS),
 			async handler(ctx) {
 				const ids = [...new Set(ctx.params.ids)];
-				if (ids.length === 0) return [];
-				const docs = await this.adapter.findByIds(ids);
-				return this.present(ctx, docs.map(doc => toProduct(doc, this.settings.baseCurrency)), undefined);
+				const { found, unknown } = this.catalog.byIds(ids);
+				if (unknown.length) {
+					const docs = await this.adapter.findByIds(unknown);
+					for (const doc of docs) this.catalog.upsert(doc);
+					found.push(...docs.map(doc => toProduct(doc, this.settings.baseCurrency)));
+				}
+				return found.map(p => ({ ...p }));
 			},
 		},
 
@@ -171,27 +179,27 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 	events: {
 		/**
 		 * A sale, a reservation, a restock: answers showing these products' `available` are stale.
-		 * Inventory broadcasts it, so every products instance cleans its own cache.
+		 * Inventory broadcasts it, so every products instance moves its own keys. Nothing is cleaned:
+		 * the stale answers' keys are never asked for again, and their TTL (and the cacher's size
+		 * bound) removes them, where a clean would scan every cached key at every sale.
 		 */
 		"inventory.changed": {
-			async handler(this: ProductsThis, ctx: Context<Events["inventory.changed"]>) {
+			handler(this: ProductsThis, ctx: Context<Events["inventory.changed"]>) {
 				const ids = Array.isArray(ctx.params?.productIds) ? ctx.params.productIds.filter(id => typeof id === "string") : null;
 				// Without a usable list, assume every product changed.
 				this.generations.stockChanged(ids ?? []);
 				if (!ids) this.generations.productsChanged();
-				await this.broker.cacher?.clean(ids ? stockPatterns("products", ids) : "products.**");
 			},
 		},
 
 		/**
 		 * Broadcast by whichever products instance made the change (itself included): the others
-		 * reread those products into their read model and clean their caches.
+		 * reread those products into their read model and move their cache keys.
 		 */
 		"products.changed": onEvent<ProductsThis>()(ProductsContract.events["products.changed"], {
 			async handler(ctx) {
 				await this.refreshCatalog(ctx.params.ids);
 				this.generations.productsChanged();
-				await this.broker.cacher?.clean("products.**");
 			},
 		}),
 	},
@@ -248,10 +256,9 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 			if (other && other._id !== exceptId) throw skuTaken(sku);
 		},
 
-		/** Cleans this node's cache before the admin gets the answer; tells the other nodes to clean theirs. */
+		/** Moves this node's cache keys before the admin gets the answer; tells the other nodes to follow. */
 		async productsChanged(ids: string[]): Promise<void> {
 			this.generations.productsChanged();
-			await this.broker.cacher?.clean("products.**");
 			await broadcast(this.broker, "products.changed", { ids });
 		},
 

@@ -107,3 +107,14 @@ describe("catalog read model", () => {
 		expect(index.query({ words: queryWords("$%^"), category: null, minPrice: null, maxPrice: null, sort: "name", page: 1, pageSize: 20 })).toEqual({ rows: [], total: 0 });
 	});
 });
+
+describe("loading the catalog", () => {
+	it("replaces what the read model held, so a reload never counts a product twice", () => {
+		const index = new CatalogIndex("USD");
+		index.load([doc(1, "Oak Desk", "a", 10), doc(2, "Brass Lamp", "a", 20)]);
+		index.load([doc(2, "Brass Lamp", "a", 20), doc(3, "Cedar Box", "b", 30), doc(1, "Oak Desk", "a", 10)]);
+		const page = index.query({ words: null, category: null, minPrice: null, maxPrice: null, sort: "name", page: 1, pageSize: 20 });
+		expect(page.rows.map(r => r.id)).toEqual(["p-002", "p-003", "p-001"]);
+		expect(page.total).toBe(3);
+	});
+});
