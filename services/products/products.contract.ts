@@ -67,6 +67,8 @@ const SKU = { type: "string", pattern: /^[A-Z0-9]+(?:-[A-Z0-9]+)*$/, max: 40, tr
 const NAME = { type: "string", min: 1, max: 120, trim: true } as const;
 const DESCRIPTION = { type: "string", max: 2_000, trim: true } as const;
 const PRICE = { type: "number", integer: true, min: 0, max: MAX_PRICE } as const;
+/** Prices are stored in the base currency; a product sent back as read names it (checked against the base by the service). */
+const STORED_CURRENCY = { type: "string", optional: true, max: 3, pattern: /^[A-Za-z]{3}$/, uppercase: true } as const;
 /** A picture served by the shop (`/images/…`), or one on an https site the admin trusts. */
 const IMAGE_URL = { type: "string", max: 500, pattern: /^(\/images\/[A-Za-z0-9_\-/]+\.(svg|png|jpe?g|webp)|https:\/\/[^\s"'<>]+)$/ } as const;
 
@@ -85,9 +87,18 @@ export const ProductsContract = contract(
 		getMany: action({ params: { $$strict: true, ids: { type: "array", max: 100, items: ID } }, result: as<Product[]>() }),
 		/** GET /api/categories: every category with its number of products. */
 		categories: action({ params: { $$strict: true }, result: as<CategoryCount[]>() }),
-		/** POST /api/products */
+		/** POST /api/products. `currency`, when given, must be the base currency (prices are stored in it): another is a 422. */
 		create: action({
-			params: { $$strict: true, sku: SKU, name: NAME, description: DESCRIPTION, category: categoryParam, price: PRICE, imageUrl: { ...IMAGE_URL, optional: true } },
+			params: {
+				$$strict: true,
+				sku: SKU,
+				name: NAME,
+				description: DESCRIPTION,
+				category: categoryParam,
+				price: PRICE,
+				currency: STORED_CURRENCY,
+				imageUrl: { ...IMAGE_URL, optional: true },
+			},
 			result: as<Product>(),
 		}),
 		/** PATCH /api/products/:id: only the fields given change. */
@@ -100,6 +111,7 @@ export const ProductsContract = contract(
 				description: { ...DESCRIPTION, optional: true },
 				category: { ...categoryParam, optional: true },
 				price: { ...PRICE, optional: true },
+				currency: STORED_CURRENCY,
 				imageUrl: { ...IMAGE_URL, optional: true },
 			},
 			result: as<Product>(),

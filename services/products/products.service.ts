@@ -45,6 +45,7 @@ interface ProductsMethods extends ClockMethods {
 	answeredDegraded(ids: string[]): void;
 	answersCacheable(): boolean;
 	assertSkuFree(sku: string, exceptId: string | null): Promise<void>;
+	assertBaseCurrency(currency: string | undefined): void;
 	productsChanged(ids: string[]): Promise<void>;
 	seed(): Promise<void>;
 }
@@ -126,8 +127,10 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 		create: {
 			auth: "admin",
 			async handler(ctx) {
-				await this.assertSkuFree(ctx.params.sku, null);
-				const doc = newProductDoc(`prod-${crypto.randomUUID()}`, ctx.params, new Date(this.now()).toISOString());
+				const { currency, ...input } = ctx.params;
+				this.assertBaseCurrency(currency);
+				await this.assertSkuFree(input.sku, null);
+				const doc = newProductDoc(`prod-${crypto.randomUUID()}`, input, new Date(this.now()).toISOString());
 				await this.adapter.insert(doc).catch((err: unknown) => {
 					throw isDuplicateKey(err) ? skuTaken(doc.sku) : err;
 				});
@@ -142,7 +145,8 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 		update: {
 			auth: "admin",
 			async handler(ctx) {
-				const { id, ...changes } = ctx.params;
+				const { id, currency, ...changes } = ctx.params;
+				this.assertBaseCurrency(currency);
 				if (Object.keys(changes).length === 0) throw invalidField("body", "Give at least one field to change");
 				const current = await this.adapter.findOne({ _id: id });
 				if (!current) throw new NotFoundError("Product", { id });
@@ -249,6 +253,11 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 
 		answersCacheable(): boolean {
 			return this.now() >= this.cacheOffUntil;
+		},
+
+		assertBaseCurrency(currency: string | undefined): void {
+			const base = this.settings.baseCurrency;
+			if (currency !== undefined && currency !== base) throw invalidField("currency", `Prices are kept in ${base}: give the price in ${base}, or leave currency out`);
 		},
 
 		async assertSkuFree(sku: string, exceptId: string | null): Promise<void> {
