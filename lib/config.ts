@@ -2,6 +2,7 @@
 // The defaults run the whole shop on a laptop with nothing else installed.
 import fs from "node:fs";
 import path from "node:path";
+import { publicDir } from "./paths";
 
 export interface ShopConfig {
 	/** Unset: a single node, no broker between services. `nats://host:4222`: one node of a cluster. */
@@ -32,6 +33,14 @@ export interface ShopConfig {
 	smtpUrl: string | null;
 	/** MAIL_FROM: the sender of every message. */
 	mailFrom: string;
+	// --- catalog ---
+	/**
+	 * PRODUCT_IMAGES_DIR: where the products service writes the picture it draws for a product
+	 * created without one (served as /images/products/<id>.svg, so the gateway must serve this
+	 * folder: by default the shop's own public/images/products). Unset with DATA_DIR=":memory:"
+	 * (nothing on disk); "off" turns it off (new products get the placeholder).
+	 */
+	productImagesDir: string | null;
 }
 
 /**
@@ -71,6 +80,13 @@ function fileContent(name: string): string | null {
 	return file ? fs.readFileSync(file, "utf8").trim() || null : null;
 }
 
+function productImagesDir(): string | null {
+	const dir = str("PRODUCT_IMAGES_DIR");
+	if (dir === "off") return null;
+	if (dir) return path.resolve(dir);
+	return str("DATA_DIR") === ":memory:" ? null : path.join(publicDir, "images", "products");
+}
+
 /** Reads the environment now; tests call it again after changing process.env. */
 export function loadConfig(): ShopConfig {
 	return {
@@ -93,6 +109,7 @@ export function loadConfig(): ShopConfig {
 		baseCurrency: "USD",
 		smtpUrl: str("SMTP_URL"),
 		mailFrom: str("MAIL_FROM") ?? "Moleculer Shop <shop@localhost>",
+		productImagesDir: productImagesDir(),
 	};
 }
 

@@ -1,5 +1,6 @@
 // A product as stored, and as shown.
 import type { Doc } from "../../mixins/db.mixin";
+import { invalidField } from "../../lib/errors";
 import type { Product, ProductInput } from "./products.contract";
 import { words } from "./search";
 
@@ -58,4 +59,9 @@ export function toProduct(doc: ProductDoc, baseCurrency: string): Product {
 		createdAt: doc.createdAt,
 		updatedAt: doc.updatedAt,
 	};
+}
+
+/** Prices are kept in the base currency: a product sent as read (with its `currency`) must name that one. */
+export function assertBaseCurrency(currency: string | undefined, base: string): void {
+	if (currency !== undefined && currency !== base) throw invalidField("currency", `Prices are kept in ${base}: give the price in ${base}, or leave currency out`);
 }

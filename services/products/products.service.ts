@@ -10,8 +10,9 @@ import { call } from "../../lib/call";
 import { implement, onEvent } from "../../lib/contract";
 import { catalogCache, Generations } from "./cache";
 import { CatalogIndex } from "./catalog-index";
-import { newProductDoc, derived, PRODUCT_INDEXES, toProduct, type ProductDoc } from "./product";
+import { assertBaseCurrency, newProductDoc, derived, PRODUCT_INDEXES, toProduct, type ProductDoc } from "./product";
 import { normalizeQuery } from "./query";
+import { drawTile } from "./images";
 import { ProductsContract, type Product } from "./products.contract";
 import { SEED_PRODUCTS } from "../../lib/seed-catalog/seed";
 import { config } from "../../lib/config";
@@ -36,6 +37,8 @@ interface ProductsSettings extends ServiceSettingSchema {
 	baseCurrency: string;
 	/** How long an answer waits for inventory or currency before going without them. */
 	optionalCallTimeoutMs: number;
+	/** Where pictures of new products are drawn (config.productImagesDir); null: the placeholder. */
+	imagesDir: string | null;
 }
 
 interface ProductsMethods extends ClockMethods {
@@ -45,7 +48,6 @@ interface ProductsMethods extends ClockMethods {
 	answeredDegraded(ids: string[]): void;
 	answersCacheable(): boolean;
 	assertSkuFree(sku: string, exceptId: string | null): Promise<void>;
-	assertBaseCurrency(currency: string | undefined): void;
 	productsChanged(ids: string[]): Promise<void>;
 	seed(): Promise<void>;
 }
@@ -68,6 +70,7 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 	settings: {
 		baseCurrency: config.baseCurrency,
 		optionalCallTimeoutMs: 500,
+		imagesDir: config.productImagesDir,
 	},
 
 	actions: implement<ProductsThis>()(ProductsContract, {
@@ -128,9 +131,13 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 			auth: "admin",
 			async handler(ctx) {
 				const { currency, ...input } = ctx.params;
-				this.assertBaseCurrency(currency);
+				assertBaseCurrency(currency, this.settings.baseCurrency);
 				await this.assertSkuFree(input.sku, null);
-				const doc = newProductDoc(`prod-${crypto.randomUUID()}`, input, new Date(this.now()).toISOString());
+				const id = `prod-${crypto.randomUUID()}`;
+				// Drawn before the product exists, so that no page ever shows it without its picture.
+				const { imagesDir } = this.settings;
+				const imageUrl = input.imageUrl ?? (imagesDir ? await drawTile(imagesDir, { id, ...input }) : null) ?? undefined;
+				const doc = newProductDoc(id, { ...input, imageUrl }, new Date(this.now()).toISOString());
 				await this.adapter.insert(doc).catch((err: unknown) => {
 					throw isDuplicateKey(err) ? skuTaken(doc.sku) : err;
 				});
@@ -146,7 +153,7 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 			auth: "admin",
 			async handler(ctx) {
 				const { id, currency, ...changes } = ctx.params;
-				this.assertBaseCurrency(currency);
+				assertBaseCurrency(currency, this.settings.baseCurrency);
 				if (Object.keys(changes).length === 0) throw invalidField("body", "Give at least one field to change");
 				const current = await this.adapter.findOne({ _id: id });
 				if (!current) throw new NotFoundError("Product", { id });
@@ -241,11 +248,7 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 			return call(ctx, "inventory.availability", { productIds }, { timeout: this.settings.optionalCallTimeoutMs, retries: 0, ifDown: { fallback: null } });
 		},
 
-		/**
-		 * An answer went out without availability or conversion. It must not be served from the
-		 * cache once the missing service is back: bumping the generations sends it to a key
-		 * nobody asks for, and answers are not cached for a moment while the outage lasts.
-		 */
+		/** An answer went out without availability or conversion: moved out of the cache's reach, and no caching for a moment. */
 		answeredDegraded(ids: string[]): void {
 			this.generations.stockChanged(ids);
 			this.cacheOffUntil = this.now() + DEGRADED_NO_CACHE_MS;
@@ -253,11 +256,6 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 
 		answersCacheable(): boolean {
 			return this.now() >= this.cacheOffUntil;
-		},
-
-		assertBaseCurrency(currency: string | undefined): void {
-			const base = this.settings.baseCurrency;
-			if (currency !== undefined && currency !== base) throw invalidField("currency", `Prices are kept in ${base}: give the price in ${base}, or leave currency out`);
 		},
 
 		async assertSkuFree(sku: string, exceptId: string | null): Promise<void> {
@@ -271,11 +269,7 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 			await broadcast(this.broker, "products.changed", { ids });
 		},
 
-		/**
-		 * The catalog a fresh install starts with (lib/seed-catalog/seed.ts). Two instances starting
-		 * together on one empty MongoDB both try; the ids are fixed, so the loser's duplicates fail
-		 * harmlessly.
-		 */
+		/** The catalog a fresh install starts with (lib/seed-catalog/seed.ts). Ids are fixed: a second instance's duplicates fail harmlessly. */
 		async seed(): Promise<void> {
 			await this.adapter.insertMany(SEED_PRODUCTS.map(p => newProductDoc(p.id, p, p.createdAt))).catch((err: unknown) => {
 				if (!isDuplicateKey(err)) throw err;
