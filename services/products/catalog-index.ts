@@ -10,9 +10,11 @@
 import type { CategoryCount, Product, ProductSort } from "./products.contract";
 import type { CatalogQuery } from "./query";
 import { toProduct, sortNameOf, type ProductDoc } from "./product";
-import { termsOf, Vocabulary, type Searchable } from "./search";
+import { termsOf, Vocabulary } from "./search";
 
-interface Entry extends Searchable {
+interface Entry {
+	/** Its slot: where the typed arrays below keep what a search filters on. */
+	slot: number;
 	id: string;
 	category: string;
 	price: number;
@@ -20,8 +22,6 @@ interface Entry extends Searchable {
 	createdAt: string;
 	terms: string[];
 	product: Product;
-	/** Scratch mark: in the candidates of the page being picked. */
-	pickedIn: number;
 }
 
 type Lists = Record<ProductSort, Entry[]>;
@@ -47,7 +47,15 @@ export class CatalogIndex {
 	private byId = new Map<string, Entry>();
 	private all = emptyLists();
 	private byCategory = new Map<string, Lists>();
-	private vocabulary = new Vocabulary<Entry>();
+	private vocabulary = new Vocabulary();
+	/** By slot: the entry, and (packed, for searches that filter many matches) its price and category. */
+	private slots: (Entry | undefined)[] = [];
+	private freeSlots: number[] = [];
+	private prices = new Float64Array(1024);
+	private categoryIds = new Int32Array(1024);
+	private readonly categoryIdOf = new Map<string, number>();
+	/** By slot: the `pick` round it is a candidate in. */
+	private picked = new Uint32Array(1024);
 	private round = 0;
 
 	constructor(private readonly baseCurrency: string) {}
@@ -62,11 +70,11 @@ export class CatalogIndex {
 		this.all = emptyLists();
 		this.byCategory = new Map();
 		this.vocabulary = new Vocabulary();
+		this.slots = [];
+		this.freeSlots = [];
 		for (const doc of docs) {
 			if (this.byId.has(doc._id)) continue;
-			const entry = this.entryOf(doc);
-			this.byId.set(entry.id, entry);
-			this.vocabulary.add(entry.terms, entry);
+			const entry = this.add(doc);
 			for (const lists of [this.all, this.listsOf(entry.category)]) for (const sort of SORTS) lists[sort].push(entry);
 		}
 		for (const lists of [this.all, ...this.byCategory.values()]) for (const sort of SORTS) lists[sort].sort(ORDER[sort]);
@@ -75,9 +83,7 @@ export class CatalogIndex {
 	/** A product created or changed. */
 	upsert(doc: ProductDoc): void {
 		this.remove(doc._id);
-		const entry = this.entryOf(doc);
-		this.byId.set(entry.id, entry);
-		this.vocabulary.add(entry.terms, entry);
+		const entry = this.add(doc);
 		for (const lists of [this.all, this.listsOf(entry.category)]) for (const sort of SORTS) insertSorted(lists[sort], entry, ORDER[sort]);
 	}
 
@@ -85,7 +91,9 @@ export class CatalogIndex {
 		const entry = this.byId.get(id);
 		if (!entry) return;
 		this.byId.delete(id);
-		this.vocabulary.remove(entry.terms, entry);
+		this.vocabulary.remove(entry.terms, entry.slot);
+		this.slots[entry.slot] = undefined;
+		this.freeSlots.push(entry.slot);
 		const category = this.byCategory.get(entry.category);
 		for (const lists of [this.all, category]) if (lists) for (const sort of SORTS) removeSorted(lists[sort], entry, ORDER[sort]);
 		if (category && count(category) === 0) this.byCategory.delete(entry.category);
@@ -122,12 +130,16 @@ export class CatalogIndex {
 				return this.slice(order, from, to, q);
 			}
 			const [from, to] = priceRange(scope.price, min, max, false);
-			return this.pick(order, scope.price.slice(from, to), q);
+			return this.pick(order, scope.price.slice(from, to).map(e => e.slot), q);
 		}
 		if (q.words.length === 0) return { rows: [], total: 0 };
 		let found = this.vocabulary.match(q.words);
 		if (q.category !== null || priced) {
-			found = found.filter(e => (q.category === null || e.category === q.category) && (min === null || e.price >= min) && (max === null || e.price <= max));
+			const { prices, categoryIds } = this;
+			const category = q.category === null ? -1 : (this.categoryIdOf.get(q.category) ?? -2);
+			const lo = min ?? -Infinity;
+			const hi = max ?? Infinity;
+			found = found.filter(n => (category === -1 || categoryIds[n] === category) && prices[n] >= lo && prices[n] <= hi);
 		}
 		return this.pick(order, found, q);
 	}
@@ -139,11 +151,11 @@ export class CatalogIndex {
 	}
 
 	/**
-	 * A page of `candidates` (any order) in the order of `order`: either sort the candidates, or
+	 * A page of `candidates` (slots, any order) in the order of `order`: either sort the candidates, or
 	 * walk `order` until the page is full, whichever reads fewer products. Few candidates are
 	 * cheap to sort; many are met soon when walking.
 	 */
-	private pick(order: readonly Entry[], candidates: Entry[], q: CatalogQuery): CatalogPage {
+	private pick(order: readonly Entry[], candidates: number[], q: CatalogQuery): CatalogPage {
 		const total = candidates.length;
 		const skip = (q.page - 1) * q.pageSize;
 		if (skip >= total) return { rows: [], total };
@@ -152,14 +164,18 @@ export class CatalogIndex {
 		const sortCost = total * Math.log2(total + 1);
 		let rows: Entry[];
 		if (sortCost <= walkCost) {
-			rows = candidates.sort(ORDER[q.sort]).slice(skip, wanted);
+			rows = candidates
+				.map(n => this.slots[n] as Entry)
+				.sort(ORDER[q.sort])
+				.slice(skip, wanted);
 		} else {
-			const round = ++this.round;
-			for (const e of candidates) e.pickedIn = round;
+			const round = this.nextRound();
+			const { picked } = this;
+			for (const n of candidates) picked[n] = round;
 			rows = [];
 			let seen = 0;
 			for (const e of order) {
-				if (e.pickedIn !== round) continue;
+				if (picked[e.slot] !== round) continue;
 				if (seen++ >= skip) rows.push(e);
 				if (seen >= wanted) break;
 			}
@@ -167,8 +183,45 @@ export class CatalogIndex {
 		return { rows: rows.map(e => e.product), total };
 	}
 
-	private entryOf(doc: ProductDoc): Entry {
+	private nextRound(): number {
+		if (this.round === 0xffffffff) {
+			this.picked.fill(0);
+			this.round = 0;
+		}
+		return ++this.round;
+	}
+
+	/** A new entry in a free slot, known by id and to the search. */
+	private add(doc: ProductDoc): Entry {
+		const slot = this.freeSlots.pop() ?? this.slots.length;
+		if (slot >= this.prices.length) this.grow(slot);
+		const entry = this.entryOf(doc, slot);
+		this.slots[slot] = entry;
+		this.prices[slot] = entry.price;
+		let categoryId = this.categoryIdOf.get(entry.category);
+		if (categoryId === undefined) this.categoryIdOf.set(entry.category, (categoryId = this.categoryIdOf.size));
+		this.categoryIds[slot] = categoryId;
+		this.byId.set(entry.id, entry);
+		this.vocabulary.add(entry.terms, slot);
+		return entry;
+	}
+
+	private grow(slot: number): void {
+		const size = Math.max(slot + 1, this.prices.length * 2);
+		const prices = new Float64Array(size);
+		prices.set(this.prices);
+		const categoryIds = new Int32Array(size);
+		categoryIds.set(this.categoryIds);
+		const picked = new Uint32Array(size);
+		picked.set(this.picked);
+		this.prices = prices;
+		this.categoryIds = categoryIds;
+		this.picked = picked;
+	}
+
+	private entryOf(doc: ProductDoc, slot: number): Entry {
 		return {
+			slot,
 			id: doc._id,
 			category: doc.category,
 			price: doc.price,
@@ -176,9 +229,6 @@ export class CatalogIndex {
 			createdAt: doc.createdAt,
 			terms: termsOf(doc.name, doc.description),
 			product: toProduct(doc, this.baseCurrency),
-			seenIn: 0,
-			hits: 0,
-			pickedIn: 0,
 		};
 	}
 

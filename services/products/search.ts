@@ -86,20 +86,22 @@ export function typos(a: string, b: string): number {
 	return rows[a.length][b.length];
 }
 
-/** Scratch marks the intersection writes on the items it visits (no allocation per query). */
-export interface Searchable {
-	seenIn: number;
-	hits: number;
-}
-
-/** Catalog words → the items containing them, and what a query word may mean among them. */
-export class Vocabulary<T extends Searchable> {
-	private readonly postings = new Map<string, T[]>();
+/**
+ * Catalog words → the items containing them, and what a query word may mean among them. Items
+ * are small whole numbers (the read model's slots), so that postings are packed arrays and a
+ * query's marks live in typed arrays: a search over 25,000 matches reads contiguous memory.
+ */
+export class Vocabulary {
+	private readonly postings = new Map<string, number[]>();
 	private readonly endings = new Map<string, Set<string>>();
 	private readonly terms = new MiniSearch<{ id: string }>({ fields: ["id"], tokenize: t => [t], processTerm: t => t });
+	/** Per item: the query round that last saw it, and how many of that query's words it matched. */
+	private seen = new Uint32Array(1024);
+	private hits = new Uint8Array(1024);
 	private round = 0;
 
-	add(terms: readonly string[], item: T): void {
+	add(terms: readonly string[], item: number): void {
+		if (item >= this.seen.length) this.grow(item);
 		for (const term of terms) {
 			const posting = this.postings.get(term);
 			if (posting) posting.push(item);
@@ -107,7 +109,7 @@ export class Vocabulary<T extends Searchable> {
 		}
 	}
 
-	remove(terms: readonly string[], item: T): void {
+	remove(terms: readonly string[], item: number): void {
 		for (const term of terms) {
 			const posting = this.postings.get(term);
 			const at = posting ? posting.indexOf(item) : -1;
@@ -132,27 +134,31 @@ export class Vocabulary<T extends Searchable> {
 	}
 
 	/** The items matching every query word; each once, in no particular order. */
-	match(queryWords: readonly string[]): T[] {
+	match(queryWords: readonly string[]): number[] {
 		const groups = queryWords.map(w => this.meanings(w).map(term => this.postings.get(term) ?? []));
 		if (groups.length === 0 || groups.some(g => g.length === 0)) return [];
+		// One word meaning one catalog word (the common case): its posting is the answer.
+		if (groups.length === 1 && groups[0].length === 1) return groups[0][0].slice();
 		// Smallest first: later words only confirm items the first one found.
 		groups.sort((a, b) => sizeOf(a) - sizeOf(b));
-		const round = ++this.round;
-		groups.forEach((group, i) => {
-			for (const posting of group) {
+		const round = this.nextRound();
+		const { seen, hits } = this;
+		for (let i = 0; i < groups.length; i++) {
+			for (const posting of groups[i]) {
 				for (const item of posting) {
-					if (i === 0 && item.seenIn !== round) {
-						item.seenIn = round;
-						item.hits = 1;
-					} else if (item.seenIn === round && item.hits === i) item.hits = i + 1;
+					if (i === 0 && seen[item] !== round) {
+						seen[item] = round;
+						hits[item] = 1;
+					} else if (seen[item] === round && hits[item] === i) hits[item] = i + 1;
 				}
 			}
-		});
-		const out: T[] = [];
-		for (const posting of groups[groups.length - 1]) {
+		}
+		const out: number[] = [];
+		const last = groups.length;
+		for (const posting of groups[last - 1]) {
 			for (const item of posting) {
-				if (item.seenIn === round && item.hits === groups.length) {
-					item.hits = -1; // taken: a second posting of the same group must not add it again
+				if (seen[item] === round && hits[item] === last) {
+					hits[item] = 0; // taken: a second posting of the same group must not add it again
 					out.push(item);
 				}
 			}
@@ -160,7 +166,25 @@ export class Vocabulary<T extends Searchable> {
 		return out;
 	}
 
-	private addTerm(term: string, item: T): void {
+	private nextRound(): number {
+		if (this.round === 0xffffffff) {
+			this.seen.fill(0);
+			this.round = 0;
+		}
+		return ++this.round;
+	}
+
+	private grow(item: number): void {
+		const size = Math.max(item + 1, this.seen.length * 2);
+		const seen = new Uint32Array(size);
+		seen.set(this.seen);
+		const hits = new Uint8Array(size);
+		hits.set(this.hits);
+		this.seen = seen;
+		this.hits = hits;
+	}
+
+	private addTerm(term: string, item: number): void {
 		this.postings.set(term, [item]);
 		this.terms.add({ id: term });
 		for (const end of endingsOf(term)) {
