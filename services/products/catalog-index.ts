@@ -24,7 +24,8 @@ interface Entry {
 	product: Product;
 }
 
-type Lists = Record<ProductSort, Entry[]>;
+/** Each order as the slots of its entries: walking one reads packed numbers, not scattered objects. */
+type Lists = Record<ProductSort, number[]>;
 const SORTS: readonly ProductSort[] = ["price", "-price", "name", "-name", "createdAt", "-createdAt"];
 
 const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -75,28 +76,28 @@ export class CatalogIndex {
 		for (const doc of docs) {
 			if (this.byId.has(doc._id)) continue;
 			const entry = this.add(doc);
-			for (const lists of [this.all, this.listsOf(entry.category)]) for (const sort of SORTS) lists[sort].push(entry);
+			for (const lists of [this.all, this.listsOf(entry.category)]) for (const sort of SORTS) lists[sort].push(entry.slot);
 		}
-		for (const lists of [this.all, ...this.byCategory.values()]) for (const sort of SORTS) lists[sort].sort(ORDER[sort]);
+		for (const lists of [this.all, ...this.byCategory.values()]) for (const sort of SORTS) lists[sort].sort(this.bySlot(sort));
 	}
 
 	/** A product created or changed. */
 	upsert(doc: ProductDoc): void {
 		this.remove(doc._id);
 		const entry = this.add(doc);
-		for (const lists of [this.all, this.listsOf(entry.category)]) for (const sort of SORTS) insertSorted(lists[sort], entry, ORDER[sort]);
+		for (const lists of [this.all, this.listsOf(entry.category)]) for (const sort of SORTS) insertSorted(lists[sort], entry.slot, this.bySlot(sort));
 	}
 
 	remove(id: string): void {
 		const entry = this.byId.get(id);
 		if (!entry) return;
 		this.byId.delete(id);
+		const category = this.byCategory.get(entry.category);
+		for (const lists of [this.all, category]) if (lists) for (const sort of SORTS) removeSorted(lists[sort], entry.slot, this.bySlot(sort));
+		if (category && count(category) === 0) this.byCategory.delete(entry.category);
 		this.vocabulary.remove(entry.terms, entry.slot);
 		this.slots[entry.slot] = undefined;
 		this.freeSlots.push(entry.slot);
-		const category = this.byCategory.get(entry.category);
-		for (const lists of [this.all, category]) if (lists) for (const sort of SORTS) removeSorted(lists[sort], entry, ORDER[sort]);
-		if (category && count(category) === 0) this.byCategory.delete(entry.category);
 	}
 
 	/** The products among `ids` the read model holds, and the ids it does not know. */
@@ -126,11 +127,11 @@ export class CatalogIndex {
 		if (q.words === null) {
 			if (!priced) return this.slice(order, 0, order.length, q);
 			if (q.sort === "price" || q.sort === "-price") {
-				const [from, to] = priceRange(order, min, max, q.sort === "-price");
+				const [from, to] = priceRange(order, this.prices, min, max, q.sort === "-price");
 				return this.slice(order, from, to, q);
 			}
-			const [from, to] = priceRange(scope.price, min, max, false);
-			return this.pick(order, scope.price.slice(from, to).map(e => e.slot), q);
+			const [from, to] = priceRange(scope.price, this.prices, min, max, false);
+			return this.pick(order, scope.price.slice(from, to), q);
 		}
 		if (q.words.length === 0) return { rows: [], total: 0 };
 		let found = this.vocabulary.match(q.words);
@@ -144,10 +145,10 @@ export class CatalogIndex {
 		return this.pick(order, found, q);
 	}
 
-	private slice(order: readonly Entry[], from: number, to: number, q: CatalogQuery): CatalogPage {
+	private slice(order: readonly number[], from: number, to: number, q: CatalogQuery): CatalogPage {
 		const start = from + (q.page - 1) * q.pageSize;
 		const rows = start >= to ? [] : order.slice(start, Math.min(to, start + q.pageSize));
-		return { rows: rows.map(e => e.product), total: to - from };
+		return { rows: rows.map(n => this.entryAt(n).product), total: to - from };
 	}
 
 	/**
@@ -155,32 +156,39 @@ export class CatalogIndex {
 	 * walk `order` until the page is full, whichever reads fewer products. Few candidates are
 	 * cheap to sort; many are met soon when walking.
 	 */
-	private pick(order: readonly Entry[], candidates: number[], q: CatalogQuery): CatalogPage {
+	private pick(order: readonly number[], candidates: number[], q: CatalogQuery): CatalogPage {
 		const total = candidates.length;
 		const skip = (q.page - 1) * q.pageSize;
 		if (skip >= total) return { rows: [], total };
 		const wanted = Math.min(total, skip + q.pageSize);
 		const walkCost = (wanted * order.length) / total;
 		const sortCost = total * Math.log2(total + 1);
-		let rows: Entry[];
+		let rows: number[];
 		if (sortCost <= walkCost) {
-			rows = candidates
-				.map(n => this.slots[n] as Entry)
-				.sort(ORDER[q.sort])
-				.slice(skip, wanted);
+			rows = candidates.sort(this.bySlot(q.sort)).slice(skip, wanted);
 		} else {
 			const round = this.nextRound();
 			const { picked } = this;
 			for (const n of candidates) picked[n] = round;
 			rows = [];
 			let seen = 0;
-			for (const e of order) {
-				if (picked[e.slot] !== round) continue;
-				if (seen++ >= skip) rows.push(e);
+			for (const n of order) {
+				if (picked[n] !== round) continue;
+				if (seen++ >= skip) rows.push(n);
 				if (seen >= wanted) break;
 			}
 		}
-		return { rows: rows.map(e => e.product), total };
+		return { rows: rows.map(n => this.entryAt(n).product), total };
+	}
+
+	private entryAt(slot: number): Entry {
+		return this.slots[slot] as Entry;
+	}
+
+	/** An order compared by slot. */
+	private bySlot(sort: ProductSort): (a: number, b: number) => number {
+		const order = ORDER[sort];
+		return (a, b) => order(this.entryAt(a), this.entryAt(b));
 	}
 
 	private nextRound(): number {
@@ -257,23 +265,25 @@ function lowerBound<T>(list: readonly T[], before: (item: T) => boolean): number
 	return lo;
 }
 
-function insertSorted(list: Entry[], entry: Entry, cmp: (a: Entry, b: Entry) => number): void {
+function insertSorted(list: number[], slot: number, cmp: (a: number, b: number) => number): void {
 	list.splice(
-		lowerBound(list, e => cmp(e, entry) < 0),
+		lowerBound(list, n => cmp(n, slot) < 0),
 		0,
-		entry,
+		slot,
 	);
 }
 
-function removeSorted(list: Entry[], entry: Entry, cmp: (a: Entry, b: Entry) => number): void {
-	const at = lowerBound(list, e => cmp(e, entry) < 0);
-	if (list[at] === entry) list.splice(at, 1);
+function removeSorted(list: number[], slot: number, cmp: (a: number, b: number) => number): void {
+	const at = lowerBound(list, n => cmp(n, slot) < 0);
+	if (list[at] === slot) list.splice(at, 1);
 }
 
-/** [from, to) of the entries priced within [min, max] in a list sorted by price (descending when `desc`). */
-function priceRange(list: readonly Entry[], min: number | null, max: number | null, desc: boolean): [number, number] {
+/** [from, to) of the slots priced within [min, max] in a list sorted by price (descending when `desc`). */
+function priceRange(list: readonly number[], prices: Float64Array, min: number | null, max: number | null, desc: boolean): [number, number] {
 	const lo = min ?? -Infinity;
 	const hi = max ?? Infinity;
-	const [from, to] = desc ? [lowerBound(list, e => e.price > hi), lowerBound(list, e => e.price >= lo)] : [lowerBound(list, e => e.price < lo), lowerBound(list, e => e.price <= hi)];
+	const [from, to] = desc
+		? [lowerBound(list, n => prices[n] > hi), lowerBound(list, n => prices[n] >= lo)]
+		: [lowerBound(list, n => prices[n] < lo), lowerBound(list, n => prices[n] <= hi)];
 	return [from, Math.max(from, to)]; // an empty range when min > max
 }
