@@ -1,6 +1,6 @@
 // Search that finds what a shopper means: plural-tolerant ("lamps" finds a lamp), prefix-tolerant
 // while typing ("headph"), typo-tolerant ("kettel" finds a kettle, "pepper" no paper) and inside compound words
-// ("phones" finds headphones).
+// ("phones" finds headphones). Numbers are found whole ("350" finds "350 lm", not "3500").
 //
 // Two levels, so that a search costs what its answer costs, not what the catalog weighs:
 //  - the vocabulary (every distinct word of the catalog, a few thousand) sits in MiniSearch, which
@@ -18,6 +18,11 @@ const MIN_PREFIX = 3;
 /** A query word this long or longer also matches the catalog words it ends ("phone" in "headphone"). */
 const MIN_SUFFIX = 4;
 export const MAX_QUERY_WORDS = 8;
+/**
+ * Numbers (model numbers, sizes: often one per product) are found whole only, and stay out of
+ * MiniSearch: 100,000 of them would make the vocabulary, and the start, 100 times bigger.
+ */
+const NUMBER = /^\d+$/;
 
 /**
  * Accents off ("Crème" → "creme"), case folded, then the runs of letters and digits. Upper then
@@ -186,7 +191,7 @@ export class Vocabulary {
 
 	private addTerm(term: string, item: number): void {
 		this.postings.set(term, [item]);
-		this.terms.add({ id: term });
+		if (!NUMBER.test(term)) this.terms.add({ id: term });
 		for (const end of endingsOf(term)) {
 			const set = this.endings.get(end);
 			if (set) set.add(term);
@@ -196,7 +201,7 @@ export class Vocabulary {
 
 	private removeTerm(term: string): void {
 		this.postings.delete(term);
-		this.terms.discard(term);
+		if (!NUMBER.test(term)) this.terms.discard(term);
 		for (const end of endingsOf(term)) {
 			const set = this.endings.get(end);
 			set?.delete(term);

@@ -70,12 +70,19 @@ describe("catalog search", () => {
 				const name = nameWords.join(" ");
 				const { find } = vocabularyOf({ p: name });
 				const word = words(name)[pick % words(name).length];
-				// The whole word, and any start of it from 3 letters, typed in any case.
-				for (const typed of [word, word.toUpperCase(), word.slice(0, Math.max(3, Math.min(word.length, 3 + (pick % 5))))]) {
+				// The whole word, and any start of it from 3 letters (numbers: whole only), typed in any case.
+				const start = /^\d+$/.test(word) ? word : word.slice(0, Math.max(3, Math.min(word.length, 3 + (pick % 5))));
+				for (const typed of [word, word.toUpperCase(), start]) {
 					expect(find(typed)).toEqual(["p"]);
 				}
 			}),
 		);
+	});
+
+	it("finds numbers whole: '350' finds the 350 lm lamp, not the 3500 one", () => {
+		const { find } = vocabularyOf({ small: "Headlamp 350 lm", big: "Floodlight 3500 lm" });
+		expect(find("350")).toEqual(["small"]);
+		expect(find("35")).toEqual([]);
 	});
 
 	it("asks for every query word once, at most a few", () => {
