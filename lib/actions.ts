@@ -8,12 +8,14 @@ import type { NotificationsActions } from "../services/notifications/notificatio
 import type { OrdersActions } from "../services/orders/orders.contract";
 import type { OpsActions } from "../services/ops/ops.contract";
 import type { PaymentsActions } from "../services/payments/payments.contract";
+import type { RecommendationsActions } from "../services/recommendations/recommendations.contract";
 import type { ShippingActions } from "../services/shipping/shipping.contract";
 import type { UsersActions } from "../services/users/users.contract";
 
 export interface Actions
 	extends UsersActions,
 		CatalogActions,
+		RecommendationsActions,
 		InventoryActions,
 		CurrencyActions,
 		CartActions,

@@ -2,6 +2,7 @@
 // The defaults run the whole shop on a laptop with nothing else installed.
 import fs from "node:fs";
 import path from "node:path";
+import { publicDir } from "./paths";
 
 export interface ShopConfig {
 	/** Unset: a single node, no broker between services. `nats://host:4222`: one node of a cluster. */
@@ -48,6 +49,14 @@ export interface ShopConfig {
 	/** CART_STORE: unset, carts live in the shop's store (NeDB or MongoDB); `redis://host:6379/<db>`: in Redis. */
 	cartStore: string | null;
 	orders: OrdersConfig;
+	// --- catalog ---
+	/**
+	 * PRODUCT_IMAGES_DIR: where the products service writes the picture it draws for a product
+	 * created without one (served as /images/products/<id>.svg, so the gateway must serve this
+	 * folder: by default the shop's own public/images/products). Unset with DATA_DIR=":memory:"
+	 * (nothing on disk); "off" turns it off (new products get the placeholder).
+	 */
+	productImagesDir: string | null;
 }
 
 export interface TransporterAuth {
@@ -149,6 +158,13 @@ function cartStoreUrl(name: string): string | null {
 	return raw;
 }
 
+function productImagesDir(): string | null {
+	const dir = str("PRODUCT_IMAGES_DIR");
+	if (dir === "off") return null;
+	if (dir) return path.resolve(dir);
+	return str("DATA_DIR") === ":memory:" ? null : path.join(publicDir, "images", "products");
+}
+
 /** Reads the environment now; tests call it again after changing process.env. */
 export function loadConfig(): ShopConfig {
 	const cfg: ShopConfig = {
@@ -178,6 +194,7 @@ export function loadConfig(): ShopConfig {
 		cacheMax: envInt("CACHE_MAX", 10_000, 1),
 		cartStore: cartStoreUrl("CART_STORE"),
 		orders: ordersConfig(),
+		productImagesDir: productImagesDir(),
 	};
 	refuseUnauthenticatedTransporter(cfg);
 	return cfg;

@@ -1,6 +1,6 @@
 // Product pictures the shop serves itself: one small SVG per product, drawn from its category
 // (colour and motif) and its id (the pattern of circles, and a shift of hue), so that no two
-// look alike. Written to public/images/products by lib/catalog/write-images.ts.
+// look alike. Written to public/images/products by lib/seed-catalog/write-images.ts.
 import crypto from "node:crypto";
 
 /** The picture of a product that has none of its own. */

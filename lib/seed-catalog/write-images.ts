@@ -1,6 +1,6 @@
 // Writes the seeded products' pictures, and the placeholder for products created without one,
 // into public/images/products. Run once after changing the seed or the drawing, and commit the
-// output: `npm run build && node dist/lib/catalog/write-images.js`.
+// output: `npm run build && node dist/lib/seed-catalog/write-images.js`.
 import fs from "node:fs";
 import path from "node:path";
 import { publicDir } from "../paths";

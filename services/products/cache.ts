@@ -3,8 +3,9 @@
 // A cached answer that shows `available` must not outlive a sale, and one that shows product
 // data must not outlive an admin's change. Cleaning the cache on the event is not enough on
 // its own: a read that started before the event and finishes after it would write the old
-// figures back. So every key carries a generation, bumped on each event before the clean: a
-// read in flight writes its answer under a key nobody will ask for again, and the TTL removes it.
+// figures back. So every key carries a generation, bumped on each event: a read in flight writes
+// its answer under a key nobody will ask for again, and the TTL removes it. Nothing is cleaned
+// by pattern, which would scan every cached key at each sale.
 //
 // Generations are per service instance (a random prefix keeps them apart when several nodes
 // share one Redis cache), in three scopes:
@@ -87,10 +88,3 @@ export function catalogCache(action: string, scope: Scope, ttl: number): ActionC
 		},
 	};
 }
-
-/** The cache patterns holding answers about these products' availability. */
-export function stockPatterns(service: string, ids: readonly string[] | null): string[] {
-	const perProduct = ids && ids.length <= 50 ? ids.map(id => `${service}.get:${id}:**`) : [`${service}.get:**`];
-	return [...perProduct, `${service}.list:**`, `${service}.getMany:**`];
-}
-

@@ -1,7 +1,8 @@
 // A product as stored, and as shown.
 import type { Doc } from "../../mixins/db.mixin";
+import { invalidField } from "../../lib/errors";
 import type { Product, ProductInput } from "./products.contract";
-import { keywordsOf, words } from "./search";
+import { words } from "./search";
 
 /** Prices are in the base currency, in cents. */
 export interface ProductDoc extends Doc, Required<ProductInput> {
@@ -9,8 +10,6 @@ export interface ProductDoc extends Doc, Required<ProductInput> {
 	updatedAt: string;
 	/** The name without case or accents: what `sort=name` orders by. */
 	sortName: string;
-	/** What search finds the product by (lib/catalog/search.ts). */
-	keywords: string[];
 }
 
 /** Shown for products an admin created without an image. */
@@ -18,23 +17,16 @@ import { PLACEHOLDER_IMAGE } from "../../lib/seed-catalog/images";
 
 export { PLACEHOLDER_IMAGE };
 
-/** Indexes for what the catalog filters and sorts on. */
-export const PRODUCT_INDEXES = [
-	{ fields: ["sku"], unique: true },
-	{ fields: ["category"] },
-	{ fields: ["price"] },
-	{ fields: ["sortName"] },
-	{ fields: ["createdAt"] },
-	{ fields: ["keywords"] },
-];
+/** Pages and searches are answered by the read model (catalog-index.ts); the store only finds by id and SKU. */
+export const PRODUCT_INDEXES = [{ fields: ["sku"], unique: true }];
 
 export function sortNameOf(name: string): string {
 	return words(name).join(" ");
 }
 
-/** The fields derived from name and description, recomputed whenever either changes. */
-export function derived(name: string, description: string): Pick<ProductDoc, "sortName" | "keywords"> {
-	return { sortName: sortNameOf(name), keywords: keywordsOf(name, description) };
+/** The fields derived from the name, recomputed whenever it changes. */
+export function derived(name: string): Pick<ProductDoc, "sortName"> {
+	return { sortName: sortNameOf(name) };
 }
 
 export function newProductDoc(id: string, input: ProductInput, now: string): ProductDoc {
@@ -48,7 +40,7 @@ export function newProductDoc(id: string, input: ProductInput, now: string): Pro
 		imageUrl: input.imageUrl ?? PLACEHOLDER_IMAGE,
 		createdAt: now,
 		updatedAt: now,
-		...derived(input.name, input.description),
+		...derived(input.name),
 	};
 }
 
@@ -67,4 +59,9 @@ export function toProduct(doc: ProductDoc, baseCurrency: string): Product {
 		createdAt: doc.createdAt,
 		updatedAt: doc.updatedAt,
 	};
+}
+
+/** Prices are kept in the base currency: a product sent as read (with its `currency`) must name that one. */
+export function assertBaseCurrency(currency: string | undefined, base: string): void {
+	if (currency !== undefined && currency !== base) throw invalidField("currency", `Prices are kept in ${base}: give the price in ${base}, or leave currency out`);
 }

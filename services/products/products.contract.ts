@@ -1,4 +1,7 @@
-// The catalog and recommendations: what a shopper browses.
+// What other services may know of the catalog: its actions' params and results, and its event.
+import { action, as, contract, event, type ActionsOf, type EventsOf } from "../../lib/contract";
+import { currencyParam } from "../currency/currency.contract";
+import { categoryParam, listParams, MAX_PRICE } from "./query";
 
 /** Money is always an integer number of minor units (cents) with its ISO 4217 currency. */
 export interface Product {
@@ -59,25 +62,70 @@ export interface CategoryCount {
 	count: number;
 }
 
-export interface CatalogActions {
-	"products.list": { params: ProductQuery; result: Page<Product> };
-	"products.get": { params: { id: string; currency?: string }; result: Product };
-	/**
-	 * One batched read for carts and orders: the products that exist among `ids`, in any order,
-	 * in the base currency, with `available` (one inventory call for all of them).
-	 */
-	"products.getMany": { params: { ids: string[] }; result: Product[] };
-	"products.create": { params: ProductInput; result: Product };
-	"products.update": { params: Partial<ProductInput> & { id: string }; result: Product };
-	"products.remove": { params: { id: string }; result: { id: string } };
-	"products.categories": { params: Record<string, never>; result: CategoryCount[] };
+const ID = { type: "string", min: 1, max: 64 } as const;
+const SKU = { type: "string", pattern: /^[A-Z0-9]+(?:-[A-Z0-9]+)*$/, max: 40, trim: true, uppercase: true } as const;
+const NAME = { type: "string", min: 1, max: 120, trim: true } as const;
+const DESCRIPTION = { type: "string", max: 2_000, trim: true } as const;
+const PRICE = { type: "number", integer: true, min: 0, max: MAX_PRICE } as const;
+/** Prices are stored in the base currency; a product sent back as read names it (checked against the base by the service). */
+const STORED_CURRENCY = { type: "string", optional: true, max: 3, pattern: /^[A-Za-z]{3}$/, uppercase: true } as const;
+/** A picture served by the shop (`/images/…`), or one on an https site the admin trusts. */
+const IMAGE_URL = { type: "string", max: 500, pattern: /^(\/images\/[A-Za-z0-9_\-/]+\.(svg|png|jpe?g|webp)|https:\/\/[^\s"'<>]+)$/ } as const;
 
-	/** Up to 4 other products of the same category, in stock first, then nearest in price. */
-	"recommendations.forProduct": { params: { id: string; currency?: string }; result: Product[] };
-}
+export const ProductsContract = contract(
+	"products",
+	{
+		/** GET /api/products: search, filters, sort and pages. */
+		list: action({ params: listParams, result: as<Page<Product>>() }),
+		/** GET /api/products/:id */
+		get: action({ params: { $$strict: true, id: ID, currency: currencyParam }, result: as<Product>() }),
+		/**
+		 * One batched read for carts and orders: the products that exist among `ids`, in any order,
+		 * in the base currency. Product data only: `available` is null (not asked), since every
+		 * caller that needs stock asks inventory in the same breath (the cart reads both at once).
+		 */
+		getMany: action({ params: { $$strict: true, ids: { type: "array", max: 100, items: ID } }, result: as<Product[]>() }),
+		/** GET /api/categories: every category with its number of products. */
+		categories: action({ params: { $$strict: true }, result: as<CategoryCount[]>() }),
+		/** POST /api/products. `currency`, when given, must be the base currency (prices are stored in it): another is a 422. */
+		create: action({
+			params: {
+				$$strict: true,
+				sku: SKU,
+				name: NAME,
+				description: DESCRIPTION,
+				category: categoryParam,
+				price: PRICE,
+				currency: STORED_CURRENCY,
+				imageUrl: { ...IMAGE_URL, optional: true },
+			},
+			result: as<Product>(),
+		}),
+		/** PATCH /api/products/:id: only the fields given change. */
+		update: action({
+			params: {
+				$$strict: true,
+				id: ID,
+				sku: { ...SKU, optional: true },
+				name: { ...NAME, optional: true },
+				description: { ...DESCRIPTION, optional: true },
+				category: { ...categoryParam, optional: true },
+				price: { ...PRICE, optional: true },
+				currency: STORED_CURRENCY,
+				imageUrl: { ...IMAGE_URL, optional: true },
+			},
+			result: as<Product>(),
+		}),
+		/** DELETE /api/products/:id. */
+		remove: action({ params: { $$strict: true, id: ID }, result: as<{ id: string }>() }),
+	},
+	{
+		/** Products were created, changed or removed (broadcast: every instance refreshes its read model and cache). */
+		"products.changed": event({ ids: { type: "array", max: 1_000, items: ID } }),
+	},
+);
+
+export type CatalogActions = ActionsOf<typeof ProductsContract>;
 
 /** The events this service announces, by name, with their payloads (lib/events.ts gathers them). */
-export interface ProductsEvents {
-	/** Products were created, changed or removed. */
-	"products.changed": { ids: string[] };
-}
+export type ProductsEvents = EventsOf<typeof ProductsContract>;

@@ -1,22 +1,25 @@
-// services/products.service.ts — the catalog: products, search, categories, and admin edits.
+// services/products/products.service.ts — the catalog: products, search, categories, and admin edits.
 //
 // Every answer that shows products gets `available` from inventory in one batched call and,
 // for ?currency=, prices from currency in one call. Both are optional: without inventory,
 // `available` is null; without currency, prices stay in the base currency. Either way the
 // answer is a 200.
 import crypto from "node:crypto";
-import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
-import { call, type ParamsOf, type ResultOf } from "../../lib/call";
-import { cacheKey, catalogCache, Generations, stockPatterns } from "./cache";
-import { newProductDoc, derived, PRODUCT_INDEXES, toProduct, type ProductDoc } from "./product";
-import { categoryParam, listParams, MAX_PRICE, normalizeQuery, toStoreQuery, type CatalogQuery } from "./query";
-import { currencyParam } from "../currency/currency.contract";
+import type { Context, Service, ServiceSchema, ServiceSettingSchema } from "moleculer";
+import { call } from "../../lib/call";
+import { implement, onEvent } from "../../lib/contract";
+import { catalogCache, Generations } from "./cache";
+import { CatalogIndex } from "./catalog-index";
+import { assertBaseCurrency, newProductDoc, derived, PRODUCT_INDEXES, toProduct, type ProductDoc } from "./product";
+import { normalizeQuery } from "./query";
+import { drawTile } from "./images";
+import { ProductsContract, type Product } from "./products.contract";
 import { SEED_PRODUCTS } from "../../lib/seed-catalog/seed";
 import { config } from "../../lib/config";
 import { convertOrKeep } from "../../lib/currency-client";
 import { ConflictError, invalidField, NotFoundError } from "../../lib/errors";
 import { DbMixin, isDuplicateKey, type Store } from "../../mixins/db.mixin";
-import type { CategoryCount, Product } from "./products.contract";
+import { Clock, type ClockMethods } from "../../mixins/clock.mixin";
 import type { Events } from "../../lib/events";
 import type { ShopContext } from "../../lib/meta";
 import { broadcast } from "../../lib/emit";
@@ -34,23 +37,12 @@ interface ProductsSettings extends ServiceSettingSchema {
 	baseCurrency: string;
 	/** How long an answer waits for inventory or currency before going without them. */
 	optionalCallTimeoutMs: number;
+	/** Where pictures of new products are drawn (config.productImagesDir); null: the placeholder. */
+	imagesDir: string | null;
 }
 
-interface CatalogPage {
-	rows: Product[];
-	total: number;
-}
-
-const ID = { type: "string", min: 1, max: 64 } as const;
-const SKU = { type: "string", pattern: /^[A-Z0-9]+(?:-[A-Z0-9]+)*$/, max: 40, trim: true, uppercase: true } as const;
-const NAME = { type: "string", min: 1, max: 120, trim: true } as const;
-const DESCRIPTION = { type: "string", max: 2_000, trim: true } as const;
-const PRICE = { type: "number", integer: true, min: 0, max: MAX_PRICE } as const;
-/** A picture served by the shop (`/images/…`), or one on an https site the admin trusts. */
-const IMAGE_URL = { type: "string", max: 500, pattern: /^(\/images\/[A-Za-z0-9_\-/]+\.(svg|png|jpe?g|webp)|https:\/\/[^\s"'<>]+)$/ } as const;
-
-interface ProductsMethods {
-	catalogPage(query: CatalogQuery): Promise<CatalogPage>;
+interface ProductsMethods extends ClockMethods {
+	refreshCatalog(ids: string[]): Promise<void>;
 	present(ctx: ShopContext, products: Product[], currency: string | undefined): Promise<Product[]>;
 	availabilityOf(ctx: ShopContext, productIds: string[]): Promise<Record<string, number> | null>;
 	answeredDegraded(ids: string[]): void;
@@ -63,42 +55,43 @@ interface ProductsMethods {
 interface ProductsVars {
 	adapter: Store<ProductDoc>;
 	generations: Generations;
+	/** Every product in memory, sorted every way a page can ask, with the search vocabulary. */
+	catalog: CatalogIndex;
 	/** Until when answers are not cached, after one went out without inventory or currency. */
 	cacheOffUntil: number;
 }
 
+type ProductsThis = Service<ProductsSettings> & ProductsMethods & ProductsVars;
+
 const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, ProductsVars> = {
-	name: "products",
-	mixins: [DbMixin("products", { indexes: PRODUCT_INDEXES })],
+	name: ProductsContract.name,
+	mixins: [DbMixin("products", { indexes: PRODUCT_INDEXES }), Clock],
 
 	settings: {
 		baseCurrency: config.baseCurrency,
 		optionalCallTimeoutMs: 500,
+		imagesDir: config.productImagesDir,
 	},
 
-	actions: {
-		/** GET /api/products: search, filters, sort and pages. */
+	actions: implement<ProductsThis>()(ProductsContract, {
 		list: {
 			auth: "public",
 			cache: catalogCache("products.list", "pages", ANSWER_TTL_SECONDS),
-			params: listParams,
-			async handler(ctx: ShopContext<ParamsOf<"products.list">>): Promise<ResultOf<"products.list">> {
+			async handler(ctx) {
 				const query = normalizeQuery(ctx.params);
 				if (query.minPrice !== null && query.maxPrice !== null && query.minPrice > query.maxPrice) {
 					throw invalidField("maxPrice", "maxPrice must not be below minPrice");
 				}
-				const page = await this.catalogPage(query);
+				const page = this.catalog.query(query);
 				const rows = await this.present(ctx, page.rows, ctx.params.currency);
 				return { rows, total: page.total, page: query.page, pageSize: query.pageSize, totalPages: Math.ceil(page.total / query.pageSize) };
 			},
 		},
 
-		/** GET /api/products/:id */
 		get: {
 			auth: "public",
 			cache: catalogCache("products.get", "product", ANSWER_TTL_SECONDS),
-			params: { $$strict: true, id: ID, currency: currencyParam },
-			async handler(ctx: ShopContext<ParamsOf<"products.get">>): Promise<ResultOf<"products.get">> {
+			async handler(ctx) {
 				const doc = await this.adapter.findOne({ _id: ctx.params.id });
 				if (!doc) throw new NotFoundError("Product", { id: ctx.params.id });
 				const [product] = await this.present(ctx, [toProduct(doc, this.settings.baseCurrency)], ctx.params.currency);
@@ -106,43 +99,49 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 			},
 		},
 
-		/** For carts and orders: many products in one call, in the base currency. Not routed. */
+		/**
+		 * For carts and orders: many products in one call, product data only (`available` null:
+		 * callers that need stock ask inventory beside it). From the read model, so no cache and no
+		 * key that stock changes could move; the store only for ids created on another instance
+		 * and not yet announced. Not routed.
+		 */
 		getMany: {
 			visibility: "public",
-			cache: catalogCache("products.getMany", "pages", ANSWER_TTL_SECONDS),
-			params: { $$strict: true, ids: { type: "array", max: 100, items: ID } },
-			async handler(ctx: ShopContext<ParamsOf<"products.getMany">>): Promise<ResultOf<"products.getMany">> {
+			async handler(ctx) {
 				const ids = [...new Set(ctx.params.ids)];
-				if (ids.length === 0) return [];
-				const docs = await this.adapter.findByIds(ids);
-				return this.present(ctx, docs.map(doc => toProduct(doc, this.settings.baseCurrency)), undefined);
+				const { found, unknown } = this.catalog.byIds(ids);
+				if (unknown.length) {
+					const docs = await this.adapter.findByIds(unknown);
+					for (const doc of docs) this.catalog.upsert(doc);
+					found.push(...docs.map(doc => toProduct(doc, this.settings.baseCurrency)));
+				}
+				return found.map(p => ({ ...p }));
 			},
 		},
 
-		/** GET /api/categories: every category with its number of products. */
 		categories: {
 			auth: "public",
 			cache: catalogCache("products.categories", "catalog", CATALOG_TTL_SECONDS),
-			params: { $$strict: true },
-			async handler(): Promise<CategoryCount[]> {
-				// Reads every product, but only after a product changed: the answer is cached
-				// until then. (A store-side distinct/group would avoid it; NeDB has neither.)
-				const counts = new Map<string, number>();
-				for (const doc of await this.adapter.find({})) counts.set(doc.category, (counts.get(doc.category) ?? 0) + 1);
-				return [...counts].map(([name, count]) => ({ name, count })).sort((a, b) => a.name.localeCompare(b.name));
+			handler() {
+				return this.catalog.categories();
 			},
 		},
 
-		/** POST /api/products */
 		create: {
 			auth: "admin",
-			params: { $$strict: true, sku: SKU, name: NAME, description: DESCRIPTION, category: categoryParam, price: PRICE, imageUrl: { ...IMAGE_URL, optional: true } },
-			async handler(ctx: ShopContext<ParamsOf<"products.create">>): Promise<ResultOf<"products.create">> {
-				await this.assertSkuFree(ctx.params.sku, null);
-				const doc = newProductDoc(`prod-${crypto.randomUUID()}`, ctx.params, new Date().toISOString());
+			async handler(ctx) {
+				const { currency, ...input } = ctx.params;
+				assertBaseCurrency(currency, this.settings.baseCurrency);
+				await this.assertSkuFree(input.sku, null);
+				const id = `prod-${crypto.randomUUID()}`;
+				// Drawn before the product exists, so that no page ever shows it without its picture.
+				const { imagesDir } = this.settings;
+				const imageUrl = input.imageUrl ?? (imagesDir ? await drawTile(imagesDir, { id, ...input }) : null) ?? undefined;
+				const doc = newProductDoc(id, { ...input, imageUrl }, new Date(this.now()).toISOString());
 				await this.adapter.insert(doc).catch((err: unknown) => {
 					throw isDuplicateKey(err) ? skuTaken(doc.sku) : err;
 				});
+				this.catalog.upsert(doc);
 				await this.productsChanged([doc._id]);
 				ctx.meta.$statusCode = 201;
 				const [product] = await this.present(ctx, [toProduct(doc, this.settings.baseCurrency)], undefined);
@@ -150,93 +149,79 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 			},
 		},
 
-		/** PATCH /api/products/:id: only the fields given change. */
 		update: {
 			auth: "admin",
-			params: {
-				$$strict: true,
-				id: ID,
-				sku: { ...SKU, optional: true },
-				name: { ...NAME, optional: true },
-				description: { ...DESCRIPTION, optional: true },
-				category: { ...categoryParam, optional: true },
-				price: { ...PRICE, optional: true },
-				imageUrl: { ...IMAGE_URL, optional: true },
-			},
-			async handler(ctx: ShopContext<ParamsOf<"products.update">>): Promise<ResultOf<"products.update">> {
-				const { id, ...changes } = ctx.params;
+			async handler(ctx) {
+				const { id, currency, ...changes } = ctx.params;
+				assertBaseCurrency(currency, this.settings.baseCurrency);
 				if (Object.keys(changes).length === 0) throw invalidField("body", "Give at least one field to change");
 				const current = await this.adapter.findOne({ _id: id });
 				if (!current) throw new NotFoundError("Product", { id });
 				if (changes.sku !== undefined && changes.sku !== current.sku) await this.assertSkuFree(changes.sku, id);
 
-				const set: Partial<ProductDoc> = { ...changes, updatedAt: new Date().toISOString() };
-				if (changes.name !== undefined || changes.description !== undefined) {
-					Object.assign(set, derived(changes.name ?? current.name, changes.description ?? current.description));
+				const set: Partial<ProductDoc> = { ...changes, updatedAt: new Date(this.now()).toISOString() };
+				if (changes.name !== undefined) {
+					Object.assign(set, derived(changes.name));
 				}
 				const updated = await this.adapter.updateById(id, { $set: set }).catch((err: unknown) => {
 					throw isDuplicateKey(err) ? skuTaken(changes.sku ?? "") : err;
 				});
 				if (!updated) throw new NotFoundError("Product", { id });
+				this.catalog.upsert(updated);
 				await this.productsChanged([id]);
 				const [product] = await this.present(ctx, [toProduct(updated, this.settings.baseCurrency)], undefined);
 				return product;
 			},
 		},
 
-		/** DELETE /api/products/:id. Stock records stay with inventory (orders may still name the product). */
+		/** Stock records stay with inventory (orders may still name the product). */
 		remove: {
 			auth: "admin",
-			params: { $$strict: true, id: ID },
-			async handler(ctx: ShopContext<ParamsOf<"products.remove">>): Promise<ResultOf<"products.remove">> {
+			async handler(ctx) {
 				const removed = await this.adapter.removeMany({ _id: ctx.params.id });
 				if (removed === 0) throw new NotFoundError("Product", { id: ctx.params.id });
+				this.catalog.remove(ctx.params.id);
 				await this.productsChanged([ctx.params.id]);
 				return { id: ctx.params.id };
 			},
 		},
-	},
+	}),
 
 	events: {
 		/**
 		 * A sale, a reservation, a restock: answers showing these products' `available` are stale.
-		 * Inventory broadcasts it, so every products instance cleans its own cache.
+		 * Inventory broadcasts it, so every products instance moves its own keys. Nothing is cleaned:
+		 * the stale answers' keys are never asked for again, and their TTL (and the cacher's size
+		 * bound) removes them, where a clean would scan every cached key at every sale.
 		 */
 		"inventory.changed": {
-			async handler(ctx: Context<Events["inventory.changed"]>) {
+			handler(this: ProductsThis, ctx: Context<Events["inventory.changed"]>) {
 				const ids = Array.isArray(ctx.params?.productIds) ? ctx.params.productIds.filter(id => typeof id === "string") : null;
 				// Without a usable list, assume every product changed.
 				this.generations.stockChanged(ids ?? []);
 				if (!ids) this.generations.productsChanged();
-				await this.broker.cacher?.clean(ids ? stockPatterns("products", ids) : "products.**");
 			},
 		},
 
-		/** Broadcast by whichever products instance made the change; the others clean their caches. */
-		"products.changed": {
-			async handler() {
+		/**
+		 * Broadcast by whichever products instance made the change (itself included): the others
+		 * reread those products into their read model and move their cache keys.
+		 */
+		"products.changed": onEvent<ProductsThis>()(ProductsContract.events["products.changed"], {
+			async handler(ctx) {
+				await this.refreshCatalog(ctx.params.ids);
 				this.generations.productsChanged();
-				await this.broker.cacher?.clean("products.**");
 			},
-		},
+		}),
 	},
 
 	methods: {
-		/** One page of products in the base currency, without `available`: cached until a product changes. */
-		async catalogPage(query: CatalogQuery): Promise<CatalogPage> {
-			const cacher = this.broker.cacher;
-			const key = cacheKey("products.page", this.generations.catalogKey(), query);
-			const cached = (await cacher?.get(key)) as CatalogPage | null | undefined;
-			if (cached) return cached;
-
-			const storeQuery = toStoreQuery(query);
-			let page: CatalogPage = { rows: [], total: 0 };
-			if (storeQuery) {
-				const [docs, total] = await Promise.all([this.adapter.find(storeQuery), this.adapter.count({ query: storeQuery.query })]);
-				page = { rows: docs.map(doc => toProduct(doc, this.settings.baseCurrency)), total };
-			}
-			await cacher?.set(key, page, CATALOG_TTL_SECONDS);
-			return page;
+		/** Rereads these products from the store into the read model (gone from the store: gone from it). */
+		async refreshCatalog(ids: string[]): Promise<void> {
+			const docs = await this.adapter.findByIds(ids);
+			const found = new Set(docs.map(doc => doc._id));
+			for (const doc of docs) this.catalog.upsert(doc);
+			for (const id of ids) if (!found.has(id)) this.catalog.remove(id);
 		},
 
 		/**
@@ -263,18 +248,14 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 			return call(ctx, "inventory.availability", { productIds }, { timeout: this.settings.optionalCallTimeoutMs, retries: 0, ifDown: { fallback: null } });
 		},
 
-		/**
-		 * An answer went out without availability or conversion. It must not be served from the
-		 * cache once the missing service is back: bumping the generations sends it to a key
-		 * nobody asks for, and answers are not cached for a moment while the outage lasts.
-		 */
+		/** An answer went out without availability or conversion: moved out of the cache's reach, and no caching for a moment. */
 		answeredDegraded(ids: string[]): void {
 			this.generations.stockChanged(ids);
-			this.cacheOffUntil = Date.now() + DEGRADED_NO_CACHE_MS;
+			this.cacheOffUntil = this.now() + DEGRADED_NO_CACHE_MS;
 		},
 
 		answersCacheable(): boolean {
-			return Date.now() >= this.cacheOffUntil;
+			return this.now() >= this.cacheOffUntil;
 		},
 
 		async assertSkuFree(sku: string, exceptId: string | null): Promise<void> {
@@ -282,18 +263,13 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 			if (other && other._id !== exceptId) throw skuTaken(sku);
 		},
 
-		/** Cleans this node's cache before the admin gets the answer; tells the other nodes to clean theirs. */
+		/** Moves this node's cache keys before the admin gets the answer; tells the other nodes to follow. */
 		async productsChanged(ids: string[]): Promise<void> {
 			this.generations.productsChanged();
-			await this.broker.cacher?.clean("products.**");
 			await broadcast(this.broker, "products.changed", { ids });
 		},
 
-		/**
-		 * The catalog a fresh install starts with (lib/catalog/seed.ts). Two instances starting
-		 * together on one empty MongoDB both try; the ids are fixed, so the loser's duplicates fail
-		 * harmlessly.
-		 */
+		/** The catalog a fresh install starts with (lib/seed-catalog/seed.ts). Ids are fixed: a second instance's duplicates fail harmlessly. */
 		async seed(): Promise<void> {
 			await this.adapter.insertMany(SEED_PRODUCTS.map(p => newProductDoc(p.id, p, p.createdAt))).catch((err: unknown) => {
 				if (!isDuplicateKey(err)) throw err;
@@ -303,7 +279,13 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 
 	created() {
 		this.generations = new Generations();
+		this.catalog = new CatalogIndex(this.settings.baseCurrency);
 		this.cacheOffUntil = 0;
+	},
+
+	/** After the store connected and seeded (the store mixin's started runs first). */
+	async started() {
+		this.catalog.load(await this.adapter.find({}));
 	},
 };
 

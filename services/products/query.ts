@@ -1,8 +1,7 @@
-// What GET /api/products accepts, and the store query built from it. Every value is checked for
-// type and range before use; the filter is assembled here field by field from those checked
-// values, so nothing a client sends ever becomes part of a database query by itself.
+// What GET /api/products accepts. Every value is checked for type and range before use, and the
+// checked query is answered by the read model (catalog-index.ts): nothing a client sends ever
+// becomes part of a database query.
 import { currencyParam } from "../currency/currency.contract";
-import type { Filter } from "../../mixins/db.mixin";
 import type { ProductQuery, ProductSort } from "./products.contract";
 import { queryWords } from "./search";
 
@@ -29,7 +28,7 @@ interface RuleError {
  * `convert` would also take `page[]=2` (Number(["2"]) is 2) or "1e3" or "0x10"; this takes
  * only plain decimal digits.
  */
-export function wholeNumber(min: number, max: number) {
+export function wholeNumber(min: number, max: number): { type: "custom"; optional: true; check(value: unknown, errors: RuleError[]): unknown } {
 	return {
 		type: "custom",
 		optional: true,
@@ -62,7 +61,7 @@ export const listParams = {
 	page: wholeNumber(1, MAX_PAGE),
 	pageSize: wholeNumber(1, MAX_PAGE_SIZE),
 	currency: currencyParam,
-};
+} as const;
 
 /** A validated query, with defaults filled in. */
 export interface CatalogQuery {
@@ -75,56 +74,21 @@ export interface CatalogQuery {
 	pageSize: number;
 }
 
-export function normalizeQuery(p: ProductQuery): CatalogQuery {
+/** The params of products.list as the validator leaves them: `wholeNumber` has turned its fields into numbers. */
+export type ListParams = Omit<ProductQuery, "minPrice" | "maxPrice" | "page" | "pageSize"> & Partial<Record<"minPrice" | "maxPrice" | "page" | "pageSize", unknown>>;
+
+export function normalizeQuery(p: ListParams): CatalogQuery {
 	return {
 		words: p.q ? queryWords(p.q) : null,
 		category: p.category ?? null,
-		minPrice: p.minPrice ?? null,
-		maxPrice: p.maxPrice ?? null,
+		minPrice: numberOr(p.minPrice, null),
+		maxPrice: numberOr(p.maxPrice, null),
 		sort: p.sort ?? DEFAULT_SORT,
-		page: p.page ?? 1,
-		pageSize: p.pageSize ?? DEFAULT_PAGE_SIZE,
+		page: numberOr(p.page, 1),
+		pageSize: numberOr(p.pageSize, DEFAULT_PAGE_SIZE),
 	};
 }
 
-/** Names sort without regard to case or accents; ties always break on id, so pages never overlap. */
-const SORT_FIELDS: Record<ProductSort, string[]> = {
-	price: ["price", "_id"],
-	"-price": ["-price", "_id"],
-	name: ["sortName", "_id"],
-	"-name": ["-sortName", "_id"],
-	createdAt: ["createdAt", "_id"],
-	"-createdAt": ["-createdAt", "_id"],
-};
-
-export interface StoreQuery {
-	query: Filter;
-	sort: string[];
-	offset: number;
-	limit: number;
-}
-
-/**
- * The store query for a validated catalog query; null when it can match nothing (a search
- * with no letter or digit in it), so the store need not be asked.
- *
- * Key order matters to NeDB, which takes its index candidates from the last indexed equality
- * in the filter: `keywords` goes last, being the most selective. MongoDB picks by itself.
- */
-export function toStoreQuery(q: CatalogQuery): StoreQuery | null {
-	const query: Filter = {};
-	if (q.category !== null) query.category = q.category;
-	if (q.minPrice !== null || q.maxPrice !== null) {
-		const range: Record<string, number> = {};
-		if (q.minPrice !== null) range.$gte = q.minPrice;
-		if (q.maxPrice !== null) range.$lte = q.maxPrice;
-		query.price = range;
-	}
-	if (q.words !== null) {
-		if (q.words.length === 0) return null;
-		const [first, ...rest] = q.words;
-		if (rest.length) query.$and = rest.map(word => ({ keywords: word }));
-		query.keywords = first;
-	}
-	return { query, sort: SORT_FIELDS[q.sort], offset: (q.page - 1) * q.pageSize, limit: q.pageSize };
+function numberOr<T>(value: unknown, fallback: T): number | T {
+	return typeof value === "number" ? value : fallback;
 }

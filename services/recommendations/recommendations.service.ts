@@ -1,13 +1,14 @@
-// services/recommendations.service.ts — up to four other products worth a look beside the one a
+// services/recommendations/recommendations.service.ts — up to four other products worth a look beside the one a
 // shopper is viewing: same category, in stock first, nearest in price.
 //
 // It keeps no data of its own and reads no other service's store: it asks products for the
 // neighbours in price on each side (two indexed, cached list calls, each with `available` from
-// one batched inventory call) and ranks them (lib/catalog/recommend.ts). Optional by design:
+// one batched inventory call) and ranks them (recommend.ts). Optional by design:
 // the gateway gives it 1 s and answers [] without it.
-import type { ServiceSchema, ServiceSettingSchema } from "moleculer";
-import { call, type ParamsOf, type ResultOf } from "../../lib/call";
-import { currencyParam } from "../currency/currency.contract";
+import type { Service, ServiceSchema, ServiceSettingSchema } from "moleculer";
+import { call } from "../../lib/call";
+import { implement } from "../../lib/contract";
+import { RecommendationsContract } from "./recommendations.contract";
 import { recommend } from "./recommend";
 import { config } from "../../lib/config";
 import { convertOrKeep } from "../../lib/currency-client";
@@ -27,20 +28,21 @@ interface RecommendationsMethods {
 	inCurrency(ctx: ShopContext, products: Product[], wanted: string | undefined): Promise<Product[]>;
 }
 
+type RecommendationsThis = Service<RecommendationsSettings> & RecommendationsMethods;
+
 const RecommendationsService: ServiceSchema<RecommendationsSettings, RecommendationsMethods> = {
-	name: "recommendations",
+	name: RecommendationsContract.name,
 
 	settings: {
 		baseCurrency: config.baseCurrency,
 		callTimeoutMs: 800,
 	},
 
-	actions: {
+	actions: implement<RecommendationsThis>()(RecommendationsContract, {
 		/** Called by the gateway for GET /api/products/:id/recommendations. A 404 for an unknown product. */
 		forProduct: {
 			visibility: "public",
-			params: { $$strict: true, id: { type: "string", min: 1, max: 64 }, currency: currencyParam },
-			async handler(ctx: ShopContext<ParamsOf<"recommendations.forProduct">>): Promise<ResultOf<"recommendations.forProduct">> {
+			async handler(ctx) {
 				const opts = { timeout: this.settings.callTimeoutMs };
 				const product = await call(ctx, "products.get", { id: ctx.params.id }, opts);
 				const side = (range: ProductQuery) => call(ctx, "products.list", { category: product.category, pageSize: NEIGHBOURS_PER_SIDE, ...range }, opts);
@@ -51,7 +53,7 @@ const RecommendationsService: ServiceSchema<RecommendationsSettings, Recommendat
 				return this.inCurrency(ctx, recommend(product, [...cheaper.rows, ...dearer.rows]), ctx.params.currency);
 			},
 		},
-	},
+	}),
 
 	methods: {
 		/** Converted in one call; left in the base currency when currency is down. New objects: the rows may be cached. */

@@ -117,6 +117,24 @@ describe("admin edits to the catalog", () => {
 		expect(res.body.data.map((d: any) => d.field ?? d.actual)).toContain(field);
 	});
 
+	it("takes a product as the catalog shows it: `currency` in the base currency is accepted", async () => {
+		const res = await http.post(`${base}/api/products`, { ...lamp, sku: "OFF-LAMP-USD", currency: "USD" }, { token: admin });
+		expect(res.status).toBe(201);
+		expect(res.body).toEqual(expect.objectContaining({ sku: "OFF-LAMP-USD", price: lamp.price, currency: "USD" }));
+		const lower = await http.post(`${base}/api/products`, { ...lamp, sku: "OFF-LAMP-USD2", currency: "usd" }, { token: admin });
+		expect(lower.status).toBe(201);
+		const changed = await http.patch(`${base}/api/products/${res.body.id}`, { price: 100, currency: "USD" }, { token: admin });
+		expect(changed.status).toBe(200);
+	});
+
+	it.each([["EUR"], ["XYZ"], ["US"], ["U$D"]])("refuses a product priced in %s, naming `currency` (422)", async currency => {
+		const res = await http.post(`${base}/api/products`, { ...lamp, sku: `OFF-LAMP-${currency.length}X`, currency }, { token: admin });
+		expect(res.status).toBe(422);
+		expect(res.body.data.map((d: any) => d.field)).toEqual(["currency"]);
+		expect((await http.patch(`${base}/api/products/prod-0001`, { price: 1, currency }, { token: admin })).status).toBe(422);
+		expect((await http.get(`${base}/api/products/prod-0001`)).body.price).toBe(8900);
+	});
+
 	it("refuses a change that changes nothing, or that sets an id", async () => {
 		expect((await http.patch(`${base}/api/products/prod-0001`, {}, { token: admin })).status).toBe(422);
 		const sneaky = await http.patch(`${base}/api/products/prod-0001`, { _id: "prod-0002", price: 1 }, { token: admin });

@@ -79,11 +79,28 @@ describe("availability in the catalog", () => {
 		expect(changed.body.available).toBe(7);
 	});
 
-	it("gives carts and orders many products in one call, skipping unknown ids", async () => {
+	it("gives carts and orders many products in one call, skipping unknown ids, without asking inventory", async () => {
+		availabilityCalls.length = 0;
 		const products = await call(broker, "products.getMany", { ids: ["prod-0001", "prod-0040", "nope", "prod-0001"] });
 		expect(products.map(p => p.id).sort()).toEqual(["prod-0001", "prod-0040"]);
-		expect(products.find(p => p.id === "prod-0040")?.available).toBe(stockOf.get("prod-0040"));
-		expect(availabilityCalls).toHaveLength(1);
+		expect(products.find(p => p.id === "prod-0040")).toEqual(expect.objectContaining({ name: SEED_PRODUCTS[39].name, price: SEED_PRODUCTS[39].price, available: null }));
+		expect(availabilityCalls).toHaveLength(0);
+	});
+
+	it("answers carts' product reads without the store or the cache, whatever stock does", async () => {
+		const store = (broker.getLocalService("products") as unknown as { adapter: { findByIds(ids: string[]): Promise<unknown> } }).adapter;
+		const reads = jest.spyOn(store, "findByIds");
+		const cacherGets = jest.spyOn(broker.cacher!, "get");
+		// A clean by pattern scans every cached key: stale answers are left to their moved keys and TTL.
+		const cleans = jest.spyOn(broker.cacher!, "clean");
+		for (let i = 0; i < 20; i++) {
+			await broker.broadcast("inventory.changed", { productIds: ["prod-0001"] });
+			expect((await call(broker, "products.getMany", { ids: ["prod-0001", "prod-0002"] })).map(p => p.id).sort()).toEqual(["prod-0001", "prod-0002"]);
+		}
+		expect(reads).not.toHaveBeenCalled();
+		expect(cleans).not.toHaveBeenCalled();
+		expect(cacherGets.mock.calls.filter(([key]) => String(key).startsWith("products.getMany"))).toHaveLength(0);
+		for (const spy of [reads, cacherGets, cleans]) spy.mockRestore();
 	});
 
 	it("answers with available: null while inventory is down, and with figures again once it is back", async () => {

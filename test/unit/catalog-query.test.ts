@@ -1,5 +1,5 @@
 import Validator from "fastest-validator";
-import { listParams, normalizeQuery, toStoreQuery } from "../../services/products/query";
+import { listParams, normalizeQuery } from "../../services/products/query";
 
 // The same validator options Moleculer uses (moleculer/src/validators/fastest.js).
 const check = new Validator({ useNewCustomCheckerFunction: true }).compile(listParams as any);
@@ -26,26 +26,16 @@ describe("catalog query", () => {
 		expect(validate({ sort: { $natural: 1 } })).toEqual(["sort"]);
 	});
 
-	it("builds the filter from checked values only, keywords last for NeDB's index choice", () => {
-		const store = toStoreQuery(normalizeQuery({ q: "cast iron skillet", category: "kitchen", minPrice: 100, maxPrice: 900, sort: "-price", page: 3, pageSize: 10 }));
-		expect(store).toEqual({
-			query: { category: "kitchen", price: { $gte: 100, $lte: 900 }, $and: [{ keywords: "cast" }, { keywords: "iron" }], keywords: "skillet" },
-			sort: ["-price", "_id"],
-			offset: 20,
-			limit: 10,
-		});
-		expect(Object.keys(store!.query).at(-1)).toBe("keywords");
+	it("fills in the defaults: the first page of 20, sorted by name", () => {
+		expect(normalizeQuery({})).toEqual({ words: null, category: null, minPrice: null, maxPrice: null, sort: "name", page: 1, pageSize: 20 });
 	});
 
-	it("defaults to the first page of 20, sorted by name, ties broken by id", () => {
-		expect(toStoreQuery(normalizeQuery({}))).toEqual({ query: {}, sort: ["sortName", "_id"], offset: 0, limit: 20 });
-	});
-
-	it("asks the store nothing for a search without a single word", () => {
-		expect(toStoreQuery(normalizeQuery({ q: "$%^&*" }))).toBeNull();
+	it("keeps the words of a search, and none for a search without a single letter or digit", () => {
+		expect(normalizeQuery({ q: "Cast IRON lamps" }).words).toEqual(["cast", "iron", "lamp"]);
+		expect(normalizeQuery({ q: "$%^&*" }).words).toEqual([]);
 	});
 
 	it("treats an empty search as no search", () => {
-		expect(toStoreQuery(normalizeQuery({ q: "" }))?.query).toEqual({});
+		expect(normalizeQuery({ q: "" }).words).toBeNull();
 	});
 });

@@ -1,43 +1,103 @@
 import fc from "fast-check";
-import { keywordsOf, MAX_QUERY_WORDS, queryWords, words } from "../../services/products/search";
+import { MAX_QUERY_WORDS, queryWords, stem, termsOf, typos, Vocabulary, words } from "../../services/products/search";
 
-describe("catalog search keywords", () => {
+/** A vocabulary over named texts (items are their positions); `find` answers the names matching a query, sorted. */
+function vocabularyOf(texts: Record<string, string>) {
+	const vocabulary = new Vocabulary();
+	const names = Object.keys(texts);
+	names.forEach((name, item) => vocabulary.add(termsOf(texts[name], ""), item));
+	const find = (q: string) => vocabulary.match(queryWords(q)).map(item => names[item]).sort();
+	return { vocabulary, names, find };
+}
+
+const SHOP = {
+	lamp: "LED Desk Lamp",
+	headlamp: "Rechargeable Headlamp",
+	kettle: "Gooseneck Electric Kettle",
+	headphones: "Noise-Cancelling Headphones",
+	phone: "Phone Stand",
+	gloves: "Touchscreen Gloves for the cold",
+	skillet: "Cast Iron Skillet",
+	cost: "Low cost mug",
+};
+
+describe("catalog search", () => {
 	it("splits text into lower-case words without accents or punctuation", () => {
 		expect(words("Crème Brûlée: the Chef's Pick, 8\"")).toEqual(["creme", "brulee", "the", "chef", "s", "pick", "8"]);
 		expect(words("Noise-Cancelling  HEADPHONES")).toEqual(["noise", "cancelling", "headphones"]);
 		expect(words("Straße STRASSE")).toEqual(["strasse", "strasse"]);
 	});
 
-	it("finds a product by any word of its name or description, and by any start of 3 letters or more", () => {
-		const keywords = keywordsOf("Gooseneck Kettle", "Precise pour spout");
-		for (const k of ["gooseneck", "goo", "goose", "kettle", "ket", "precise", "pour", "spout", "spo"]) expect(keywords).toContain(k);
-		expect(keywords).not.toContain("go");
-		expect(keywords).not.toContain("neck");
-		expect(new Set(keywords).size).toBe(keywords.length);
+	it("brings plurals to their singular, and leaves other words alone", () => {
+		expect(["lamps", "kettles", "batteries", "boxes", "glasses", "benches", "phones"].map(stem)).toEqual(["lamp", "kettle", "battery", "box", "glass", "bench", "phone"]);
+		expect(["glass", "cactus", "chassis", "bus", "350s", "lamp"].map(stem)).toEqual(["glass", "cactus", "chassis", "bus", "350s", "lamp"]);
 	});
 
-	it("keeps words shorter than 3 letters whole", () => {
-		expect(keywordsOf("A 3 L Pot", "")).toEqual(expect.arrayContaining(["a", "3", "l", "pot"]));
+	it("finds a product by its plural: 'lamps' finds the lamp (and the headlamp, a lamp too)", () => {
+		expect(vocabularyOf(SHOP).find("lamps")).toEqual(["headlamp", "lamp"]);
+	});
+
+	it("forgives a typo when no word is spelt that way: 'kettel' finds the kettle", () => {
+		expect(vocabularyOf(SHOP).find("kettel")).toEqual(["kettle"]);
+	});
+
+	it("never turns a real word into another one: 'cast' does not find 'cost'", () => {
+		expect(vocabularyOf(SHOP).find("cast")).toEqual(["skillet"]);
+	});
+
+	it("finds words inside compound words: 'phones' finds headphones and phones, not gloves", () => {
+		expect(vocabularyOf(SHOP).find("phones")).toEqual(["headphones", "phone"]);
+	});
+
+	it("finds words by their beginning while the shopper types, and needs every word", () => {
+		const { find } = vocabularyOf(SHOP);
+		expect(find("headph")).toEqual(["headphones"]);
+		expect(find("head")).toEqual(["headlamp", "headphones"]);
+		expect(find("cast iron")).toEqual(["skillet"]);
+		expect(find("cast zeppelin")).toEqual([]);
+	});
+
+	it("forgets a product's words when it is removed", () => {
+		const { vocabulary, names, find } = vocabularyOf(SHOP);
+		vocabulary.remove(termsOf(SHOP.kettle, ""), names.indexOf("kettle"));
+		expect(find("kettle")).toEqual([]);
+		expect(find("gooseneck")).toEqual([]);
 	});
 
 	it("matches what a shopper types to what a product is stored under", () => {
 		fc.assert(
 			fc.property(fc.array(fc.stringMatching(/^[A-Za-zÀ-ÿ0-9]{1,30}$/), { minLength: 1, maxLength: 6 }), fc.nat(), (nameWords, pick) => {
 				const name = nameWords.join(" ");
-				const keywords = new Set(keywordsOf(name, ""));
+				const { find } = vocabularyOf({ p: name });
 				const word = words(name)[pick % words(name).length];
-				// The whole word, and any start of it from 3 letters, typed in any case.
-				for (const typed of [word, word.toUpperCase(), word.slice(0, Math.max(3, Math.min(word.length, 3 + (pick % 5))))]) {
-					for (const w of queryWords(typed)) expect(keywords.has(w)).toBe(true);
+				// The whole word, and any start of it from 3 letters (numbers: whole only), typed in any case.
+				const start = /^\d+$/.test(word) ? word : word.slice(0, Math.max(3, Math.min(word.length, 3 + (pick % 5))));
+				for (const typed of [word, word.toUpperCase(), start]) {
+					expect(find(typed)).toEqual(["p"]);
 				}
 			}),
 		);
 	});
 
-	it("asks for every query word once, the longest (most selective) first, at most a few", () => {
-		expect(queryWords("cast IRON cast skillet")).toEqual(["skillet", "cast", "iron"]);
+	it("finds numbers whole: '350' finds the 350 lm lamp, not the 3500 one", () => {
+		const { find } = vocabularyOf({ small: "Headlamp 350 lm", big: "Floodlight 3500 lm" });
+		expect(find("350")).toEqual(["small"]);
+		expect(find("35")).toEqual([]);
+	});
+
+	it("asks for every query word once, at most a few", () => {
+		expect(queryWords("cast IRON cast skillets")).toEqual(["cast", "iron", "skillet"]);
 		expect(queryWords("a b c d e f g h i j k")).toHaveLength(MAX_QUERY_WORDS);
 		expect(queryWords("  .*  $ne {} ")).toEqual(["ne"]);
 		expect(queryWords("!!!")).toEqual([]);
+	});
+});
+
+describe("typos", () => {
+	it("counts a swap of two neighbours as one typo, as a shopper would", () => {
+		expect(typos("kettel", "kettle")).toBe(1);
+		expect(typos("pepper", "paper")).toBe(2);
+		expect(typos("lamp", "lamp")).toBe(0);
+		expect(typos("", "abc")).toBe(3);
 	});
 });

@@ -1,0 +1,120 @@
+import fc from "fast-check";
+import { CatalogIndex } from "../../services/products/catalog-index";
+import { newProductDoc, type ProductDoc } from "../../services/products/product";
+import type { ProductSort } from "../../services/products/products.contract";
+import type { CatalogQuery } from "../../services/products/query";
+import { queryWords, termsOf } from "../../services/products/search";
+
+const SORTS: ProductSort[] = ["price", "-price", "name", "-name", "createdAt", "-createdAt"];
+const NAMES = ["Oak Desk", "Walnut Desk Lamp", "Steel Kettle", "Copper Kettles", "Wool Scarf", "Linen Scarves", "Brass Lamp", "Cedar Box"];
+const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function doc(i: number, name: string, category: string, price: number): ProductDoc {
+	return newProductDoc(`p-${String(i).padStart(3, "0")}`, { sku: `SKU-${i}`, name, description: "", category, price }, new Date(Date.UTC(2024, 0, 1 + (i % 7))).toISOString());
+}
+
+/** What a page must be, computed the slow obvious way. */
+function oracle(docs: ProductDoc[], q: CatalogQuery): { ids: string[]; total: number } {
+	const key: Record<ProductSort, (d: ProductDoc) => number | string> = {
+		price: d => d.price,
+		"-price": d => d.price,
+		name: d => d.sortName,
+		"-name": d => d.sortName,
+		createdAt: d => d.createdAt,
+		"-createdAt": d => d.createdAt,
+	};
+	const desc = q.sort.startsWith("-");
+	const matches = docs.filter(
+		d =>
+			(q.category === null || d.category === q.category) &&
+			(q.minPrice === null || d.price >= q.minPrice) &&
+			(q.maxPrice === null || d.price <= q.maxPrice) &&
+			(q.words === null || (q.words.length > 0 && q.words.every(w => termsOf(d.name, d.description).some(t => t === w || t.startsWith(w) || t.endsWith(w))))),
+	);
+	matches.sort((a, b) => {
+		const ka = key[q.sort](a);
+		const kb = key[q.sort](b);
+		const c = typeof ka === "number" ? ka - (kb as number) : text(ka, kb as string);
+		return (desc ? -c : c) || text(a._id, b._id);
+	});
+	const start = (q.page - 1) * q.pageSize;
+	return { ids: matches.slice(start, start + q.pageSize).map(d => d._id), total: matches.length };
+}
+
+const queryArb = fc.record({
+	words: fc.option(fc.subarray(["desk", "kettle", "lamp", "scarf", "oak", "box"], { maxLength: 2 }), { nil: null }),
+	category: fc.option(fc.constantFrom("a", "b", "c"), { nil: null }),
+	minPrice: fc.option(fc.integer({ min: 0, max: 60 }), { nil: null }),
+	maxPrice: fc.option(fc.integer({ min: 0, max: 60 }), { nil: null }),
+	sort: fc.constantFrom(...SORTS),
+	page: fc.integer({ min: 1, max: 5 }),
+	pageSize: fc.integer({ min: 1, max: 12 }),
+});
+
+describe("catalog read model", () => {
+	it("answers every filter, sort, search and page as sorting the whole catalog would", () => {
+		fc.assert(
+			fc.property(
+				fc.array(fc.record({ name: fc.constantFrom(...NAMES), category: fc.constantFrom("a", "b", "c"), price: fc.integer({ min: 0, max: 50 }) }), { maxLength: 60 }),
+				fc.array(queryArb, { minLength: 1, maxLength: 5 }),
+				(products, queries) => {
+					const docs = products.map((p, i) => doc(i, p.name, p.category, p.price));
+					const index = new CatalogIndex("USD");
+					index.load(docs);
+					for (const q of queries) {
+						const page = index.query(q);
+						const expected = oracle(docs, q);
+						expect({ ids: page.rows.map(r => r.id), total: page.total }).toEqual(expected);
+					}
+				},
+			),
+			{ numRuns: 300 },
+		);
+	});
+
+	it("stays in step with creations, changes and removals, one at a time", () => {
+		fc.assert(
+			fc.property(
+				fc.array(fc.record({ slot: fc.integer({ min: 0, max: 15 }), name: fc.constantFrom(...NAMES), category: fc.constantFrom("a", "b"), price: fc.integer({ min: 0, max: 50 }), remove: fc.boolean() }), { maxLength: 40 }),
+				queryArb,
+				(writes, q) => {
+					const index = new CatalogIndex("USD");
+					const current = new Map<number, ProductDoc>();
+					for (const w of writes) {
+						if (w.remove) {
+							index.remove(doc(w.slot, "", "a", 0)._id);
+							current.delete(w.slot);
+						} else {
+							const d = doc(w.slot, w.name, w.category, w.price);
+							index.upsert(d);
+							current.set(w.slot, d);
+						}
+					}
+					const page = index.query(q);
+					expect({ ids: page.rows.map(r => r.id), total: page.total }).toEqual(oracle([...current.values()], q));
+					const counts = new Map<string, number>();
+					for (const d of current.values()) counts.set(d.category, (counts.get(d.category) ?? 0) + 1);
+					expect(index.categories()).toEqual([...counts].map(([name, count]) => ({ name, count })).sort((a, b) => text(a.name, b.name)));
+				},
+			),
+			{ numRuns: 300 },
+		);
+	});
+
+	it("finds nothing for a search without a word", () => {
+		const index = new CatalogIndex("USD");
+		index.load([doc(1, "Oak Desk", "a", 10)]);
+		expect(index.query({ words: queryWords("$%^"), category: null, minPrice: null, maxPrice: null, sort: "name", page: 1, pageSize: 20 })).toEqual({ rows: [], total: 0 });
+	});
+});
+
+describe("loading the catalog", () => {
+	it("replaces what the read model held, so a reload never counts a product twice", () => {
+		const index = new CatalogIndex("USD");
+		index.load([doc(1, "Oak Desk", "a", 10), doc(2, "Brass Lamp", "a", 20)]);
+		index.load([doc(2, "Brass Lamp", "a", 20), doc(3, "Cedar Box", "b", 30), doc(1, "Oak Desk", "a", 10)]);
+		const page = index.query({ words: null, category: null, minPrice: null, maxPrice: null, sort: "name", page: 1, pageSize: 20 });
+		expect(page.rows.map(r => r.id)).toEqual(["p-002", "p-003", "p-001"]);
+		expect(page.total).toBe(3);
+	});
+});
