@@ -18,6 +18,4 @@ export function toPublicUser(doc: UserDoc): User {
 	return { id: doc._id, email: doc.email, name: doc.name, role: doc.role, createdAt: doc.createdAt };
 }
 
-export function normalizeEmail(email: string): string {
-	return email.trim().toLowerCase();
-}
+export { normalizeEmail } from "./email";

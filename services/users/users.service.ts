@@ -2,7 +2,8 @@
 import crypto from "node:crypto";
 import type { ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { createAdapter, DbMixin, ensureIndex, isDuplicateKey, type Store } from "../../mixins/db.mixin";
-import { normalizeEmail, toPublicUser, type UserDoc } from "./account";
+import { toPublicUser, type UserDoc } from "./account";
+import { emailParam, EMAIL_MAX_LENGTH, normalizeEmail } from "./email";
 import { adminConfigProblem, ensureAdmin } from "./admin";
 import { dummyHash, hashPassword, needsRehash, passwordParam, SCRYPT_COST, verifyPassword, type ScryptCost } from "./password";
 import { LoginThrottle, type CounterDoc, type ThrottleLimits } from "./throttle";
@@ -70,7 +71,7 @@ const UsersService: ServiceSchema<UsersSettings, UsersMethods, UsersVars> = {
 			timeout: HASHING_TIMEOUT_MS,
 			params: {
 				$$strict: true,
-				email: { type: "email", normalize: true, max: 254 },
+				email: emailParam(),
 				password: passwordParam(),
 				name: { type: "string", trim: true, min: 1, max: 100 },
 			},
@@ -103,7 +104,8 @@ const UsersService: ServiceSchema<UsersSettings, UsersMethods, UsersVars> = {
 			timeout: HASHING_TIMEOUT_MS,
 			params: {
 				$$strict: true,
-				email: { type: "string", min: 1, max: 254 },
+				// Only bounded here: an address that is no mailbox simply signs in to nothing (a 401).
+				email: { type: "string", min: 1, max: EMAIL_MAX_LENGTH },
 				password: passwordParam(1),
 			},
 			async handler(ctx: ShopContext<ParamsOf<"users.login">>): Promise<ResultOf<"users.login">> {
