@@ -32,6 +32,9 @@ export interface ShopConfig {
 	smtpUrl: string | null;
 	/** MAIL_FROM: the sender of every message. */
 	mailFrom: string;
+	// --- security (hostile input and network) ---
+	/** SIGNUP_LIMIT: sign-ups one client address (IPv6: its /64) may start per 15 minutes; 0 turns the limit off (load tests). */
+	signUpLimit: number;
 }
 
 /**
@@ -93,6 +96,8 @@ export function loadConfig(): ShopConfig {
 		baseCurrency: "USD",
 		smtpUrl: str("SMTP_URL"),
 		mailFrom: str("MAIL_FROM") ?? "Moleculer Shop <shop@localhost>",
+		// --- security ---
+		signUpLimit: envInt("SIGNUP_LIMIT", 20),
 	};
 }
 

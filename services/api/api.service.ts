@@ -47,8 +47,8 @@ const ApiService: ServiceSchema<ApiSettingsSchema> = {
 			if (body.code >= 500 && body.code !== 503) {
 				(this as { logger: { error(...a: unknown[]): void } }).logger.error("Unhandled error", { url: req.url, requestID: req.$ctx?.requestID }, err);
 			}
-			if (body.code === 503) res.setHeader("Retry-After", String(RETRY_AFTER_UNAVAILABLE));
-			if (body.code === 429) res.setHeader("Retry-After", String(retryAfterOf(err)));
+			if (body.code === 503) res.setHeader("Retry-After", String(retryAfterOf(err, RETRY_AFTER_UNAVAILABLE)));
+			if (body.code === 429) res.setHeader("Retry-After", String(retryAfterOf(err, Math.ceil(RATE_WINDOW_MS / 1000))));
 			res.setHeader("Content-Type", "application/json; charset=utf-8");
 			res.writeHead(body.code);
 			res.end(JSON.stringify(body));
@@ -262,9 +262,10 @@ function headerOf(req: IncomingMessage, name: string): string | null {
 	return typeof value === "string" ? value : null;
 }
 
-function retryAfterOf(err: unknown): number {
+/** The seconds the error asks the client to wait (a throttle, a full queue), or `otherwise`. */
+function retryAfterOf(err: unknown, otherwise: number): number {
 	const seconds = (err as { data?: { retryAfter?: number } }).data?.retryAfter;
-	return typeof seconds === "number" && seconds > 0 ? Math.ceil(seconds) : Math.ceil(RATE_WINDOW_MS / 1000);
+	return typeof seconds === "number" && seconds > 0 ? Math.ceil(seconds) : otherwise;
 }
 
 export default ApiService;

@@ -5,7 +5,9 @@ import { createAdapter, DbMixin, ensureIndex, isDuplicateKey, type Store } from 
 import { toPublicUser, type UserDoc } from "./account";
 import { emailParam, EMAIL_MAX_LENGTH, normalizeEmail } from "./email";
 import { adminConfigProblem, ensureAdmin } from "./admin";
-import { dummyHash, hashPassword, needsRehash, passwordParam, SCRYPT_COST, verifyPassword, type ScryptCost } from "./password";
+import { dummyHash, hashPassword, needsRehash, passwordParam, SCRYPT_COST, verifyPassword, type HashOptions, type ScryptCost } from "./password";
+import { HASH_QUEUE_LIMITS, HashQueue, type HashPriority, type HashQueueLimits } from "./hash-queue";
+import { SignUpThrottle, type SignUpLimits } from "./signup-throttle";
 import { LoginThrottle, type CounterDoc, type ThrottleLimits } from "./throttle";
 import { call, type ParamsOf, type ResultOf } from "../../lib/call";
 import { config } from "../../lib/config";
@@ -20,6 +22,8 @@ interface UsersSettings extends ServiceSettingSchema {
 	/** Raising it re-hashes each password at its owner's next login. */
 	passwordCost: ScryptCost;
 	throttle: ThrottleLimits;
+	signUps: SignUpLimits;
+	hashing: HashQueueLimits;
 	/** How long a sign-in waits for the cart service to merge the guest cart before going on without it. */
 	cartMergeTimeoutMs: number;
 }
@@ -28,6 +32,7 @@ interface UsersMethods {
 	/** The clock; tests replace it to see a throttle lift. */
 	now(): number;
 	signIn(ctx: ShopContext, doc: UserDoc): Promise<Session>;
+	hashJob(ctx: ShopContext, priority: HashPriority): HashOptions;
 	mergeGuestCart(ctx: ShopContext, userId: string): Promise<void>;
 }
 
@@ -37,6 +42,8 @@ interface UsersVars {
 	adapter: Store<UserDoc>;
 	throttleStore: ThrottleStore;
 	throttle: LoginThrottle;
+	signUpThrottle: SignUpThrottle;
+	hashQueue: HashQueue;
 	sweepTimer: NodeJS.Timeout | undefined;
 }
 
@@ -61,6 +68,9 @@ const UsersService: ServiceSchema<UsersSettings, UsersMethods, UsersVars> = {
 		// Per (account, address) pair and per address: refused until the window ends. Per account, a
 		// ceiling on guesses from many addresses, past which they are slowed (429s of 30 s at most).
 		throttle: { perPair: 5, perClient: 30, perAccount: 100, paceMs: 30_000, windowMs: 15 * 60_000, knownForMs: 30 * 24 * 60 * 60_000 },
+		// Each sign-up costs a hash: a client (IPv4 address, IPv6 /64) starts only so many per window.
+		signUps: { perClient: config.signUpLimit, windowMs: 15 * 60_000 },
+		hashing: HASH_QUEUE_LIMITS,
 		cartMergeTimeoutMs: 1_000,
 	},
 
@@ -76,6 +86,7 @@ const UsersService: ServiceSchema<UsersSettings, UsersMethods, UsersVars> = {
 				name: { type: "string", trim: true, min: 1, max: 100 },
 			},
 			async handler(ctx: ShopContext<ParamsOf<"users.register">>): Promise<ResultOf<"users.register">> {
+				await this.signUpThrottle.begin(ctx.meta.clientIp);
 				const email = normalizeEmail(ctx.params.email);
 				if (await this.adapter.findOne({ email })) throw emailTaken();
 				const at = new Date(this.now()).toISOString();
@@ -84,7 +95,7 @@ const UsersService: ServiceSchema<UsersSettings, UsersMethods, UsersVars> = {
 					email,
 					name: ctx.params.name,
 					role: "customer",
-					passwordHash: await hashPassword(ctx.params.password, this.settings.passwordCost),
+					passwordHash: await hashPassword(ctx.params.password, this.settings.passwordCost, this.hashJob(ctx, "sign-up")),
 					createdAt: at,
 					updatedAt: at,
 				};
@@ -113,12 +124,12 @@ const UsersService: ServiceSchema<UsersSettings, UsersMethods, UsersVars> = {
 				const cost = this.settings.passwordCost;
 				const attempt = await this.throttle.begin(email, ctx.meta.clientIp);
 				const doc = await this.adapter.findOne({ email });
-				const matches = await verifyPassword(ctx.params.password, doc?.passwordHash ?? (await dummyHash(cost)));
+				const matches = await verifyPassword(ctx.params.password, doc?.passwordHash ?? (await dummyHash(cost)), this.hashJob(ctx, "sign-in"));
 				if (!doc || !matches) throw new UnauthorizedError("Wrong email or password", "INVALID_CREDENTIALS");
 
 				await this.throttle.succeeded(attempt);
 				if (needsRehash(doc.passwordHash, cost)) {
-					await this.adapter.updateById(doc._id, { $set: { passwordHash: await hashPassword(ctx.params.password, cost) } });
+					await this.adapter.updateById(doc._id, { $set: { passwordHash: await hashPassword(ctx.params.password, cost, this.hashJob(ctx, "sign-in")) } });
 				}
 				return this.signIn(ctx, doc);
 			},
@@ -139,6 +150,12 @@ const UsersService: ServiceSchema<UsersSettings, UsersMethods, UsersVars> = {
 	methods: {
 		now(): number {
 			return Date.now();
+		},
+
+		/** A hash for this request: in this service's queue, given up once the caller has stopped waiting. */
+		hashJob(ctx: ShopContext, priority: HashPriority): HashOptions {
+			const timeout = ctx.options.timeout && ctx.options.timeout > 0 ? ctx.options.timeout : HASHING_TIMEOUT_MS;
+			return { queue: this.hashQueue, priority, deadline: this.now() + timeout };
 		},
 
 		async signIn(ctx: ShopContext, doc: UserDoc): Promise<Session> {
@@ -168,6 +185,8 @@ const UsersService: ServiceSchema<UsersSettings, UsersMethods, UsersVars> = {
 		this.throttleStore = createAdapter(this.name, "login_failures") as unknown as ThrottleStore;
 		this.throttleStore.init(this.broker, this);
 		this.throttle = new LoginThrottle(this.throttleStore, this.settings.throttle, () => this.now());
+		this.signUpThrottle = new SignUpThrottle(this.throttleStore, this.settings.signUps, () => this.now());
+		this.hashQueue = new HashQueue(this.settings.hashing, () => this.now());
 	},
 
 	async started() {
