@@ -7,6 +7,7 @@ import type { Context, ServiceSchema } from "moleculer";
 import ApiGateway, { type ApiSettingsSchema } from "moleculer-web";
 import { call } from "../../lib/call";
 import { currencyParam } from "../currency/currency.contract";
+import { clientKey } from "../../lib/client-key";
 import { config } from "../../lib/config";
 import { projectRoot, publicDir } from "../../lib/paths";
 import { ForbiddenError, invalidField, UnauthorizedError } from "../../lib/errors";
@@ -71,10 +72,11 @@ const ApiService: ServiceSchema<ApiSettingsSchema> = {
 					exposedHeaders: ["X-Cart-Id", "Retry-After", "X-Request-Id"],
 					maxAge: 600,
 				},
-				// Keyed on the client's address: a client cannot reset its count with X-Forwarded-For
-				// (only a proxy listed in TRUSTED_PROXIES may say who its client is).
+				// Keyed like the login throttle (an IPv4 address, an IPv6 /64: one machine may hold a
+				// whole /64); a client cannot reset its count with X-Forwarded-For (only a proxy listed
+				// in TRUSTED_PROXIES may say who its client is).
 				rateLimit:
-					config.rateLimit > 0 ? { window: RATE_WINDOW_MS, limit: config.rateLimit, headers: true, key: clientAddress } : undefined,
+					config.rateLimit > 0 ? { window: RATE_WINDOW_MS, limit: config.rateLimit, headers: true, key: rateLimitKey } : undefined,
 				// The gateway never repeats a call on a client's behalf: a service retrying a timed-out
 				// read would triple the wait for a 503. The client (with Retry-After) decides.
 				callOptions: { retries: 0 },
@@ -240,6 +242,11 @@ export function clientAddress(req: IncomingMessage): string {
 		.filter(Boolean);
 	for (let i = hops.length - 1; i >= 0; i--) if (!config.trustedProxies.includes(hops[i])) return hops[i];
 	return peer;
+}
+
+/** The rate limit's key: the client as every limit of the shop counts it. */
+export function rateLimitKey(req: IncomingMessage): string {
+	return clientKey(clientAddress(req));
 }
 
 // The query parser silently drops parameters named after Object.prototype's own properties

@@ -4,7 +4,8 @@
 import type { Store } from "../../mixins/db.mixin";
 import { TooManyRequestsError } from "../../lib/errors";
 import { WindowCounters, type CounterDoc } from "./counters";
-import { clientKey, digest } from "./throttle";
+import { clientKey } from "../../lib/client-key";
+import { digest } from "./throttle";
 
 export interface SignUpLimits {
 	/** Sign-ups one client may start in a window; 0 turns the limit off. */

@@ -10,12 +10,14 @@
 // instance must share anyway (they could not agree on who has an account otherwise), so the
 // limits hold however many instances run, with or without Redis, and across restarts.
 import crypto from "node:crypto";
-import net from "node:net";
 import { isDuplicateKey, type Store } from "../../mixins/db.mixin";
 import { WindowCounters, type CounterDoc, type Counted } from "./counters";
 
 export type { CounterDoc } from "./counters";
+import { clientKey } from "../../lib/client-key";
 import { TooManyRequestsError } from "../../lib/errors";
+
+export { clientKey } from "../../lib/client-key";
 
 export interface ThrottleLimits {
 	/** Failed logins on one account from one client before that client is refused for that account. */
@@ -127,23 +129,4 @@ function keysOf(email: string, clientIp: string | null | undefined) {
 
 export function digest(value: string): string {
 	return crypto.createHash("sha256").update(value).digest("base64url");
-}
-
-/**
- * Who counts as one client: an IPv4 address, or an IPv6 /64, the block a single subscriber
- * usually gets (per address, one machine could pick a fresh one for every guess).
- */
-export function clientKey(ip: string): string {
-	const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip)?.[1];
-	if (mapped) return mapped;
-	if (!net.isIPv6(ip)) return ip;
-	const address = ip.split("%")[0].toLowerCase();
-	const [head, tail] = address.includes("::") ? address.split("::") : [address, null];
-	const left = head ? head.split(":") : [];
-	const right = tail ? tail.split(":") : [];
-	const groups = tail === null ? left : [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right];
-	return `${groups
-		.slice(0, 4)
-		.map(g => g.replace(/^0+(?=.)/, ""))
-		.join(":")}::/64`;
 }
