@@ -54,8 +54,18 @@ function devSecret(): string {
 	return fs.readFileSync(file, "utf8").trim();
 }
 
-export function signToken(user: AuthUser, now: Date = new Date()): string {
-	return jwt.sign({ email: user.email, role: user.role, iat: Math.floor(now.getTime() / 1000) }, jwtSecret(), {
+/** A token's user, and the version of the user's tokens it was signed at (see `tokenVersion` in the users service). */
+export interface VerifiedToken extends AuthUser {
+	tokenVersion: number;
+}
+
+/**
+ * `ver` is the user's token version when signed: signing out or a change of role raises it, and
+ * the gateway then refuses every token signed before (services/api/token-versions.ts).
+ */
+export function signToken(user: AuthUser & { tokenVersion?: number }, now: Date = new Date()): string {
+	const claims = { email: user.email, role: user.role, ver: user.tokenVersion ?? 0, iat: Math.floor(now.getTime() / 1000) };
+	return jwt.sign(claims, jwtSecret(), {
 		algorithm: ALGORITHM,
 		subject: user.id,
 		issuer: TOKEN_ISSUER,
@@ -65,7 +75,7 @@ export function signToken(user: AuthUser, now: Date = new Date()): string {
 }
 
 /** The user a token names, or null for any token that is not ours, not intact or not current. */
-export function verifyToken(token: string): AuthUser | null {
+export function verifyToken(token: string): VerifiedToken | null {
 	try {
 		const claims = jwt.verify(token, jwtSecret(), {
 			algorithms: [ALGORITHM],
@@ -78,7 +88,10 @@ export function verifyToken(token: string): AuthUser | null {
 		// jsonwebtoken accepts a token without `exp`: ours always have one.
 		if (typeof claims.exp !== "number" || typeof claims.sub !== "string" || typeof claims.email !== "string") return null;
 		if (role !== "customer" && role !== "admin") return null;
-		return { id: claims.sub, email: claims.email, role };
+		// Tokens signed before versions existed carry none: version 0, every user's first.
+		const tokenVersion = claims.ver ?? 0;
+		if (!Number.isInteger(tokenVersion)) return null;
+		return { id: claims.sub, email: claims.email, role, tokenVersion };
 	} catch {
 		return null;
 	}

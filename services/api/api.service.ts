@@ -16,6 +16,7 @@ import { buildOpenApi, type RoutedAction } from "./openapi";
 import { jsonBody, bodyLimits } from "./body";
 import { BODY_LIMIT_DEFAULT, bodyLimitOf, routes, shopServices } from "./routes";
 import { verifyToken } from "../../lib/tokens";
+import { TokenVersions } from "./token-versions";
 import type { Product } from "../products/products.contract";
 import type { AuthUser, ShopMeta } from "../../lib/meta";
 
@@ -42,6 +43,8 @@ const ApiService: ServiceSchema<ApiSettingsSchema> = {
 		// A client's X-Request-Id becomes the request id in every log line: only a sane one.
 		// (moleculer-web accepts a function here; its typings know only the object form.)
 		rootCallOptions: saneRequestId as unknown as ApiSettingsSchema["rootCallOptions"],
+		// A revoked token (signed out, role changed) is refused by every gateway within this time.
+		tokenCheckMs: 30_000,
 		// Never answer with a stack trace or internal detail; see lib/gateway/errors.ts.
 		onError(this: unknown, req: GatewayRequest, res: ServerResponse, err: Error) {
 			const body = toPublicError(err);
@@ -85,6 +88,13 @@ const ApiService: ServiceSchema<ApiSettingsSchema> = {
 					ctx.meta.clientIp = clientAddress(req);
 					ctx.meta.cartId = headerOf(req, "x-cart-id");
 					ctx.meta.idempotencyKey = headerOf(req, "idempotency-key");
+				},
+				// Tokens revoked through this gateway are refused here at once; elsewhere within tokenCheckMs.
+				onAfterCall(this: { tokenVersions: TokenVersions }, ctx: Context<unknown, ShopMeta>, _route: unknown, req: GatewayRequest, _res: unknown, data: unknown) {
+					const action = req.$action?.name;
+					if (action === "users.logout" && ctx.meta.user) this.tokenVersions.forget(ctx.meta.user.id);
+					if (action === "users.setRole") this.tokenVersions.forget(String((req as { $params?: { id?: unknown } }).$params?.id));
+					return data;
 				},
 			},
 		],
@@ -155,18 +165,27 @@ const ApiService: ServiceSchema<ApiSettingsSchema> = {
 		},
 	},
 
+	created() {
+		this.tokenVersions = new TokenVersions(async id => {
+			const answer = await call(this.broker, "users.tokenVersion", { id }, { timeout: 1_000, ifDown: { fallback: undefined } });
+			return answer?.version;
+		}, this.settings.tokenCheckMs);
+	},
+
 	methods: {
 		/** Token → ctx.meta.user. No token is an anonymous call; a bad one is always a 401. */
-		authenticate(_ctx: Context, _route: unknown, req: IncomingMessage): AuthUser | null {
+		async authenticate(_ctx: Context, _route: unknown, req: IncomingMessage): Promise<AuthUser | null> {
 			const header = req.headers.authorization;
 			if (!header) return null;
 			// Bounded before the pattern; no token of ours comes near this length.
 			if (header.length > MAX_AUTHORIZATION_LENGTH) throw new UnauthorizedError("Invalid or expired token", "INVALID_TOKEN");
 			const match = /^Bearer ([A-Za-z0-9_\-.]+)$/i.exec(header);
 			if (!match) throw new UnauthorizedError("Authorization header must be 'Bearer <token>'", "INVALID_TOKEN");
-			const user = verifyToken(match[1]);
-			if (!user) throw new UnauthorizedError("Invalid or expired token", "INVALID_TOKEN");
-			return user;
+			const token = verifyToken(match[1]);
+			if (!token) throw new UnauthorizedError("Invalid or expired token", "INVALID_TOKEN");
+			const verdict = await this.tokenVersions.check(token.id, token.tokenVersion);
+			if (verdict === "revoked") throw new UnauthorizedError("This token is no longer valid; sign in again", "INVALID_TOKEN");
+			return { id: token.id, email: token.email, role: token.role };
 		},
 
 		/** Each action says who may call it; one that does not say is refused, so nothing is exposed by accident. */

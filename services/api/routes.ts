@@ -14,6 +14,8 @@ export const routes: Aliases = {
 	"POST auth/register": "users.register",
 	"POST auth/login": "users.login",
 	"GET auth/me": "users.me",
+	"POST auth/logout": "users.logout",
+	"PUT users/:id/role": "users.setRole",
 
 	"GET products": "products.list",
 	"POST products": "products.create",
@@ -52,6 +54,7 @@ export const routes: Aliases = {
 export const bodyLimitOf: Record<string, number> = {
 	"POST auth/register": 4 * 1024,
 	"POST auth/login": 4 * 1024,
+	"PUT users/:id/role": 1024,
 	"POST cart/items": 2 * 1024,
 	"PUT cart/items/:productId": 1024,
 	"PUT inventory/:productId": 1024,

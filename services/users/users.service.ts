@@ -11,7 +11,7 @@ import { SignUpThrottle, type SignUpLimits } from "./signup-throttle";
 import { LoginThrottle, type CounterDoc, type ThrottleLimits } from "./throttle";
 import { call, type ParamsOf, type ResultOf } from "../../lib/call";
 import { config } from "../../lib/config";
-import { ConflictError, UnauthorizedError } from "../../lib/errors";
+import { ConflictError, NotFoundError, UnauthorizedError } from "../../lib/errors";
 import { jwtSecret, signToken } from "../../lib/tokens";
 import type { ShopContext } from "../../lib/meta";
 import type { Session } from "./users.contract";
@@ -135,6 +135,42 @@ const UsersService: ServiceSchema<UsersSettings, UsersMethods, UsersVars> = {
 			},
 		},
 
+		/** POST /api/auth/logout: every token of the caller's is refused from now on (by each gateway within a minute). */
+		logout: {
+			auth: "user",
+			params: { $$strict: true },
+			async handler(ctx: ShopContext<ParamsOf<"users.logout">>): Promise<ResultOf<"users.logout">> {
+				const user = ctx.meta.user;
+				if (user) await this.adapter.updateById(user.id, { $inc: { tokenVersion: 1 }, $set: { updatedAt: new Date(this.now()).toISOString() } });
+				ctx.meta.$statusCode = 204;
+				return null;
+			},
+		},
+
+		/** PUT /api/users/:id/role (admin): the user's old tokens, with the old role in them, stop working. */
+		setRole: {
+			auth: "admin",
+			params: { $$strict: true, id: "string|min:1|max:64", role: { type: "enum", values: ["customer", "admin"] } },
+			async handler(ctx: ShopContext<ParamsOf<"users.setRole">>): Promise<ResultOf<"users.setRole">> {
+				const doc = await this.adapter.findOne({ _id: ctx.params.id });
+				if (!doc) throw new NotFoundError("User");
+				if (doc.role === ctx.params.role) return toPublicUser(doc);
+				const updatedAt = new Date(this.now()).toISOString();
+				await this.adapter.updateById(doc._id, { $set: { role: ctx.params.role, updatedAt }, $inc: { tokenVersion: 1 } });
+				return toPublicUser({ ...doc, role: ctx.params.role });
+			},
+		},
+
+		/** For the gateway: the version a token must carry to be honoured. Cheap, and cached there. */
+		tokenVersion: {
+			visibility: "public",
+			params: { $$strict: true, id: "string|min:1|max:64" },
+			async handler(ctx: ShopContext<ParamsOf<"users.tokenVersion">>): Promise<ResultOf<"users.tokenVersion">> {
+				const doc = await this.adapter.findOne({ _id: ctx.params.id });
+				return { version: doc ? (doc.tokenVersion ?? 0) : null };
+			},
+		},
+
 		/** GET /api/auth/me: read from the store, so a changed name or role shows at once. */
 		me: {
 			auth: "user",
@@ -159,7 +195,7 @@ const UsersService: ServiceSchema<UsersSettings, UsersMethods, UsersVars> = {
 		},
 
 		async signIn(ctx: ShopContext, doc: UserDoc): Promise<Session> {
-			const token = signToken({ id: doc._id, email: doc.email, role: doc.role });
+			const token = signToken({ id: doc._id, email: doc.email, role: doc.role, tokenVersion: doc.tokenVersion ?? 0 });
 			await this.mergeGuestCart(ctx, doc._id);
 			return { user: toPublicUser(doc), token };
 		},
