@@ -74,3 +74,22 @@ describe("the token secret in development", () => {
 		expect(warn).toHaveBeenCalledWith(expect.stringContaining("other nodes will refuse"));
 	});
 });
+
+describe("verified tokens, remembered", () => {
+	it("refuses a remembered token once it has expired", () => {
+		const tokens = loadTokens({ NODE_ENV: "production", JWT_SECRET: "y".repeat(40) });
+		const signedAt = new Date(Date.now() - (tokens.TOKEN_TTL_SECONDS - 60) * 1000); // a minute of life left
+		const token = tokens.signToken(USER, signedAt);
+		expect(tokens.verifyToken(token)).toEqual({ ...USER, tokenVersion: 0 });
+		expect(tokens.verifyToken(token)).toEqual({ ...USER, tokenVersion: 0 }); // from memory
+		expect(tokens.verifyToken(token, Date.now() + 61_000)).toBeNull();
+	});
+
+	it("never remembers a token it refused, however often it is sent", () => {
+		const tokens = loadTokens({ NODE_ENV: "production", JWT_SECRET: "y".repeat(40) });
+		const token = tokens.signToken(USER);
+		const tampered = `${token.slice(0, -2)}${token.endsWith("A") ? "B" : "A"}A`;
+		for (let i = 0; i < 3; i++) expect(tokens.verifyToken(tampered)).toBeNull();
+		expect(tokens.verifyToken(token)).not.toBeNull();
+	});
+});
