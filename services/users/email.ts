@@ -44,14 +44,15 @@ export function isMailbox(address: string): boolean {
 }
 
 /**
- * The `email` param rule: bounded, one mailbox, trimmed and lower-cased (the unique index then
- * makes addresses unique whatever their case). Like the password rule, it never copies the
- * refused value into the 422.
+ * The `email` param rule: a string (its type in the contract), checked by length before anything
+ * else, one mailbox, trimmed and lower-cased (the unique index then makes addresses unique
+ * whatever their case). Like the password rule, it never copies the refused value into the 422.
  */
 export function emailParam() {
 	return {
-		type: "custom" as const,
-		check(value: unknown, errors: object[]): unknown {
+		type: "string" as const,
+		custom(value: unknown, errors: object[]): unknown {
+			if (typeof value !== "string") return value; // missing or no string: the rule's type check says so
 			const broken = emailRuleBroken(value);
 			if (broken) {
 				errors.push(broken);

@@ -101,6 +101,8 @@ interface PasswordRuleBroken {
 
 function brokenRule(password: unknown, min: number): PasswordRuleBroken | null {
 	if (typeof password !== "string") return { type: "string" };
+	// A character is at most two UTF-16 units: anything longer is too long without counting.
+	if (password.length > 2 * PASSWORD_MAX_LENGTH) return { type: "stringMax", expected: PASSWORD_MAX_LENGTH };
 	const length = [...password].length;
 	if (length < min) return { type: "stringMin", expected: min };
 	if (length > PASSWORD_MAX_LENGTH) return { type: "stringMax", expected: PASSWORD_MAX_LENGTH };
@@ -108,13 +110,15 @@ function brokenRule(password: unknown, min: number): PasswordRuleBroken | null {
 }
 
 /**
- * The `password` param rule. The validator's own string rule would copy the value it refuses
- * into the 422 (`actual`); this one reports the same errors without it.
+ * The `password` param rule: a string (so its type is `string` in the contract) whose length is
+ * counted in characters, not UTF-16 units. The validator's own min/max would count units; this
+ * check reports the same errors, and never the refused value.
  */
 export function passwordParam(min = PASSWORD_MIN_LENGTH) {
 	return {
-		type: "custom" as const,
-		check(value: unknown, errors: object[]): unknown {
+		type: "string" as const,
+		custom(value: unknown, errors: object[]): unknown {
+			if (typeof value !== "string") return value; // missing or no string: the rule's type check says so
 			const broken = brokenRule(value, min);
 			if (broken) errors.push(broken);
 			return value;

@@ -1,20 +1,24 @@
-// services/users.service.ts — accounts: register, sign in, who am I; the first admin from the environment.
+// services/users/users.service.ts — accounts: register, sign in, who am I, sign out, roles; the
+// first admin from the environment. Params and results are in users.contract.ts.
 import crypto from "node:crypto";
-import type { ServiceSchema, ServiceSettingSchema } from "moleculer";
+import type { Service, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { createAdapter, DbMixin, ensureIndex, isDuplicateKey, type Store } from "../../mixins/db.mixin";
 import { toPublicUser, type UserDoc } from "./account";
-import { emailParam, EMAIL_MAX_LENGTH, normalizeEmail } from "./email";
+import { normalizeEmail } from "./email";
 import { adminConfigProblem, ensureAdmin } from "./admin";
-import { dummyHash, hashPassword, needsRehash, passwordParam, SCRYPT_COST, verifyPassword, type HashOptions, type ScryptCost } from "./password";
+import { dummyHash, hashPassword, needsRehash, SCRYPT_COST, verifyPassword, type HashOptions, type ScryptCost } from "./password";
 import { HASH_QUEUE_LIMITS, HashQueue, type HashPriority, type HashQueueLimits } from "./hash-queue";
 import { SignUpThrottle, type SignUpLimits } from "./signup-throttle";
 import { LoginThrottle, type CounterDoc, type ThrottleLimits } from "./throttle";
-import { call, type ParamsOf, type ResultOf } from "../../lib/call";
+import { call } from "../../lib/call";
+import { implement } from "../../lib/contract";
+import { Clock, type ClockMethods } from "../../mixins/clock.mixin";
+import { PeriodicWork, type PeriodicState } from "../../mixins/periodic-work.mixin";
 import { config } from "../../lib/config";
 import { ConflictError, NotFoundError, UnauthorizedError } from "../../lib/errors";
 import { jwtSecret, signToken } from "../../lib/tokens";
 import type { ShopContext } from "../../lib/meta";
-import type { Session } from "./users.contract";
+import { UsersContract, type Session } from "./users.contract";
 
 interface UsersSettings extends ServiceSettingSchema {
 	adminEmail: string | null;
@@ -28,12 +32,12 @@ interface UsersSettings extends ServiceSettingSchema {
 	cartMergeTimeoutMs: number;
 }
 
-interface UsersMethods {
-	/** The clock; tests replace it to see a throttle lift. */
-	now(): number;
+/** `now()` is the clock (mixins/clock.mixin.ts); tests replace it to see a throttle lift. */
+interface UsersMethods extends ClockMethods {
 	signIn(ctx: ShopContext, doc: UserDoc): Promise<Session>;
 	hashJob(ctx: ShopContext, priority: HashPriority): HashOptions;
 	mergeGuestCart(ctx: ShopContext, userId: string): Promise<void>;
+	sweepThrottles(): Promise<number>;
 }
 
 type ThrottleStore = Store<CounterDoc> & { init(broker: unknown, service: unknown): void; connect(): Promise<void>; disconnect(): Promise<void> };
@@ -44,8 +48,10 @@ interface UsersVars {
 	throttle: LoginThrottle;
 	signUpThrottle: SignUpThrottle;
 	hashQueue: HashQueue;
-	sweepTimer: NodeJS.Timeout | undefined;
+	periodic?: Record<string, PeriodicState>;
 }
+
+type UsersThis = Service<UsersSettings> & UsersMethods & UsersVars;
 
 // Hashing takes about a quarter of a second and may queue behind other hashes: more than the
 // broker's default 3 s must be allowed under a burst of sign-ins.
@@ -56,8 +62,13 @@ function emailTaken(): ConflictError {
 }
 
 const UsersService: ServiceSchema<UsersSettings, UsersMethods, UsersVars> = {
-	name: "users",
-	mixins: [DbMixin("users", { indexes: [{ fields: ["email"], unique: true }] })],
+	name: UsersContract.name,
+	mixins: [
+		DbMixin("users", { indexes: [{ fields: ["email"], unique: true }] }),
+		Clock,
+		// Old login and sign-up counters, and clients known for too long, dropped once a window.
+		PeriodicWork<UsersSettings>({ name: "throttle-sweep", every: s => s.throttle.windowMs, run: "sweepThrottles" }),
+	],
 
 	settings: {
 		// Settings are sent to every node in the service list; the admin password must stay here.
@@ -74,18 +85,12 @@ const UsersService: ServiceSchema<UsersSettings, UsersMethods, UsersVars> = {
 		cartMergeTimeoutMs: 1_000,
 	},
 
-	actions: {
+	actions: implement<UsersThis>()(UsersContract, {
 		/** POST /api/auth/register: always a customer, whatever else the body says. */
 		register: {
 			auth: "public",
 			timeout: HASHING_TIMEOUT_MS,
-			params: {
-				$$strict: true,
-				email: emailParam(),
-				password: passwordParam(),
-				name: { type: "string", trim: true, min: 1, max: 100 },
-			},
-			async handler(ctx: ShopContext<ParamsOf<"users.register">>): Promise<ResultOf<"users.register">> {
+			async handler(ctx) {
 				await this.signUpThrottle.begin(ctx.meta.clientIp);
 				const email = normalizeEmail(ctx.params.email);
 				if (await this.adapter.findOne({ email })) throw emailTaken();
@@ -113,13 +118,7 @@ const UsersService: ServiceSchema<UsersSettings, UsersMethods, UsersVars> = {
 		login: {
 			auth: "public",
 			timeout: HASHING_TIMEOUT_MS,
-			params: {
-				$$strict: true,
-				// Only bounded here: an address that is no mailbox simply signs in to nothing (a 401).
-				email: { type: "string", min: 1, max: EMAIL_MAX_LENGTH },
-				password: passwordParam(1),
-			},
-			async handler(ctx: ShopContext<ParamsOf<"users.login">>): Promise<ResultOf<"users.login">> {
+			async handler(ctx) {
 				const email = normalizeEmail(ctx.params.email);
 				const cost = this.settings.passwordCost;
 				const attempt = await this.throttle.begin(email, ctx.meta.clientIp);
@@ -138,8 +137,7 @@ const UsersService: ServiceSchema<UsersSettings, UsersMethods, UsersVars> = {
 		/** POST /api/auth/logout: every token of the caller's is refused from now on (by each gateway within a minute). */
 		logout: {
 			auth: "user",
-			params: { $$strict: true },
-			async handler(ctx: ShopContext<ParamsOf<"users.logout">>): Promise<ResultOf<"users.logout">> {
+			async handler(ctx) {
 				const user = ctx.meta.user;
 				if (user) await this.adapter.updateById(user.id, { $inc: { tokenVersion: 1 }, $set: { updatedAt: new Date(this.now()).toISOString() } });
 				ctx.meta.$statusCode = 204;
@@ -150,8 +148,7 @@ const UsersService: ServiceSchema<UsersSettings, UsersMethods, UsersVars> = {
 		/** PUT /api/users/:id/role (admin): the user's old tokens, with the old role in them, stop working. */
 		setRole: {
 			auth: "admin",
-			params: { $$strict: true, id: "string|min:1|max:64", role: { type: "enum", values: ["customer", "admin"] } },
-			async handler(ctx: ShopContext<ParamsOf<"users.setRole">>): Promise<ResultOf<"users.setRole">> {
+			async handler(ctx) {
 				const doc = await this.adapter.findOne({ _id: ctx.params.id });
 				if (!doc) throw new NotFoundError("User");
 				if (doc.role === ctx.params.role) return toPublicUser(doc);
@@ -164,8 +161,7 @@ const UsersService: ServiceSchema<UsersSettings, UsersMethods, UsersVars> = {
 		/** For the gateway: the version a token must carry to be honoured. Cheap, and cached there. */
 		tokenVersion: {
 			visibility: "public",
-			params: { $$strict: true, id: "string|min:1|max:64" },
-			async handler(ctx: ShopContext<ParamsOf<"users.tokenVersion">>): Promise<ResultOf<"users.tokenVersion">> {
+			async handler(ctx) {
 				const doc = await this.adapter.findOne({ _id: ctx.params.id });
 				return { version: doc ? (doc.tokenVersion ?? 0) : null };
 			},
@@ -174,18 +170,17 @@ const UsersService: ServiceSchema<UsersSettings, UsersMethods, UsersVars> = {
 		/** GET /api/auth/me: read from the store, so a changed name or role shows at once. */
 		me: {
 			auth: "user",
-			params: { $$strict: true },
-			async handler(ctx: ShopContext<ParamsOf<"users.me">>): Promise<ResultOf<"users.me">> {
+			async handler(ctx) {
 				const doc = ctx.meta.user ? await this.adapter.findOne({ _id: ctx.meta.user.id }) : null;
 				if (!doc) throw new UnauthorizedError("This account does not exist any more", "INVALID_TOKEN");
 				return toPublicUser(doc);
 			},
 		},
-	},
+	}),
 
 	methods: {
-		now(): number {
-			return Date.now();
+		sweepThrottles(): Promise<number> {
+			return this.throttle.sweep();
 		},
 
 		/** A hash for this request: in this service's queue, given up once the caller has stopped waiting. */
@@ -228,10 +223,6 @@ const UsersService: ServiceSchema<UsersSettings, UsersMethods, UsersVars> = {
 	async started() {
 		await this.throttleStore.connect();
 		await ensureIndex(this.throttleStore, { fields: ["resetAt"] });
-		this.sweepTimer = setInterval(
-			() => this.throttle.sweep().catch(err => this.logger.warn("Could not drop old login counters", err)),
-			this.settings.throttle.windowMs,
-		).unref();
 
 		// Made now, not at the first unknown email, whose answer would then be the slow one.
 		await dummyHash(this.settings.passwordCost);
@@ -244,7 +235,8 @@ const UsersService: ServiceSchema<UsersSettings, UsersMethods, UsersVars> = {
 	},
 
 	async stopped() {
-		clearInterval(this.sweepTimer);
+		// Stopped hooks run in reverse, so the sweep's own stop comes after this: let a sweep under way end first.
+		await this.periodic?.["throttle-sweep"]?.running;
 		await this.throttleStore.disconnect();
 	},
 };
