@@ -1,5 +1,5 @@
 // The gateway: the shop's one door from HTTP into the cluster (moleculer-web). It routes only
-// the aliases in lib/gateway/routes.ts, checks who is calling, and answers every error in one shape.
+// the aliases in routes.ts, checks who is calling, and answers every error in one shape.
 import fs from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
@@ -7,10 +7,10 @@ import type { Context, ServiceSchema } from "moleculer";
 import ApiGateway, { type ApiSettingsSchema } from "moleculer-web";
 import { call } from "../../lib/call";
 import { currencyParam } from "../currency/currency.contract";
-import { clientKey } from "../../lib/client-key";
 import { config } from "../../lib/config";
 import { projectRoot, publicDir } from "../../lib/paths";
-import { ForbiddenError, invalidField, UnauthorizedError } from "../../lib/errors";
+import { ForbiddenError, UnauthorizedError } from "../../lib/errors";
+import { clientAddress, headerOf, rateLimitKey, rejectPrototypeKeys, saneRequestId } from "./request";
 import { RETRY_AFTER_UNAVAILABLE, toPublicError } from "./errors";
 import { buildOpenApi, type RoutedAction } from "./openapi";
 import { jsonBody, bodyLimits } from "./body";
@@ -45,7 +45,7 @@ const ApiService: ServiceSchema<ApiSettingsSchema> = {
 		rootCallOptions: saneRequestId as unknown as ApiSettingsSchema["rootCallOptions"],
 		// A revoked token (signed out, role changed) is refused by every gateway within this time.
 		tokenCheckMs: 30_000,
-		// Never answer with a stack trace or internal detail; see lib/gateway/errors.ts.
+		// Never answer with a stack trace or internal detail; see errors.ts.
 		onError(this: unknown, req: GatewayRequest, res: ServerResponse, err: Error) {
 			const body = toPublicError(err);
 			if (body.code >= 500 && body.code !== 503) {
@@ -239,53 +239,6 @@ interface NodeInfo {
 interface ActionInfo {
 	name: string;
 	endpoints?: { nodeID: string; state: boolean; available: boolean }[];
-}
-
-function saneRequestId(options: { requestID?: string }, req: IncomingMessage): void {
-	const id = req.headers["x-request-id"];
-	if (typeof id !== "string" || !/^[\w.:-]{1,64}$/.test(id)) delete options.requestID;
-}
-
-/**
- * Who is calling: the socket's address; or, when the socket is a reverse proxy we trust, the
- * nearest address in X-Forwarded-For that is not one of our proxies. Everything left of that
- * in the header is the client's own say and is never believed.
- */
-export function clientAddress(req: IncomingMessage): string {
-	const strip = (a: string) => a.replace(/^::ffff:(?=\d+\.)/i, "");
-	const peer = strip(req.socket.remoteAddress ?? "unknown");
-	if (!config.trustedProxies.includes(peer)) return peer;
-	const hops = String(req.headers["x-forwarded-for"] ?? "")
-		.split(",")
-		.map(h => strip(h.trim()))
-		.filter(Boolean);
-	for (let i = hops.length - 1; i >= 0; i--) if (!config.trustedProxies.includes(hops[i])) return hops[i];
-	return peer;
-}
-
-/** The rate limit's key: the client as every limit of the shop counts it. */
-export function rateLimitKey(req: IncomingMessage): string {
-	return clientKey(clientAddress(req));
-}
-
-// The query parser silently drops parameters named after Object.prototype's own properties
-// (`?constructor=x`, `?__proto__[a]=1`), so the actions' strict schemas never see them: refuse
-// them here, as every other unknown parameter is refused.
-const PROTOTYPE_KEYS = new Set(Object.getOwnPropertyNames(Object.prototype));
-
-function rejectPrototypeKeys(req: IncomingMessage): void {
-	const query = req.url?.split("?")[1];
-	if (!query) return;
-	for (const key of new URLSearchParams(query).keys()) {
-		const name = key.split("[")[0];
-		if (PROTOTYPE_KEYS.has(name)) throw invalidField(name, `Unknown field '${name}'`);
-	}
-}
-
-/** A header as the client sent it; the action it is meant for validates it (a bad one is a 422, never ignored). */
-function headerOf(req: IncomingMessage, name: string): string | null {
-	const value = req.headers[name];
-	return typeof value === "string" ? value : null;
 }
 
 /** The seconds the error asks the client to wait (a throttle, a full queue), or `otherwise`. */
