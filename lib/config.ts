@@ -57,6 +57,9 @@ export interface ShopConfig {
 	 * (nothing on disk); "off" turns it off (new products get the placeholder).
 	 */
 	productImagesDir: string | null;
+	// --- security (hostile input and network) ---
+	/** SIGNUP_LIMIT: sign-ups one client address (IPv6: its /64) may start per 15 minutes; 0 turns the limit off (load tests). */
+	signUpLimit: number;
 }
 
 export interface TransporterAuth {
@@ -195,6 +198,8 @@ export function loadConfig(): ShopConfig {
 		cartStore: cartStoreUrl("CART_STORE"),
 		orders: ordersConfig(),
 		productImagesDir: productImagesDir(),
+		// --- security ---
+		signUpLimit: envInt("SIGNUP_LIMIT", 20),
 	};
 	refuseUnauthenticatedTransporter(cfg);
 	return cfg;

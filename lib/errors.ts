@@ -86,6 +86,18 @@ export class ServiceDownError extends MoleculerError {
 	}
 }
 
+/**
+ * 503 from a service that is up but has no room for this work now (a bounded queue is full, or
+ * the request waited past its deadline). The type keeps circuit breakers shut (the service is
+ * healthy); the gateway sends `retryAfter` as Retry-After.
+ */
+export class BusyError extends MoleculerError {
+	constructor(service: string, retryAfterSeconds: number, message = `The ${service} service is busy; try again shortly`) {
+		super(message, 503, "SERVICE_UNAVAILABLE", { service, retryAfter: retryAfterSeconds });
+		this.name = "ServiceUnavailableError";
+	}
+}
+
 /** True for errors that mean "the service could not be reached", as opposed to an answer from it. */
 export function isUnreachable(err: unknown): boolean {
 	if (!(err instanceof Error)) return false;

@@ -4,6 +4,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import jwt from "jsonwebtoken";
+import { LRUCache } from "lru-cache";
 import { config } from "./config";
 import type { AuthUser, Role } from "./meta";
 
@@ -14,6 +15,23 @@ export const TOKEN_TTL_SECONDS = 12 * 60 * 60;
 const MIN_SECRET_LENGTH = 32;
 
 let cachedSecret: string | null = null;
+let secretKey: crypto.KeyObject | null = null;
+
+/**
+ * The secret as a KeyObject, made once: given a string, jsonwebtoken first tries to read it as a
+ * public key (createPublicKey, which throws) at every sign and verify, most of a verify's cost.
+ */
+function signingKey(): crypto.KeyObject {
+	return (secretKey ??= crypto.createSecretKey(Buffer.from(jwtSecret(), "utf8")));
+}
+
+/**
+ * Tokens already verified, until they expire: a signed-in shopper's every request carries the
+ * same token. Bounded, so a flood of distinct (valid) tokens only evicts older entries; a token
+ * is only ever added after its signature and claims were checked.
+ */
+const VERIFIED_CACHE_SIZE = 10_000;
+const verified = new LRUCache<string, { token: VerifiedToken; validUntilMs: number }>({ max: VERIFIED_CACHE_SIZE });
 
 /**
  * JWT_SECRET, or in development a random secret kept under DATA_DIR (so tokens survive a
@@ -54,8 +72,18 @@ function devSecret(): string {
 	return fs.readFileSync(file, "utf8").trim();
 }
 
-export function signToken(user: AuthUser, now: Date = new Date()): string {
-	return jwt.sign({ email: user.email, role: user.role, iat: Math.floor(now.getTime() / 1000) }, jwtSecret(), {
+/** A token's user, and the version of the user's tokens it was signed at (see `tokenVersion` in the users service). */
+export interface VerifiedToken extends AuthUser {
+	tokenVersion: number;
+}
+
+/**
+ * `ver` is the user's token version when signed: signing out or a change of role raises it, and
+ * the gateway then refuses every token signed before (services/api/token-versions.ts).
+ */
+export function signToken(user: AuthUser & { tokenVersion?: number }, now: Date = new Date()): string {
+	const claims = { email: user.email, role: user.role, ver: user.tokenVersion ?? 0, iat: Math.floor(now.getTime() / 1000) };
+	return jwt.sign(claims, signingKey(), {
 		algorithm: ALGORITHM,
 		subject: user.id,
 		issuer: TOKEN_ISSUER,
@@ -65,9 +93,24 @@ export function signToken(user: AuthUser, now: Date = new Date()): string {
 }
 
 /** The user a token names, or null for any token that is not ours, not intact or not current. */
-export function verifyToken(token: string): AuthUser | null {
+export function verifyToken(token: string, nowMs: number = Date.now()): VerifiedToken | null {
+	const known = verified.get(token);
+	if (known) {
+		if (known.validUntilMs > nowMs) return known.token;
+		verified.delete(token);
+		return null;
+	}
+	const checked = checkToken(token);
+	if (!checked) return null;
+	const validUntilMs = Math.min(checked.exp, checked.iat + TOKEN_TTL_SECONDS) * 1000;
+	if (validUntilMs <= nowMs) return null;
+	verified.set(token, { token: checked.token, validUntilMs });
+	return checked.token;
+}
+
+function checkToken(token: string): { token: VerifiedToken; exp: number; iat: number } | null {
 	try {
-		const claims = jwt.verify(token, jwtSecret(), {
+		const claims = jwt.verify(token, signingKey(), {
 			algorithms: [ALGORITHM],
 			issuer: TOKEN_ISSUER,
 			audience: TOKEN_AUDIENCE,
@@ -76,9 +119,12 @@ export function verifyToken(token: string): AuthUser | null {
 		}) as jwt.JwtPayload;
 		const role = claims.role as Role;
 		// jsonwebtoken accepts a token without `exp`: ours always have one.
-		if (typeof claims.exp !== "number" || typeof claims.sub !== "string" || typeof claims.email !== "string") return null;
+		if (typeof claims.exp !== "number" || typeof claims.iat !== "number" || typeof claims.sub !== "string" || typeof claims.email !== "string") return null;
 		if (role !== "customer" && role !== "admin") return null;
-		return { id: claims.sub, email: claims.email, role };
+		// Tokens signed before versions existed carry none: version 0, every user's first.
+		const tokenVersion = claims.ver ?? 0;
+		if (!Number.isInteger(tokenVersion)) return null;
+		return { token: { id: claims.sub, email: claims.email, role, tokenVersion }, exp: claims.exp, iat: claims.iat };
 	} catch {
 		return null;
 	}

@@ -1,5 +1,5 @@
 // The gateway: the shop's one door from HTTP into the cluster (moleculer-web). It routes only
-// the aliases in lib/gateway/routes.ts, checks who is calling, and answers every error in one shape.
+// the aliases in routes.ts, checks who is calling, and answers every error in one shape.
 import fs from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
@@ -9,11 +9,14 @@ import { call } from "../../lib/call";
 import { currencyParam } from "../currency/currency.contract";
 import { config } from "../../lib/config";
 import { projectRoot, publicDir } from "../../lib/paths";
-import { ForbiddenError, invalidField, UnauthorizedError } from "../../lib/errors";
+import { ForbiddenError, UnauthorizedError } from "../../lib/errors";
+import { clientAddress, headerOf, rateLimitKey, rejectPrototypeKeys, saneRequestId } from "./request";
 import { RETRY_AFTER_UNAVAILABLE, toPublicError } from "./errors";
 import { buildOpenApi, type RoutedAction } from "./openapi";
-import { routes, shopServices } from "./routes";
+import { jsonBody, bodyLimits } from "./body";
+import { BODY_LIMIT_DEFAULT, bodyLimitOf, routes, shopServices } from "./routes";
 import { verifyToken } from "../../lib/tokens";
+import { TokenVersions } from "./token-versions";
 import type { Product } from "../products/products.contract";
 import type { AuthUser, ShopMeta } from "../../lib/meta";
 
@@ -22,6 +25,7 @@ type GatewayRequest = IncomingMessage & { $action?: { name?: string; auth?: stri
 const startedAt = Date.now();
 const { version } = JSON.parse(fs.readFileSync(path.join(projectRoot, "package.json"), "utf8")) as { version: string };
 const RATE_WINDOW_MS = 60_000;
+const MAX_AUTHORIZATION_LENGTH = 2_048;
 
 const ApiService: ServiceSchema<ApiSettingsSchema> = {
 	name: "api",
@@ -39,14 +43,16 @@ const ApiService: ServiceSchema<ApiSettingsSchema> = {
 		// A client's X-Request-Id becomes the request id in every log line: only a sane one.
 		// (moleculer-web accepts a function here; its typings know only the object form.)
 		rootCallOptions: saneRequestId as unknown as ApiSettingsSchema["rootCallOptions"],
-		// Never answer with a stack trace or internal detail; see lib/gateway/errors.ts.
+		// A revoked token (signed out, role changed) is refused by every gateway within this time.
+		tokenCheckMs: 30_000,
+		// Never answer with a stack trace or internal detail; see errors.ts.
 		onError(this: unknown, req: GatewayRequest, res: ServerResponse, err: Error) {
 			const body = toPublicError(err);
 			if (body.code >= 500 && body.code !== 503) {
 				(this as { logger: { error(...a: unknown[]): void } }).logger.error("Unhandled error", { url: req.url, requestID: req.$ctx?.requestID }, err);
 			}
-			if (body.code === 503) res.setHeader("Retry-After", String(RETRY_AFTER_UNAVAILABLE));
-			if (body.code === 429) res.setHeader("Retry-After", String(retryAfterOf(err)));
+			if (body.code === 503) res.setHeader("Retry-After", String(retryAfterOf(err, RETRY_AFTER_UNAVAILABLE)));
+			if (body.code === 429) res.setHeader("Retry-After", String(retryAfterOf(err, Math.ceil(RATE_WINDOW_MS / 1000))));
 			res.setHeader("Content-Type", "application/json; charset=utf-8");
 			res.writeHead(body.code);
 			res.end(JSON.stringify(body));
@@ -59,7 +65,9 @@ const ApiService: ServiceSchema<ApiSettingsSchema> = {
 				mappingPolicy: "restrict",
 				authentication: true,
 				authorization: true,
-				bodyParsers: { json: { strict: true, limit: "1mb" }, urlencoded: false },
+				// Our own JSON reader (body.ts), with a limit per route instead of one for all.
+				bodyParsers: false,
+				use: [jsonBody(bodyLimits(bodyLimitOf), BODY_LIMIT_DEFAULT)],
 				cors: {
 					origin: "*",
 					methods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
@@ -67,10 +75,11 @@ const ApiService: ServiceSchema<ApiSettingsSchema> = {
 					exposedHeaders: ["X-Cart-Id", "Retry-After", "X-Request-Id"],
 					maxAge: 600,
 				},
-				// Keyed on the client's address: a client cannot reset its count with X-Forwarded-For
-				// (only a proxy listed in TRUSTED_PROXIES may say who its client is).
+				// Keyed like the login throttle (an IPv4 address, an IPv6 /64: one machine may hold a
+				// whole /64); a client cannot reset its count with X-Forwarded-For (only a proxy listed
+				// in TRUSTED_PROXIES may say who its client is).
 				rateLimit:
-					config.rateLimit > 0 ? { window: RATE_WINDOW_MS, limit: config.rateLimit, headers: true, key: clientAddress } : undefined,
+					config.rateLimit > 0 ? { window: RATE_WINDOW_MS, limit: config.rateLimit, headers: true, key: rateLimitKey } : undefined,
 				// The gateway never repeats a call on a client's behalf: a service retrying a timed-out
 				// read would triple the wait for a 503. The client (with Retry-After) decides.
 				callOptions: { retries: 0 },
@@ -79,6 +88,13 @@ const ApiService: ServiceSchema<ApiSettingsSchema> = {
 					ctx.meta.clientIp = clientAddress(req);
 					ctx.meta.cartId = headerOf(req, "x-cart-id");
 					ctx.meta.idempotencyKey = headerOf(req, "idempotency-key");
+				},
+				// Tokens revoked through this gateway are refused here at once; elsewhere within tokenCheckMs.
+				onAfterCall(this: { tokenVersions: TokenVersions }, ctx: Context<unknown, ShopMeta>, _route: unknown, req: GatewayRequest, _res: unknown, data: unknown) {
+					const action = req.$action?.name;
+					if (action === "users.logout" && ctx.meta.user) this.tokenVersions.forget(ctx.meta.user.id);
+					if (action === "users.setRole") this.tokenVersions.forget(String((req as { $params?: { id?: unknown } }).$params?.id));
+					return data;
 				},
 			},
 		],
@@ -149,16 +165,27 @@ const ApiService: ServiceSchema<ApiSettingsSchema> = {
 		},
 	},
 
+	created() {
+		this.tokenVersions = new TokenVersions(async id => {
+			const answer = await call(this.broker, "users.tokenVersion", { id }, { timeout: 1_000, ifDown: { fallback: undefined } });
+			return answer?.version;
+		}, this.settings.tokenCheckMs);
+	},
+
 	methods: {
 		/** Token → ctx.meta.user. No token is an anonymous call; a bad one is always a 401. */
-		authenticate(_ctx: Context, _route: unknown, req: IncomingMessage): AuthUser | null {
+		async authenticate(_ctx: Context, _route: unknown, req: IncomingMessage): Promise<AuthUser | null> {
 			const header = req.headers.authorization;
 			if (!header) return null;
+			// Bounded before the pattern; no token of ours comes near this length.
+			if (header.length > MAX_AUTHORIZATION_LENGTH) throw new UnauthorizedError("Invalid or expired token", "INVALID_TOKEN");
 			const match = /^Bearer ([A-Za-z0-9_\-.]+)$/i.exec(header);
 			if (!match) throw new UnauthorizedError("Authorization header must be 'Bearer <token>'", "INVALID_TOKEN");
-			const user = verifyToken(match[1]);
-			if (!user) throw new UnauthorizedError("Invalid or expired token", "INVALID_TOKEN");
-			return user;
+			const token = verifyToken(match[1]);
+			if (!token) throw new UnauthorizedError("Invalid or expired token", "INVALID_TOKEN");
+			const verdict = await this.tokenVersions.check(token.id, token.tokenVersion);
+			if (verdict === "revoked") throw new UnauthorizedError("This token is no longer valid; sign in again", "INVALID_TOKEN");
+			return { id: token.id, email: token.email, role: token.role };
 		},
 
 		/** Each action says who may call it; one that does not say is refused, so nothing is exposed by accident. */
@@ -214,51 +241,10 @@ interface ActionInfo {
 	endpoints?: { nodeID: string; state: boolean; available: boolean }[];
 }
 
-function saneRequestId(options: { requestID?: string }, req: IncomingMessage): void {
-	const id = req.headers["x-request-id"];
-	if (typeof id !== "string" || !/^[\w.:-]{1,64}$/.test(id)) delete options.requestID;
-}
-
-/**
- * Who is calling: the socket's address; or, when the socket is a reverse proxy we trust, the
- * nearest address in X-Forwarded-For that is not one of our proxies. Everything left of that
- * in the header is the client's own say and is never believed.
- */
-export function clientAddress(req: IncomingMessage): string {
-	const strip = (a: string) => a.replace(/^::ffff:(?=\d+\.)/i, "");
-	const peer = strip(req.socket.remoteAddress ?? "unknown");
-	if (!config.trustedProxies.includes(peer)) return peer;
-	const hops = String(req.headers["x-forwarded-for"] ?? "")
-		.split(",")
-		.map(h => strip(h.trim()))
-		.filter(Boolean);
-	for (let i = hops.length - 1; i >= 0; i--) if (!config.trustedProxies.includes(hops[i])) return hops[i];
-	return peer;
-}
-
-// The query parser silently drops parameters named after Object.prototype's own properties
-// (`?constructor=x`, `?__proto__[a]=1`), so the actions' strict schemas never see them: refuse
-// them here, as every other unknown parameter is refused.
-const PROTOTYPE_KEYS = new Set(Object.getOwnPropertyNames(Object.prototype));
-
-function rejectPrototypeKeys(req: IncomingMessage): void {
-	const query = req.url?.split("?")[1];
-	if (!query) return;
-	for (const key of new URLSearchParams(query).keys()) {
-		const name = key.split("[")[0];
-		if (PROTOTYPE_KEYS.has(name)) throw invalidField(name, `Unknown field '${name}'`);
-	}
-}
-
-/** A header as the client sent it; the action it is meant for validates it (a bad one is a 422, never ignored). */
-function headerOf(req: IncomingMessage, name: string): string | null {
-	const value = req.headers[name];
-	return typeof value === "string" ? value : null;
-}
-
-function retryAfterOf(err: unknown): number {
+/** The seconds the error asks the client to wait (a throttle, a full queue), or `otherwise`. */
+function retryAfterOf(err: unknown, otherwise: number): number {
 	const seconds = (err as { data?: { retryAfter?: number } }).data?.retryAfter;
-	return typeof seconds === "number" && seconds > 0 ? Math.ceil(seconds) : Math.ceil(RATE_WINDOW_MS / 1000);
+	return typeof seconds === "number" && seconds > 0 ? Math.ceil(seconds) : otherwise;
 }
 
 export default ApiService;

@@ -18,6 +18,8 @@ export const routes: Aliases = {
 	"POST auth/register": "users.register",
 	"POST auth/login": "users.login",
 	"GET auth/me": "users.me",
+	"POST auth/logout": "users.logout",
+	"PUT users/:id/role": "users.setRole",
 
 	"GET products": "products.list",
 	"POST products": "products.create",
@@ -47,6 +49,27 @@ export const routes: Aliases = {
 	"GET payments": "payments.list",
 	"GET notifications": "notifications.list",
 };
+
+/**
+ * The largest JSON body each route takes, in bytes; a route not listed takes BODY_LIMIT_DEFAULT.
+ * Sized to what the route's params allow at their longest, with room for escapes, not more: every
+ * byte let in is a byte some service validates.
+ */
+export const bodyLimitOf: Record<string, number> = {
+	"POST auth/register": 4 * 1024,
+	"POST auth/login": 4 * 1024,
+	"PUT users/:id/role": 1024,
+	"POST cart/items": 2 * 1024,
+	"PUT cart/items/:productId": 1024,
+	"PUT inventory/:productId": 1024,
+	"POST shipping/quote": 32 * 1024,
+	"POST checkout": 8 * 1024,
+	"POST products": 32 * 1024,
+	"PATCH products/:id": 32 * 1024,
+};
+
+/** Routes that read no body (GET, DELETE, a cancel) still get this much, as a JSON `{}` or so. */
+export const BODY_LIMIT_DEFAULT = 1024;
 
 /** The services the shop needs; /api/health/ready answers 200 only when each one answers somewhere. */
 export const shopServices = [

@@ -9,6 +9,11 @@ export interface UserDoc extends Doc {
 	name: string;
 	role: Role;
 	passwordHash: string;
+	/**
+	 * Raised by signing out and by a change of role: tokens carry the version they were signed at,
+	 * and the gateway refuses older ones. Absent on accounts older than it: version 0.
+	 */
+	tokenVersion?: number;
 	createdAt: string;
 	updatedAt: string;
 }
@@ -18,6 +23,4 @@ export function toPublicUser(doc: UserDoc): User {
 	return { id: doc._id, email: doc.email, name: doc.name, role: doc.role, createdAt: doc.createdAt };
 }
 
-export function normalizeEmail(email: string): string {
-	return email.trim().toLowerCase();
-}
+export { normalizeEmail } from "./email";

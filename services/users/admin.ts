@@ -2,18 +2,17 @@
 // that password and role on any later one, left alone when it already matches.
 import crypto from "node:crypto";
 import { isDuplicateKey, type Store } from "../../mixins/db.mixin";
-import { normalizeEmail, type UserDoc } from "./account";
+import { type UserDoc } from "./account";
+import { isMailbox, normalizeEmail } from "./email";
 import { hashPassword, needsRehash, passwordProblem, SCRYPT_COST, verifyPassword, type ScryptCost } from "./password";
 
 export type AdminOutcome = "created" | "updated" | "unchanged";
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** What is wrong with the configured admin, or null; the service refuses to start rather than run with it. */
 export function adminConfigProblem(email: string | null, password: string | null): string | null {
 	if (!email && !password) return null;
 	if (!email || !password) return "ADMIN_EMAIL and ADMIN_PASSWORD go together: set both or neither";
-	if (!EMAIL.test(email)) return "ADMIN_EMAIL is not an email address";
+	if (!isMailbox(email.trim())) return "ADMIN_EMAIL is not an email address";
 	const problem = passwordProblem(password);
 	return problem && `ADMIN_PASSWORD: ${problem}`;
 }

@@ -2,6 +2,7 @@
 // so the cost travels with it: raising the cost later re-hashes each password at its next login
 // instead of locking anyone out.
 import crypto from "node:crypto";
+import { HashQueue, type HashJob } from "./hash-queue";
 
 export interface ScryptCost {
 	/** CPU/memory cost, a power of two. */
@@ -26,39 +27,29 @@ const SALT_BYTES = 16;
 const KEY_BYTES = 32;
 const PREFIX = "$scrypt$";
 
-/**
- * At most this many hashes run at once. Each takes a thread of libuv's pool (4 by default), which
- * file I/O and DNS need too, and 32 MiB: a burst of logins queues here rather than stalling the node.
- */
-const MAX_CONCURRENT_HASHES = 2;
-let running = 0;
-const waiting: (() => void)[] = [];
+/** The hashes of this process wait here: sign-ins first, a bounded line (see hash-queue.ts). */
+export const hashQueue = new HashQueue();
 
-async function withHashSlot<T>(work: () => Promise<T>): Promise<T> {
-	if (running < MAX_CONCURRENT_HASHES) running++;
-	else await new Promise<void>(resolve => waiting.push(resolve)); // the slot is handed over, not re-counted
-	try {
-		return await work();
-	} finally {
-		const next = waiting.shift();
-		if (next) next();
-		else running--;
-	}
+/** How one hash waits: its priority, its deadline, and the queue (a service's own; by default the process's). */
+export interface HashOptions extends HashJob {
+	queue?: HashQueue;
 }
 
-function derive(password: string, salt: Buffer, cost: ScryptCost, length: number): Promise<Buffer> {
-	return withHashSlot(
+function derive(password: string, salt: Buffer, cost: ScryptCost, length: number, opts: HashOptions): Promise<Buffer> {
+	const { queue = hashQueue, ...job } = opts;
+	return queue.run(
 		() =>
 			new Promise((resolve, reject) => {
 				const maxmem = 256 * cost.N * cost.r; // scrypt needs 128·N·r bytes; Node's default cap is 32 MiB
 				crypto.scrypt(password.normalize("NFKC"), salt, length, { ...cost, maxmem }, (err, key) => (err ? reject(err) : resolve(key)));
 			}),
+		job,
 	);
 }
 
-export async function hashPassword(password: string, cost: ScryptCost = SCRYPT_COST): Promise<string> {
+export async function hashPassword(password: string, cost: ScryptCost = SCRYPT_COST, opts: HashOptions = {}): Promise<string> {
 	const salt = crypto.randomBytes(SALT_BYTES);
-	const key = await derive(password, salt, cost, KEY_BYTES);
+	const key = await derive(password, salt, cost, KEY_BYTES, opts);
 	return `${PREFIX}ln=${Math.log2(cost.N)},r=${cost.r},p=${cost.p}$${salt.toString("base64url")}$${key.toString("base64url")}`;
 }
 
@@ -77,10 +68,10 @@ function parse(stored: string): ParsedHash | null {
 }
 
 /** Whether `password` is the one `stored` was made from; compares in constant time. */
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+export async function verifyPassword(password: string, stored: string, opts: HashOptions = {}): Promise<boolean> {
 	const parsed = parse(stored);
 	if (!parsed || parsed.key.length === 0) return false;
-	const key = await derive(password, parsed.salt, parsed.cost, parsed.key.length);
+	const key = await derive(password, parsed.salt, parsed.cost, parsed.key.length, opts);
 	return crypto.timingSafeEqual(key, parsed.key);
 }
 
@@ -110,6 +101,8 @@ interface PasswordRuleBroken {
 
 function brokenRule(password: unknown, min: number): PasswordRuleBroken | null {
 	if (typeof password !== "string") return { type: "string" };
+	// A character is at most two UTF-16 units: anything longer is too long without counting.
+	if (password.length > 2 * PASSWORD_MAX_LENGTH) return { type: "stringMax", expected: PASSWORD_MAX_LENGTH };
 	const length = [...password].length;
 	if (length < min) return { type: "stringMin", expected: min };
 	if (length > PASSWORD_MAX_LENGTH) return { type: "stringMax", expected: PASSWORD_MAX_LENGTH };
@@ -117,13 +110,15 @@ function brokenRule(password: unknown, min: number): PasswordRuleBroken | null {
 }
 
 /**
- * The `password` param rule. The validator's own string rule would copy the value it refuses
- * into the 422 (`actual`); this one reports the same errors without it.
+ * The `password` param rule: a string (so its type is `string` in the contract) whose length is
+ * counted in characters, not UTF-16 units. The validator's own min/max would count units; this
+ * check reports the same errors, and never the refused value.
  */
 export function passwordParam(min = PASSWORD_MIN_LENGTH) {
 	return {
-		type: "custom" as const,
-		check(value: unknown, errors: object[]): unknown {
+		type: "string" as const,
+		custom(value: unknown, errors: object[]): unknown {
+			if (typeof value !== "string") return value; // missing or no string: the rule's type check says so
 			const broken = brokenRule(value, min);
 			if (broken) errors.push(broken);
 			return value;

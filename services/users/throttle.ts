@@ -10,9 +10,14 @@
 // instance must share anyway (they could not agree on who has an account otherwise), so the
 // limits hold however many instances run, with or without Redis, and across restarts.
 import crypto from "node:crypto";
-import net from "node:net";
-import { isDuplicateKey, type Doc, type Store } from "../../mixins/db.mixin";
+import { isDuplicateKey, type Store } from "../../mixins/db.mixin";
+import { WindowCounters, type CounterDoc, type Counted } from "./counters";
+
+export type { CounterDoc } from "./counters";
+import { clientKey } from "../../lib/client-key";
 import { TooManyRequestsError } from "../../lib/errors";
+
+export { clientKey } from "../../lib/client-key";
 
 export interface ThrottleLimits {
 	/** Failed logins on one account from one client before that client is refused for that account. */
@@ -29,18 +34,6 @@ export interface ThrottleLimits {
 	knownForMs: number;
 }
 
-export interface CounterDoc extends Doc {
-	/** Failures in the window (for a known client: its sign-ins). */
-	count: number;
-	/** Epoch ms when this window ends (for a known client: when it stops being known). */
-	resetAt: number;
-}
-
-/** One count taken, in the window it was taken in: giving it back must not reach into a new window. */
-interface Counted {
-	_id: string;
-	resetAt: number;
-}
 
 /** An attempt under way: pass it back to `succeeded()` when the password was right. */
 export interface Attempt {
@@ -51,11 +44,15 @@ export interface Attempt {
 }
 
 export class LoginThrottle {
+	private readonly counters: WindowCounters;
+
 	constructor(
 		private readonly store: Store<CounterDoc>,
 		private readonly limits: ThrottleLimits,
 		private readonly now: () => number,
-	) {}
+	) {
+		this.counters = new WindowCounters(store);
+	}
 
 	/**
 	 * Counts the attempt as a failure before the password is even checked, and refuses it with
@@ -67,19 +64,19 @@ export class LoginThrottle {
 		const { perPair, perClient, perAccount, paceMs, windowMs } = this.limits;
 		const keys = keysOf(email, clientIp);
 		const now = this.now();
-		const [known, pair] = await Promise.all([this.isKnown(keys.known, now), this.hit(keys.pair, now, windowMs)]);
-		const [client, account] = known ? [] : await Promise.all([this.hit(keys.client, now, windowMs), this.hit(keys.account, now, windowMs)]);
+		const [known, pair] = await Promise.all([this.isKnown(keys.known, now), this.counters.hit(keys.pair, now, windowMs)]);
+		const [client, account] = known ? [] : await Promise.all([this.counters.hit(keys.client, now, windowMs), this.counters.hit(keys.account, now, windowMs)]);
 		const counted: Counted[] = [pair, ...(client && account ? [client, account] : [])];
 
 		let wait = Math.max(waitFor(pair, perPair, now), client ? waitFor(client, perClient, now) : 0);
 		if (!wait && account && account.count > perAccount) {
 			// Many addresses are guessing this account: one password check at a time for all of them.
-			const pace = await this.hit(keys.pace, now, paceMs);
+			const pace = await this.counters.hit(keys.pace, now, paceMs);
 			wait = waitFor(pace, 1, now);
 			if (wait) counted.push(pace);
 		}
 		if (wait) {
-			await this.giveBack(counted);
+			await this.counters.giveBack(counted);
 			throw new TooManyRequestsError(Math.max(1, Math.ceil(wait / 1000)), "Too many failed sign-ins; try again later");
 		}
 		return { pairKey: keys.pair, knownKey: keys.known, shared: client && account ? [client, account] : [] };
@@ -88,7 +85,7 @@ export class LoginThrottle {
 	/** The password was right: this client starts afresh on the account, is known for it from now on, and the attempt was no failure. */
 	async succeeded(attempt: Attempt): Promise<void> {
 		const knownUntil = this.now() + this.limits.knownForMs;
-		await Promise.all([this.store.removeMany({ _id: attempt.pairKey }), this.giveBack(attempt.shared), this.remember(attempt.knownKey, knownUntil)]);
+		await Promise.all([this.store.removeMany({ _id: attempt.pairKey }), this.counters.giveBack(attempt.shared), this.remember(attempt.knownKey, knownUntil)]);
 	}
 
 	/** Drops the counters of windows that have ended, and the clients known for too long. */
@@ -111,28 +108,6 @@ export class LoginThrottle {
 		}
 	}
 
-	private async giveBack(counted: Counted[]): Promise<void> {
-		await Promise.all(counted.map(({ _id, resetAt }) => this.store.updateMany({ _id, resetAt, count: { $gt: 0 } }, { $inc: { count: -1 } })));
-	}
-
-	/** One more failure for `key`; each step is a single conditional write, so concurrent hits never lose a count. */
-	private async hit(key: string, now: number, windowMs: number): Promise<CounterDoc> {
-		const resetAt = now + windowMs;
-		for (let tries = 0; tries < 5; tries++) {
-			if ((await this.store.updateMany({ _id: key, resetAt: { $gt: now } }, { $inc: { count: 1 } })) > 0) {
-				return (await this.store.findOne({ _id: key })) ?? { _id: key, count: 1, resetAt };
-			}
-			if ((await this.store.updateMany({ _id: key, resetAt: { $lte: now } }, { $set: { count: 1, resetAt } })) > 0) {
-				return { _id: key, count: 1, resetAt };
-			}
-			try {
-				return await this.store.insert({ _id: key, count: 1, resetAt });
-			} catch (err) {
-				if (!isDuplicateKey(err)) throw err; // another attempt created it first: count on it
-			}
-		}
-		throw new Error(`Could not count a login attempt for ${key}`);
-	}
 }
 
 /** How long until `counter` lets attempts through again, or 0 when it is within `limit`. */
@@ -152,25 +127,6 @@ function keysOf(email: string, clientIp: string | null | undefined) {
 	return { pair: `pair:${pair}`, known: `known:${pair}`, client: `client:${digest(client)}`, account: `account:${account}`, pace: `pace:${account}` };
 }
 
-function digest(value: string): string {
+export function digest(value: string): string {
 	return crypto.createHash("sha256").update(value).digest("base64url");
-}
-
-/**
- * Who counts as one client: an IPv4 address, or an IPv6 /64, the block a single subscriber
- * usually gets (per address, one machine could pick a fresh one for every guess).
- */
-export function clientKey(ip: string): string {
-	const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip)?.[1];
-	if (mapped) return mapped;
-	if (!net.isIPv6(ip)) return ip;
-	const address = ip.split("%")[0].toLowerCase();
-	const [head, tail] = address.includes("::") ? address.split("::") : [address, null];
-	const left = head ? head.split(":") : [];
-	const right = tail ? tail.split(":") : [];
-	const groups = tail === null ? left : [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right];
-	return `${groups
-		.slice(0, 4)
-		.map(g => g.replace(/^0+(?=.)/, ""))
-		.join(":")}::/64`;
 }

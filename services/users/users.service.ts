@@ -1,17 +1,24 @@
-// services/users.service.ts — accounts: register, sign in, who am I; the first admin from the environment.
+// services/users/users.service.ts — accounts: register, sign in, who am I, sign out, roles; the
+// first admin from the environment. Params and results are in users.contract.ts.
 import crypto from "node:crypto";
-import type { ServiceSchema, ServiceSettingSchema } from "moleculer";
+import type { Service, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { createAdapter, DbMixin, ensureIndex, isDuplicateKey, type Store } from "../../mixins/db.mixin";
-import { normalizeEmail, toPublicUser, type UserDoc } from "./account";
+import { toPublicUser, type UserDoc } from "./account";
+import { normalizeEmail } from "./email";
 import { adminConfigProblem, ensureAdmin } from "./admin";
-import { dummyHash, hashPassword, needsRehash, passwordParam, SCRYPT_COST, verifyPassword, type ScryptCost } from "./password";
+import { dummyHash, hashPassword, needsRehash, SCRYPT_COST, verifyPassword, type HashOptions, type ScryptCost } from "./password";
+import { HASH_QUEUE_LIMITS, HashQueue, type HashPriority, type HashQueueLimits } from "./hash-queue";
+import { SignUpThrottle, type SignUpLimits } from "./signup-throttle";
 import { LoginThrottle, type CounterDoc, type ThrottleLimits } from "./throttle";
-import { call, type ParamsOf, type ResultOf } from "../../lib/call";
+import { call } from "../../lib/call";
+import { implement } from "../../lib/contract";
+import { Clock, type ClockMethods } from "../../mixins/clock.mixin";
+import { PeriodicWork, type PeriodicState } from "../../mixins/periodic-work.mixin";
 import { config } from "../../lib/config";
-import { ConflictError, UnauthorizedError } from "../../lib/errors";
+import { ConflictError, NotFoundError, UnauthorizedError } from "../../lib/errors";
 import { jwtSecret, signToken } from "../../lib/tokens";
 import type { ShopContext } from "../../lib/meta";
-import type { Session } from "./users.contract";
+import { UsersContract, type Session } from "./users.contract";
 
 interface UsersSettings extends ServiceSettingSchema {
 	adminEmail: string | null;
@@ -19,15 +26,18 @@ interface UsersSettings extends ServiceSettingSchema {
 	/** Raising it re-hashes each password at its owner's next login. */
 	passwordCost: ScryptCost;
 	throttle: ThrottleLimits;
+	signUps: SignUpLimits;
+	hashing: HashQueueLimits;
 	/** How long a sign-in waits for the cart service to merge the guest cart before going on without it. */
 	cartMergeTimeoutMs: number;
 }
 
-interface UsersMethods {
-	/** The clock; tests replace it to see a throttle lift. */
-	now(): number;
+/** `now()` is the clock (mixins/clock.mixin.ts); tests replace it to see a throttle lift. */
+interface UsersMethods extends ClockMethods {
 	signIn(ctx: ShopContext, doc: UserDoc): Promise<Session>;
+	hashJob(ctx: ShopContext, priority: HashPriority): HashOptions;
 	mergeGuestCart(ctx: ShopContext, userId: string): Promise<void>;
+	sweepThrottles(): Promise<number>;
 }
 
 type ThrottleStore = Store<CounterDoc> & { init(broker: unknown, service: unknown): void; connect(): Promise<void>; disconnect(): Promise<void> };
@@ -36,8 +46,12 @@ interface UsersVars {
 	adapter: Store<UserDoc>;
 	throttleStore: ThrottleStore;
 	throttle: LoginThrottle;
-	sweepTimer: NodeJS.Timeout | undefined;
+	signUpThrottle: SignUpThrottle;
+	hashQueue: HashQueue;
+	periodic?: Record<string, PeriodicState>;
 }
+
+type UsersThis = Service<UsersSettings> & UsersMethods & UsersVars;
 
 // Hashing takes about a quarter of a second and may queue behind other hashes: more than the
 // broker's default 3 s must be allowed under a burst of sign-ins.
@@ -48,8 +62,13 @@ function emailTaken(): ConflictError {
 }
 
 const UsersService: ServiceSchema<UsersSettings, UsersMethods, UsersVars> = {
-	name: "users",
-	mixins: [DbMixin("users", { indexes: [{ fields: ["email"], unique: true }] })],
+	name: UsersContract.name,
+	mixins: [
+		DbMixin("users", { indexes: [{ fields: ["email"], unique: true }] }),
+		Clock,
+		// Old login and sign-up counters, and clients known for too long, dropped once a window.
+		PeriodicWork<UsersSettings>({ name: "throttle-sweep", every: s => s.throttle.windowMs, run: "sweepThrottles" }),
+	],
 
 	settings: {
 		// Settings are sent to every node in the service list; the admin password must stay here.
@@ -60,21 +79,19 @@ const UsersService: ServiceSchema<UsersSettings, UsersMethods, UsersVars> = {
 		// Per (account, address) pair and per address: refused until the window ends. Per account, a
 		// ceiling on guesses from many addresses, past which they are slowed (429s of 30 s at most).
 		throttle: { perPair: 5, perClient: 30, perAccount: 100, paceMs: 30_000, windowMs: 15 * 60_000, knownForMs: 30 * 24 * 60 * 60_000 },
+		// Each sign-up costs a hash: a client (IPv4 address, IPv6 /64) starts only so many per window.
+		signUps: { perClient: config.signUpLimit, windowMs: 15 * 60_000 },
+		hashing: HASH_QUEUE_LIMITS,
 		cartMergeTimeoutMs: 1_000,
 	},
 
-	actions: {
+	actions: implement<UsersThis>()(UsersContract, {
 		/** POST /api/auth/register: always a customer, whatever else the body says. */
 		register: {
 			auth: "public",
 			timeout: HASHING_TIMEOUT_MS,
-			params: {
-				$$strict: true,
-				email: { type: "email", normalize: true, max: 254 },
-				password: passwordParam(),
-				name: { type: "string", trim: true, min: 1, max: 100 },
-			},
-			async handler(ctx: ShopContext<ParamsOf<"users.register">>): Promise<ResultOf<"users.register">> {
+			async handler(ctx) {
+				await this.signUpThrottle.begin(ctx.meta.clientIp);
 				const email = normalizeEmail(ctx.params.email);
 				if (await this.adapter.findOne({ email })) throw emailTaken();
 				const at = new Date(this.now()).toISOString();
@@ -83,7 +100,7 @@ const UsersService: ServiceSchema<UsersSettings, UsersMethods, UsersVars> = {
 					email,
 					name: ctx.params.name,
 					role: "customer",
-					passwordHash: await hashPassword(ctx.params.password, this.settings.passwordCost),
+					passwordHash: await hashPassword(ctx.params.password, this.settings.passwordCost, this.hashJob(ctx, "sign-up")),
 					createdAt: at,
 					updatedAt: at,
 				};
@@ -101,46 +118,79 @@ const UsersService: ServiceSchema<UsersSettings, UsersMethods, UsersVars> = {
 		login: {
 			auth: "public",
 			timeout: HASHING_TIMEOUT_MS,
-			params: {
-				$$strict: true,
-				email: { type: "string", min: 1, max: 254 },
-				password: passwordParam(1),
-			},
-			async handler(ctx: ShopContext<ParamsOf<"users.login">>): Promise<ResultOf<"users.login">> {
+			async handler(ctx) {
 				const email = normalizeEmail(ctx.params.email);
 				const cost = this.settings.passwordCost;
 				const attempt = await this.throttle.begin(email, ctx.meta.clientIp);
 				const doc = await this.adapter.findOne({ email });
-				const matches = await verifyPassword(ctx.params.password, doc?.passwordHash ?? (await dummyHash(cost)));
+				const matches = await verifyPassword(ctx.params.password, doc?.passwordHash ?? (await dummyHash(cost)), this.hashJob(ctx, "sign-in"));
 				if (!doc || !matches) throw new UnauthorizedError("Wrong email or password", "INVALID_CREDENTIALS");
 
 				await this.throttle.succeeded(attempt);
 				if (needsRehash(doc.passwordHash, cost)) {
-					await this.adapter.updateById(doc._id, { $set: { passwordHash: await hashPassword(ctx.params.password, cost) } });
+					await this.adapter.updateById(doc._id, { $set: { passwordHash: await hashPassword(ctx.params.password, cost, this.hashJob(ctx, "sign-in")) } });
 				}
 				return this.signIn(ctx, doc);
+			},
+		},
+
+		/** POST /api/auth/logout: every token of the caller's is refused from now on (by each gateway within a minute). */
+		logout: {
+			auth: "user",
+			async handler(ctx) {
+				const user = ctx.meta.user;
+				if (user) await this.adapter.updateById(user.id, { $inc: { tokenVersion: 1 }, $set: { updatedAt: new Date(this.now()).toISOString() } });
+				ctx.meta.$statusCode = 204;
+				return null;
+			},
+		},
+
+		/** PUT /api/users/:id/role (admin): the user's old tokens, with the old role in them, stop working. */
+		setRole: {
+			auth: "admin",
+			async handler(ctx) {
+				const doc = await this.adapter.findOne({ _id: ctx.params.id });
+				if (!doc) throw new NotFoundError("User");
+				if (doc.role === ctx.params.role) return toPublicUser(doc);
+				const updatedAt = new Date(this.now()).toISOString();
+				await this.adapter.updateById(doc._id, { $set: { role: ctx.params.role, updatedAt }, $inc: { tokenVersion: 1 } });
+				return toPublicUser({ ...doc, role: ctx.params.role });
+			},
+		},
+
+		/** For the gateway: the version a token must carry to be honoured. Cheap, and cached there. */
+		tokenVersion: {
+			visibility: "public",
+			async handler(ctx) {
+				const doc = await this.adapter.findOne({ _id: ctx.params.id });
+				return { version: doc ? (doc.tokenVersion ?? 0) : null };
 			},
 		},
 
 		/** GET /api/auth/me: read from the store, so a changed name or role shows at once. */
 		me: {
 			auth: "user",
-			params: { $$strict: true },
-			async handler(ctx: ShopContext<ParamsOf<"users.me">>): Promise<ResultOf<"users.me">> {
+			async handler(ctx) {
 				const doc = ctx.meta.user ? await this.adapter.findOne({ _id: ctx.meta.user.id }) : null;
 				if (!doc) throw new UnauthorizedError("This account does not exist any more", "INVALID_TOKEN");
 				return toPublicUser(doc);
 			},
 		},
-	},
+	}),
 
 	methods: {
-		now(): number {
-			return Date.now();
+		sweepThrottles(): Promise<number> {
+			return this.throttle.sweep();
+		},
+
+		/** A hash for this request: in this service's queue, given up once the caller has stopped waiting. */
+		hashJob(ctx: ShopContext, priority: HashPriority): HashOptions {
+			const timeout = ctx.options.timeout && ctx.options.timeout > 0 ? ctx.options.timeout : HASHING_TIMEOUT_MS;
+			return { queue: this.hashQueue, priority, deadline: this.now() + timeout };
 		},
 
 		async signIn(ctx: ShopContext, doc: UserDoc): Promise<Session> {
-			const token = signToken({ id: doc._id, email: doc.email, role: doc.role });
+			const token = signToken({ id: doc._id, email: doc.email, role: doc.role, tokenVersion: doc.tokenVersion ?? 0 });
 			await this.mergeGuestCart(ctx, doc._id);
 			return { user: toPublicUser(doc), token };
 		},
@@ -166,15 +216,13 @@ const UsersService: ServiceSchema<UsersSettings, UsersMethods, UsersVars> = {
 		this.throttleStore = createAdapter(this.name, "login_failures") as unknown as ThrottleStore;
 		this.throttleStore.init(this.broker, this);
 		this.throttle = new LoginThrottle(this.throttleStore, this.settings.throttle, () => this.now());
+		this.signUpThrottle = new SignUpThrottle(this.throttleStore, this.settings.signUps, () => this.now());
+		this.hashQueue = new HashQueue(this.settings.hashing, () => this.now());
 	},
 
 	async started() {
 		await this.throttleStore.connect();
 		await ensureIndex(this.throttleStore, { fields: ["resetAt"] });
-		this.sweepTimer = setInterval(
-			() => this.throttle.sweep().catch(err => this.logger.warn("Could not drop old login counters", err)),
-			this.settings.throttle.windowMs,
-		).unref();
 
 		// Made now, not at the first unknown email, whose answer would then be the slow one.
 		await dummyHash(this.settings.passwordCost);
@@ -187,7 +235,8 @@ const UsersService: ServiceSchema<UsersSettings, UsersMethods, UsersVars> = {
 	},
 
 	async stopped() {
-		clearInterval(this.sweepTimer);
+		// Stopped hooks run in reverse, so the sweep's own stop comes after this: let a sweep under way end first.
+		await this.periodic?.["throttle-sweep"]?.running;
 		await this.throttleStore.disconnect();
 	},
 };

@@ -105,6 +105,13 @@ describe("register, login, me", () => {
 		expect(attempts.map(r => r.status).sort()).toEqual([201, 409, 409]);
 	});
 
+	it("refuses an address that would mail someone else too (separators, line breaks, a second '@') with a 422", async () => {
+		for (const email of ["eve@x.test,victim@y.test", "eve@x.test;victim@y.test", "eve@x.test\r\nBcc: victim@y.test", "eve@x.test victim@y.test", "eve@victim@y.test"]) {
+			const res = await http.post(`${api}/api/auth/register`, { ...newAccount(), email });
+			expect({ email, status: res.status, fields: res.body.data?.map((p: { field: string }) => p.field) }).toEqual({ email, status: 422, fields: ["email"] });
+		}
+	});
+
 	it("lists every invalid field in one 422", async () => {
 		const res = await http.post(`${api}/api/auth/register`, { email: "not-an-email", password: "short", name: "" });
 		expect(res.status).toBe(422);

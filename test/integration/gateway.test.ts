@@ -1,3 +1,4 @@
+import nodeHttp from "node:http";
 import type { ServiceBroker, ServiceSchema } from "moleculer";
 import ApiService from "../../services/api/api.service";
 import CurrencyService from "../../services/currency/currency.service";
@@ -93,6 +94,30 @@ describe("gateway", () => {
 		const res = await request("POST", `${base}/api/auth/login`, { rawBody: JSON.stringify({ email: "x".repeat(2 * 1024 * 1024) }) });
 		expect(res.status).toBe(413);
 		expectContractError(res.body, 413);
+	});
+
+	it("sizes the body limit to the route: a sign-in body of 5 KB is a 413 before any service sees it, a product of 20 KB is read", async () => {
+		const login = await http.post(`${base}/api/auth/login`, { email: "a@b.test", password: "p".repeat(5 * 1024) });
+		expect(login.status).toBe(413);
+		const cart = await http.post(`${base}/api/cart/items`, { productId: "p".repeat(3 * 1024), quantity: 1 });
+		expect(cart.status).toBe(413);
+		// Read, then refused by the route's own checks (products does not run here): not a 413.
+		const product = await http.post(`${base}/api/products`, { description: "d".repeat(20 * 1024) }, { token: admin });
+		expect(product.status).not.toBe(413);
+	});
+
+	it("cuts a body sent without Content-Length at the route's limit while reading it", async () => {
+		const status = await new Promise<number>((resolve, reject) => {
+			const req = nodeHttp.request(`${base}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" } }, res => {
+				res.resume();
+				resolve(res.statusCode ?? 0);
+			});
+			req.on("error", reject);
+			req.write(`{"email":"${"x".repeat(3 * 1024)}`); // chunked: the size is only known while reading
+			req.write(`${"x".repeat(3 * 1024)}"}`);
+			req.end();
+		});
+		expect(status).toBe(413);
 	});
 
 	it("asks for a token on admin routes and refuses customers", async () => {

@@ -157,6 +157,7 @@ export class TestCluster {
 				METRICS_PORT: "0",
 				LOG_LEVEL: process.env.TEST_NODE_LOG_LEVEL ?? "warn",
 				RATE_LIMIT: "0",
+				SIGNUP_LIMIT: "0",
 				...node.spec.env,
 			},
 			stdio: ["ignore", "pipe", "pipe"],

@@ -47,7 +47,7 @@ describe("the token secret in production", () => {
 
 	it("starts with a strong JWT_SECRET, and never writes a secret of its own", () => {
 		const tokens = loadTokens({ NODE_ENV: "production", JWT_SECRET: "x".repeat(40), DATA_DIR: dataDir });
-		expect(tokens.verifyToken(tokens.signToken(USER))).toEqual(USER);
+		expect(tokens.verifyToken(tokens.signToken(USER))).toEqual({ ...USER, tokenVersion: 0 });
 		expect(fs.readdirSync(dataDir)).toEqual([]);
 	});
 });
@@ -64,7 +64,7 @@ describe("the token secret in development", () => {
 		expect(fs.readdirSync(dataDir)).toEqual(["jwt-secret"]); // no draft left behind
 
 		const restarted = loadTokens({ NODE_ENV: "development", JWT_SECRET: undefined, DATA_DIR: dataDir });
-		expect(restarted.verifyToken(token)).toEqual(USER);
+		expect(restarted.verifyToken(token)).toEqual({ ...USER, tokenVersion: 0 });
 	});
 
 	it("with data in memory, uses a secret of this process only, and says so", () => {
@@ -72,5 +72,24 @@ describe("the token secret in development", () => {
 		const b = loadTokens({ NODE_ENV: "development", JWT_SECRET: undefined, DATA_DIR: ":memory:" });
 		expect(b.verifyToken(a.signToken(USER))).toBeNull();
 		expect(warn).toHaveBeenCalledWith(expect.stringContaining("other nodes will refuse"));
+	});
+});
+
+describe("verified tokens, remembered", () => {
+	it("refuses a remembered token once it has expired", () => {
+		const tokens = loadTokens({ NODE_ENV: "production", JWT_SECRET: "y".repeat(40) });
+		const signedAt = new Date(Date.now() - (tokens.TOKEN_TTL_SECONDS - 60) * 1000); // a minute of life left
+		const token = tokens.signToken(USER, signedAt);
+		expect(tokens.verifyToken(token)).toEqual({ ...USER, tokenVersion: 0 });
+		expect(tokens.verifyToken(token)).toEqual({ ...USER, tokenVersion: 0 }); // from memory
+		expect(tokens.verifyToken(token, Date.now() + 61_000)).toBeNull();
+	});
+
+	it("never remembers a token it refused, however often it is sent", () => {
+		const tokens = loadTokens({ NODE_ENV: "production", JWT_SECRET: "y".repeat(40) });
+		const token = tokens.signToken(USER);
+		const tampered = `${token.slice(0, -2)}${token.endsWith("A") ? "B" : "A"}A`;
+		for (let i = 0; i < 3; i++) expect(tokens.verifyToken(tampered)).toBeNull();
+		expect(tokens.verifyToken(token)).not.toBeNull();
 	});
 });

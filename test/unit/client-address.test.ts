@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { config } from "../../lib/config";
-import { clientAddress } from "../../services/api/api.service";
+import { clientAddress } from "../../services/api/request";
 
 function request(remoteAddress: string, forwardedFor?: string): IncomingMessage {
 	return { socket: { remoteAddress }, headers: forwardedFor ? { "x-forwarded-for": forwardedFor } : {} } as unknown as IncomingMessage;
