@@ -80,9 +80,9 @@ const ApiService: ServiceSchema<ApiSettingsSchema> = {
 				// in TRUSTED_PROXIES may say who its client is).
 				rateLimit:
 					config.rateLimit > 0 ? { window: RATE_WINDOW_MS, limit: config.rateLimit, headers: true, key: rateLimitKey } : undefined,
-				// The gateway never repeats a call on a client's behalf: a service retrying a timed-out
-				// read would triple the wait for a 503. The client (with Retry-After) decides.
-				callOptions: { retries: 0 },
+				// No retries of the gateway's own: an action says whether it may be repeated. Idempotent
+				// reads retry once, on another instance, after a short attempt (lib/read-policy.ts); no
+				// write is ever repeated on a client's behalf.
 				onBeforeCall(ctx: Context<unknown, ShopMeta>, _route: unknown, req: IncomingMessage) {
 					rejectPrototypeKeys(req);
 					ctx.meta.clientIp = clientAddress(req);

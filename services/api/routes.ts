@@ -66,6 +66,8 @@ export const bodyLimitOf: Record<string, number> = {
 	"POST checkout": 8 * 1024,
 	"POST products": 32 * 1024,
 	"PATCH products/:id": 32 * 1024,
+	// Up to 50 fault rules of a few hundred bytes each.
+	"PUT ops/faults": 32 * 1024,
 };
 
 /** Routes that read no body (GET, DELETE, a cancel) still get this much, as a JSON `{}` or so. */

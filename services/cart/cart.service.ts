@@ -15,6 +15,7 @@ import { checkIncrease, checkRoom, idsWith, quantityOf, withQuantity } from "./l
 import { priceCart } from "./pricing";
 import { CartStorage, type CartStorageSettings } from "./storage";
 import type { CartDoc } from "./store";
+import { IDEMPOTENT_READ } from "../../lib/read-policy";
 
 const DAY_MS = 24 * 60 * 60_000;
 
@@ -73,6 +74,7 @@ const CartService: ServiceSchema<CartSettings, CartMethods, CartVars> = {
 
 	actions: implement<CartThis>()(CartContract, {
 		get: {
+			...IDEMPOTENT_READ, // Safe to repeat elsewhere: reads a cart; a guest id is handed out, nothing is stored before a write.
 			auth: "public",
 			async handler(ctx) {
 				const owner = await this.ownCart(ctx);

@@ -23,6 +23,7 @@ import { Clock, type ClockMethods } from "../../mixins/clock.mixin";
 import type { Events } from "../../lib/events";
 import type { ShopContext } from "../../lib/meta";
 import { broadcast } from "../../lib/emit";
+import { IDEMPOTENT_READ } from "../../lib/read-policy";
 
 /**
  * Answers with `available` in them are cleaned by events; the TTL only bounds the damage of an
@@ -49,7 +50,6 @@ interface ProductsMethods extends ClockMethods {
 	answersCacheable(): boolean;
 	assertSkuFree(sku: string, exceptId: string | null): Promise<void>;
 	productsChanged(ids: string[]): Promise<void>;
-	seed(): Promise<void>;
 }
 
 interface ProductsVars {
@@ -65,7 +65,9 @@ type ProductsThis = Service<ProductsSettings> & ProductsMethods & ProductsVars;
 
 const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, ProductsVars> = {
 	name: ProductsContract.name,
-	mixins: [DbMixin("products", { indexes: PRODUCT_INDEXES }), Clock],
+	// The catalog a fresh install starts with (lib/seed-catalog): stored by id and marked when complete,
+	// so a start that died half-way is completed at the next, and a product deleted stays deleted.
+	mixins: [DbMixin<ProductDoc>("products", { indexes: PRODUCT_INDEXES, seed: () => SEED_PRODUCTS.map(p => newProductDoc(p.id, p, p.createdAt)) }), Clock],
 
 	settings: {
 		baseCurrency: config.baseCurrency,
@@ -75,6 +77,7 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 
 	actions: implement<ProductsThis>()(ProductsContract, {
 		list: {
+			...IDEMPOTENT_READ, // Safe to repeat elsewhere: a page of the catalog, read from the read model; nothing changes.
 			auth: "public",
 			cache: catalogCache("products.list", "pages", ANSWER_TTL_SECONDS),
 			async handler(ctx) {
@@ -89,6 +92,7 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 		},
 
 		get: {
+			...IDEMPOTENT_READ, // Safe to repeat elsewhere: reads one product.
 			auth: "public",
 			cache: catalogCache("products.get", "product", ANSWER_TTL_SECONDS),
 			async handler(ctx) {
@@ -106,6 +110,7 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 		 * and not yet announced. Not routed.
 		 */
 		getMany: {
+			...IDEMPOTENT_READ, // Safe to repeat elsewhere: reads products by id (carts and orders price from it).
 			visibility: "public",
 			async handler(ctx) {
 				const ids = [...new Set(ctx.params.ids)];
@@ -120,6 +125,7 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 		},
 
 		categories: {
+			...IDEMPOTENT_READ, // Safe to repeat elsewhere: reads the category counts.
 			auth: "public",
 			cache: catalogCache("products.categories", "catalog", CATALOG_TTL_SECONDS),
 			handler() {
@@ -269,12 +275,6 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 			await broadcast(this.broker, "products.changed", { ids });
 		},
 
-		/** The catalog a fresh install starts with (lib/seed-catalog/seed.ts). Ids are fixed: a second instance's duplicates fail harmlessly. */
-		async seed(): Promise<void> {
-			await this.adapter.insertMany(SEED_PRODUCTS.map(p => newProductDoc(p.id, p, p.createdAt))).catch((err: unknown) => {
-				if (!isDuplicateKey(err)) throw err;
-			});
-		},
 	},
 
 	created() {
