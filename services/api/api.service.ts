@@ -15,6 +15,7 @@ import { RETRY_AFTER_UNAVAILABLE, toPublicError } from "./errors";
 import { buildOpenApi, type RoutedAction } from "./openapi";
 import { jsonBody, bodyLimits } from "./body";
 import { BODY_LIMIT_DEFAULT, bodyLimitOf, routes, shopServices } from "./routes";
+import { orderEventsHandler, OrderWatch } from "./order-events";
 import { verifyToken } from "../../lib/tokens";
 import { TokenVersions } from "./token-versions";
 import type { Product } from "../products/products.contract";
@@ -59,7 +60,19 @@ const ApiService: ServiceSchema<ApiSettingsSchema> = {
 		},
 
 		routes: [
+			// A stream, not a call: signed in as for any route, then order-events.ts checks the order is the caller's.
 			{
+				// Named: moleculer-web takes two unnamed routes on one path for the same route.
+				name: "order-events",
+				path: "/api",
+				aliases: { "GET orders/:id/events": orderEventsHandler },
+				mappingPolicy: "restrict",
+				authentication: true,
+				bodyParsers: false,
+				cors: { origin: "*", methods: ["GET", "OPTIONS"], allowedHeaders: ["Authorization"], maxAge: 600 },
+			},
+			{
+				name: "api",
 				path: "/api",
 				aliases: routes,
 				mappingPolicy: "restrict",
@@ -165,7 +178,15 @@ const ApiService: ServiceSchema<ApiSettingsSchema> = {
 		},
 	},
 
+	events: {
+		/** Live order pages (order-events.ts) follow every change. */
+		"order.statusChanged"(ctx: Context<{ orderId: string }>) {
+			this.orderWatch.emit(ctx.params.orderId);
+		},
+	},
+
 	created() {
+		this.orderWatch = new OrderWatch();
 		this.tokenVersions = new TokenVersions(async id => {
 			const answer = await call(this.broker, "users.tokenVersion", { id }, { timeout: 1_000, ifDown: { fallback: undefined } });
 			return answer?.version;

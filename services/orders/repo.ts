@@ -9,7 +9,7 @@
 // not the instance's name: a request stalled past its lease and the sweep of the same instance
 // that took the order over are two runs, and only the later one may write.
 import type { ServiceBroker } from "moleculer";
-import { emit } from "../../lib/emit";
+import { broadcast } from "../../lib/emit";
 import { isDuplicateKey, type Filter, type Store, type Update } from "../../mixins/db.mixin";
 import { retiredKey } from "./idempotency";
 import type { Lease, OrderDoc, OutboxMessage } from "./model";
@@ -28,7 +28,7 @@ export class LeaseLostError extends Error {
 /** Why an insert was refused: the Idempotency-Key or the buyer's cart is taken by another order. */
 export type InsertConflict = "idempotency-key" | "cart";
 
-type Announcer = Pick<ServiceBroker, "emit">;
+type Announcer = Pick<ServiceBroker, "broadcast">;
 
 export class OrderRepo {
 	constructor(
@@ -201,7 +201,7 @@ export class OrderRepo {
 		if (doc.status === before) return;
 		// An announcement, not a record: whoever must not miss a change reads the order (see lib/events.ts).
 		const broker = this.announcer as ServiceBroker;
-		void emit(broker, "order.statusChanged", { orderId: doc._id, userId: doc.userId, status: doc.status, at: doc.updatedAt }).catch(() => undefined);
+		void broadcast(broker, "order.statusChanged", { orderId: doc._id, userId: doc.userId, status: doc.status, at: doc.updatedAt }).catch(() => undefined);
 		// The shop's figures move with the status that was written, once per move.
 		if (doc.status === "confirmed") {
 			countShop(broker, "shop.orders.confirmed.total");

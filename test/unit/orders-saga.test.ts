@@ -126,7 +126,7 @@ describe("checkout saga", () => {
 	const now = () => clock;
 	/** Every order.statusChanged the repo announced, as "<orderId>:<status>". */
 	let announced: string[] = [];
-	const announcer = { emit: (_event: string, p: { orderId: string; status: string }) => void announced.push(`${p.orderId}:${p.status}`) } as never;
+	const announcer = { broadcast: (_event: string, p: { orderId: string; status: string }) => void announced.push(`${p.orderId}:${p.status}`) } as never;
 	const instance = (owner: string) => {
 		const repo = new OrderRepo(store, owner, LEASE_MS, now, announcer);
 		return { repo, saga: new OrderSaga(repo, { stepTimeoutMs: 1_000, recheckMs: 60_000, settleWaitMs: 1_000 }, quietLogger) };
