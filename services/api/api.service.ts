@@ -173,7 +173,8 @@ const ApiService: ServiceSchema<ApiSettingsSchema> = {
 			auth: "public",
 			params: { $$strict: true, id: "string|min:1|max:64", currency: currencyParam },
 			async handler(ctx: Context<{ id: string; currency?: string }, ShopMeta>): Promise<Product[]> {
-				return call(ctx, "recommendations.forProduct", ctx.params, { timeout: 1_000, ifDown: { fallback: [] as Product[] } });
+				// Optional: one short try, no retry; the page shows without them.
+				return call(ctx, "recommendations.forProduct", ctx.params, { timeout: 1_000, retries: 0, ifDown: { fallback: [] as Product[] } });
 			},
 		},
 	},

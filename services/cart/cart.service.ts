@@ -15,7 +15,7 @@ import { checkIncrease, checkRoom, idsWith, quantityOf, withQuantity } from "./l
 import { priceCart } from "./pricing";
 import { CartStorage, type CartStorageSettings } from "./storage";
 import type { CartDoc } from "./store";
-import { IDEMPOTENT_READ } from "../../lib/read-policy";
+import { idempotentRead } from "../../lib/read-policy";
 
 const DAY_MS = 24 * 60 * 60_000;
 
@@ -74,7 +74,7 @@ const CartService: ServiceSchema<CartSettings, CartMethods, CartVars> = {
 
 	actions: implement<CartThis>()(CartContract, {
 		get: {
-			...IDEMPOTENT_READ, // Safe to repeat elsewhere: reads a cart; a guest id is handed out, nothing is stored before a write.
+			...idempotentRead(3_000), // Safe to repeat elsewhere: reads a cart; a guest id is handed out, nothing is stored before a write.
 			auth: "public",
 			async handler(ctx) {
 				const owner = await this.ownCart(ctx);

@@ -6,7 +6,7 @@ import { invalidField } from "../../lib/errors";
 import { CurrencyContract } from "./currency.contract";
 import { convertMinor } from "./convert";
 import { CURRENCIES, RATES_DATE } from "./rates";
-import { IDEMPOTENT_READ } from "../../lib/read-policy";
+import { idempotentRead } from "../../lib/read-policy";
 
 const CODES = Object.keys(CURRENCIES);
 
@@ -25,7 +25,7 @@ const CurrencyService: ServiceSchema<CurrencySettings> = {
 	actions: implement<CurrencyThis>()(CurrencyContract, {
 		/** GET /api/currencies */
 		list: {
-			...IDEMPOTENT_READ, // Safe to repeat elsewhere: the list of codes, fixed.
+			...idempotentRead(), // Safe to repeat elsewhere: the list of codes, fixed.
 			auth: "public",
 			cache: true,
 			handler() {

@@ -19,7 +19,7 @@ import { ReservationsStoreMixin, type ReservationsStore } from "./reservations-s
 import { sweepIntervalFor } from "./settings";
 import { InventoryContract, type StockLevel } from "./inventory.contract";
 import { countShop } from "../../lib/shop-metrics";
-import { IDEMPOTENT_READ } from "../../lib/read-policy";
+import { idempotentRead } from "../../lib/read-policy";
 
 const { reservationTtlMs } = inventoryConfig();
 
@@ -70,7 +70,7 @@ const InventoryService: ServiceSchema<InventorySettings, InventoryMethods, Inven
 		 * created a moment ago, whose `products.changed` has not been heard yet, gets its 0 now.
 		 */
 		get: {
-			...IDEMPOTENT_READ, // Safe to repeat elsewhere: reads a stock level (a new product's 0 record is created idempotently).
+			...idempotentRead(3_000), // Safe to repeat elsewhere (it may ask products, 2 s): reads a stock level (a new product's 0 record is created idempotently).
 			auth: "public",
 			async handler(ctx) {
 				const { productId } = ctx.params;
@@ -102,7 +102,7 @@ const InventoryService: ServiceSchema<InventorySettings, InventoryMethods, Inven
 
 		/** What the catalog and carts show, for a page of products in one call. A read: safe to retry. */
 		availability: {
-			...IDEMPOTENT_READ, // Safe to repeat elsewhere: reads stock levels.
+			...idempotentRead(), // Safe to repeat elsewhere: reads stock levels.
 			visibility: "public",
 			handler(ctx) {
 				return this.ledger.availability(ctx.params.productIds);

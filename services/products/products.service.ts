@@ -23,7 +23,7 @@ import { Clock, type ClockMethods } from "../../mixins/clock.mixin";
 import type { Events } from "../../lib/events";
 import type { ShopContext } from "../../lib/meta";
 import { broadcast } from "../../lib/emit";
-import { IDEMPOTENT_READ } from "../../lib/read-policy";
+import { idempotentRead } from "../../lib/read-policy";
 
 /**
  * Answers with `available` in them are cleaned by events; the TTL only bounds the damage of an
@@ -77,7 +77,7 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 
 	actions: implement<ProductsThis>()(ProductsContract, {
 		list: {
-			...IDEMPOTENT_READ, // Safe to repeat elsewhere: a page of the catalog, read from the read model; nothing changes.
+			...idempotentRead(), // Safe to repeat elsewhere: a page of the catalog, read from the read model; nothing changes.
 			auth: "public",
 			cache: catalogCache("products.list", "pages", ANSWER_TTL_SECONDS),
 			async handler(ctx) {
@@ -92,7 +92,7 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 		},
 
 		get: {
-			...IDEMPOTENT_READ, // Safe to repeat elsewhere: reads one product.
+			...idempotentRead(), // Safe to repeat elsewhere: reads one product.
 			auth: "public",
 			cache: catalogCache("products.get", "product", ANSWER_TTL_SECONDS),
 			async handler(ctx) {
@@ -110,7 +110,7 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 		 * and not yet announced. Not routed.
 		 */
 		getMany: {
-			...IDEMPOTENT_READ, // Safe to repeat elsewhere: reads products by id (carts and orders price from it).
+			...idempotentRead(), // Safe to repeat elsewhere: reads products by id (carts and orders price from it).
 			visibility: "public",
 			async handler(ctx) {
 				const ids = [...new Set(ctx.params.ids)];
@@ -125,7 +125,7 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 		},
 
 		categories: {
-			...IDEMPOTENT_READ, // Safe to repeat elsewhere: reads the category counts.
+			...idempotentRead(), // Safe to repeat elsewhere: reads the category counts.
 			auth: "public",
 			cache: catalogCache("products.categories", "catalog", CATALOG_TTL_SECONDS),
 			handler() {

@@ -14,7 +14,7 @@ import { config } from "../../lib/config";
 import { convertOrKeep } from "../../lib/currency-client";
 import type { Product, ProductQuery } from "../products/products.contract";
 import type { ShopContext } from "../../lib/meta";
-import { IDEMPOTENT_READ } from "../../lib/read-policy";
+import { idempotentRead } from "../../lib/read-policy";
 
 /** Candidates fetched on each side of the product's price; the ranking keeps four of them. */
 const NEIGHBOURS_PER_SIDE = 10;
@@ -42,7 +42,7 @@ const RecommendationsService: ServiceSchema<RecommendationsSettings, Recommendat
 	actions: implement<RecommendationsThis>()(RecommendationsContract, {
 		/** Called by the gateway for GET /api/products/:id/recommendations. A 404 for an unknown product. */
 		forProduct: {
-			...IDEMPOTENT_READ, // Safe to repeat elsewhere: reads the catalog and ranks; nothing is stored.
+			...idempotentRead(2_000), // Safe to repeat elsewhere: reads the catalog and ranks; nothing is stored.
 			visibility: "public",
 			async handler(ctx) {
 				const opts = { timeout: this.settings.callTimeoutMs };

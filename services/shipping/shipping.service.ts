@@ -15,6 +15,7 @@ import { sweepIntervalFor } from "./knobs";
 import { quoteFor } from "./rates";
 import { cancelMarker, dueMove, isBooking, toShipment, trackingId, upgradeLegacy, type ShipmentDoc, type StoredShipment } from "./shipments";
 import { ShippingContract, type Shipment } from "./shipping.contract";
+import { idempotentRead } from "../../lib/read-policy";
 
 interface ShippingSettings extends ServiceSettingSchema {
 	/** From booking to shipped (SHIPPING_SHIP_AFTER_MS). */
@@ -69,7 +70,7 @@ const ShippingService: ServiceSchema<ShippingSettings, ShippingMethods, Shipping
 		/** POST /api/shipping/quote: by destination zone and item count; needs no other service. */
 		quote: {
 			auth: "public",
-			retryPolicy: { retries: 2 },
+			...idempotentRead(), // Safe to repeat elsewhere: a price from the zone table; nothing is stored.
 			handler(ctx) {
 				const country = countryCode(ctx.params.country);
 				if (!country) throw invalidField("country", "Not an ISO 3166-1 alpha-2 country code");

@@ -231,9 +231,10 @@ describe("each call is safe to repeat for the same order", () => {
 		await expect(commit(orderId("never"))).rejects.toMatchObject({ code: 404 });
 	});
 
-	it("declares reserve, commit and release safe to retry", () => {
+	it("declares reserve, commit and release safe to retry, and availability a read retried once elsewhere", () => {
 		const actions = (InventoryService.actions ?? {}) as Record<string, { retryPolicy?: { retries?: number } }>;
-		for (const name of ["reserve", "commit", "release", "availability"]) expect(actions[name].retryPolicy?.retries).toBe(2);
+		for (const name of ["reserve", "commit", "release"]) expect(actions[name].retryPolicy?.retries).toBe(2);
+		expect(actions.availability.retryPolicy?.retries).toBe(1);
 	});
 });
 

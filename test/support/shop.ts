@@ -5,6 +5,7 @@ import CartService from "../../services/cart/cart.service";
 import CurrencyService from "../../services/currency/currency.service";
 import InventoryService from "../../services/inventory/inventory.service";
 import NotificationsService from "../../services/notifications/notifications.service";
+import OpsService from "../../services/ops/ops.service";
 import OrdersService from "../../services/orders/orders.service";
 import PaymentsService from "../../services/payments/payments.service";
 import ProductsService from "../../services/products/products.service";
@@ -29,6 +30,7 @@ const SHOP: Record<string, AnySchema> = {
 	notifications: NotificationsService,
 	currency: CurrencyService,
 	recommendations: RecommendationsService,
+	ops: OpsService,
 };
 
 /**

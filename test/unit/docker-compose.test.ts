@@ -32,7 +32,7 @@ function mounts(s: ComposeService): Map<string, string> {
 
 /** Services whose store is MongoDB in production: the ones whose folder uses the store mixin or opens an adapter of it. */
 const storeServices: string[] = [...shopServices, "ops"].filter(name =>
-	fs.readdirSync(path.join(projectRoot, "services", name)).some(file => /DbMixin\(|createAdapter\(/.test(fs.readFileSync(path.join(projectRoot, "services", name, file), "utf8"))),
+	fs.readdirSync(path.join(projectRoot, "services", name)).some(file => /DbMixin[<(]|createAdapter[<(]/.test(fs.readFileSync(path.join(projectRoot, "services", name, file), "utf8"))),
 );
 
 describe("docker-compose.yml", () => {
