@@ -26,6 +26,7 @@ export async function startShop(opts: { port: number; services?: string[]; dataD
 			PORT: String(opts.port),
 			DATA_DIR: dataDir,
 			RATE_LIMIT: "0",
+			SIGNUP_LIMIT: "0",
 			METRICS_PORT: "0",
 			LOG_LEVEL: "warn",
 			TRANSPORTER: "",

@@ -114,3 +114,38 @@ export const del = (path, opts) => api("DELETE", path, opts);
 
 /** Ids go into paths: never let one reshape the URL. */
 export const seg = id => encodeURIComponent(String(id));
+
+/**
+ * Follow a Server-Sent Events stream of the API (fetch, not EventSource: the token goes in the
+ * Authorization header, never in a URL). Calls `onEvent(name, data)` for each event; reconnects
+ * after a drop (the stream sends the current state again at once) until `signal` aborts.
+ */
+export async function follow(path, onEvent, signal) {
+	while (!signal?.aborted) {
+		try {
+			const headers = { Accept: "text/event-stream" };
+			const token = store.token();
+			if (token) headers.Authorization = `Bearer ${token}`;
+			const res = await fetch(`/api${path}`, { headers, signal });
+			if (!res.ok || !res.body) return;
+			const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+			let buffer = "";
+			for (;;) {
+				const { value, done } = await reader.read();
+				if (done) break;
+				buffer += value;
+				let end;
+				while ((end = buffer.indexOf("\n\n")) >= 0) {
+					const block = buffer.slice(0, end);
+					buffer = buffer.slice(end + 2);
+					const name = /^event: (.*)$/m.exec(block)?.[1];
+					const data = /^data: (.*)$/m.exec(block)?.[1];
+					if (name && data) onEvent(name, JSON.parse(data));
+				}
+			}
+		} catch (err) {
+			if (err?.name === "AbortError") return;
+		}
+		await new Promise(resolve => setTimeout(resolve, 3_000));
+	}
+}

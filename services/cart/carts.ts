@@ -74,6 +74,7 @@ export class Carts {
 			const fields = { ...this.stamp(guest, patch.lines ?? current?.lines ?? []), ...patch };
 			const version = current?.version ?? 0;
 			if (await this.store.write(key, version, fields)) return { lines: [], ...current, ...fields, _id: key, version: version + 1 } as CartDoc;
+			await contended(attempt);
 		}
 		throw new ConflictError("The cart is being changed by other requests right now; try again", "CART_BUSY");
 	}
@@ -92,6 +93,7 @@ export class Carts {
 			if (!guest.lines.length) return null;
 			const claim: MergeClaim = { id: `${key}@${guest.version}`, userId, lines: guest.lines };
 			if (await this.store.write(key, guest.version, { ...this.stamp(true, []), lines: [], claim })) return claim;
+			await contended(attempt);
 		}
 		throw new ConflictError("The guest cart is being changed right now; try again", "CART_BUSY");
 	}
@@ -134,4 +136,13 @@ export class Carts {
 		const updatedAt = new Date(this.now()).toISOString();
 		return guest ? { updatedAt, expiresAt: this.expiryOf(lines) } : { updatedAt };
 	}
+}
+
+/**
+ * After a write lost to a concurrent one: a random pause that doubles with each try, so that many
+ * writers of one cart spread out instead of colliding again in lockstep (with no pause, ten at
+ * once need ten rounds, and the last ones run out of tries).
+ */
+function contended(attempt: number): Promise<void> {
+	return new Promise(resolve => setTimeout(resolve, Math.random() * 4 * 2 ** attempt));
 }

@@ -46,7 +46,8 @@ describe("a shopper in the browser", () => {
 		await page.locator("#cart-count", { hasText: "0" }).waitFor();
 		await expectAccessible(page, "order placed");
 		await page.getByRole("link", { name: "Orders", exact: true }).click();
-		await page.locator("table tbody tr").first().waitFor();
+		// The list may render more than once (a refresh after the answer): wait for the settled table.
+		await page.waitForFunction(() => (globalThis as any).document.querySelectorAll("table tbody tr").length === 1, undefined, { timeout: 15_000 });
 		expect(await page.locator("table tbody tr").count()).toBe(1);
 		await expectAccessible(page, "my orders");
 	});

@@ -19,6 +19,13 @@ export default async function orderView(el, ctx) {
 	try {
 		const order = await api.get(`/orders/${api.seg(ctx.params.id)}`, { signal: ctx.signal });
 		show(el, title, order, ctx.query.placed === "1");
+		// Live from here on: each change of the order (shipped, delivered…) redraws the page.
+		let shownAt = order.updatedAt;
+		void api.follow(`/orders/${api.seg(order.id)}/events`, (name, next) => {
+			if (name !== "status" || next.updatedAt === shownAt) return;
+			shownAt = next.updatedAt;
+			show(el, title, next, false);
+		}, ctx.signal);
 	} catch (err) {
 		if (err?.name === "AbortError") throw err;
 		if (err.status === 404) {

@@ -1,4 +1,4 @@
-// My orders: newest first, each with its date, status and total.
+// My orders: what the shopper bought, newest first, each with its date, status and total.
 import * as api from "../api.js";
 import { h, fill, pageTitle, loading } from "../dom.js";
 import { errorBox, table } from "../components.js";
@@ -12,7 +12,9 @@ export default async function orders(el, ctx) {
 
 	el.append(loading("Loading your orders"));
 	try {
-		const list = await api.get("/orders", { signal: ctx.signal });
+		// What was bought: a refused checkout (declined card, no stock) is not an order to the shopper;
+		// it stays in the books and on the admin's list, with its reason.
+		const list = (await api.get("/orders", { signal: ctx.signal })).filter(order => order.status !== "failed");
 		fill(el, title, list.length ? orderTable("Your orders, newest first", list) : h("p", { class: "empty" }, "You have no orders yet. ", h("a", { href: "#/" }, "Start shopping"), "."));
 	} catch (err) {
 		if (err?.name === "AbortError") throw err;
