@@ -10,6 +10,7 @@ import { cacherOption } from "./lib/cacher";
 import { transporterOption } from "./lib/transporter";
 import { InfoIsHeartbeatMiddleware } from "./middlewares/info-is-heartbeat.middleware";
 import { NewInstanceIsNewNodeMiddleware } from "./middlewares/new-instance-is-new-node.middleware";
+import { WaitForRestartMiddleware } from "./middlewares/wait-for-restart.middleware";
 import { NodeHttpMiddleware } from "./middlewares/node-http.middleware";
 import { RemoteGuardMiddleware } from "./middlewares/remote-guard.middleware";
 // Registers the "PrometheusText" reporter: metrics rendered by Moleculer, served by our node server.
@@ -111,6 +112,8 @@ const brokerConfig: BrokerOptions = {
 	middlewares: [
 		InfoIsHeartbeatMiddleware,
 		NewInstanceIsNewNodeMiddleware,
+		// A call to a service whose node left gracefully a moment ago (a rolling deploy) waits up to 5 s for it.
+		WaitForRestartMiddleware({ waitMs: 5_000, rememberMs: 30_000 }),
 		NodeHttpMiddleware({ port: config.metricsPort }),
 		RemoteGuardMiddleware({ enabled: config.production }),
 		FaultInjectionMiddleware,

@@ -17,6 +17,8 @@ export interface LoadOptions {
 	thinkMs: number;
 	/** Called about once a second with a progress line; `null` prints nothing. */
 	progress?: ((line: string) => void) | null;
+	/** Ends the run early when it answers true (a scripted restart is done). */
+	stop?: () => boolean;
 }
 
 export interface RouteStats {
@@ -66,12 +68,12 @@ class Recorder {
 	readonly errors = new Map<string, number>();
 	readonly unexpected: string[] = [];
 
-	record(route: string, ms: number, status: number): void {
+	record(route: string, ms: number, status: number, why = ""): void {
 		(this.times.get(route) ?? this.times.set(route, []).get(route)!).push(ms);
 		const fault = status === 0 || status >= 500 || (status >= 400 && !(EXPECTED_4XX[route] ?? []).includes(status));
 		if (fault) {
 			this.errors.set(route, (this.errors.get(route) ?? 0) + 1);
-			if (this.unexpected.length < 20) this.unexpected.push(`${route} → ${status || "no answer"}`);
+			if (this.unexpected.length < 20) this.unexpected.push(`${route} → ${status || "no answer"}${why ? ` ${why}` : ""}`);
 		}
 	}
 
@@ -119,7 +121,8 @@ class Shopper {
 			if (cart && !this.token) this.cartId = cart;
 			json = await res.json().catch(() => null);
 		} finally {
-			this.recorder.record(route, performance.now() - started, status);
+			const body = json as { type?: string; message?: string } | null;
+			this.recorder.record(route, performance.now() - started, status, status >= 400 && body?.type ? `${body.type}: ${body.message ?? ""}` : "");
 		}
 		return { status, json };
 	}
@@ -185,7 +188,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
 	const shopper = async () => {
 		const s = new Shopper(opts.url.replace(/\/$/, ""), recorder);
 		await s.browse();
-		while (Date.now() < endAt) {
+		while (Date.now() < endAt && !opts.stop?.()) {
 			await pickTask()(s);
 			const wait = Math.min(think(), endAt - Date.now());
 			if (wait > 0) await new Promise(resolve => setTimeout(resolve, wait));

@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
-import type { Context, ServiceSchema } from "moleculer";
+import type { Context, ServiceBroker, ServiceSchema } from "moleculer";
 import ApiGateway, { type ApiSettingsSchema } from "moleculer-web";
 import { call } from "../../lib/call";
 import { currencyParam } from "../currency/currency.contract";
@@ -18,10 +18,14 @@ import { BODY_LIMIT_DEFAULT, bodyLimitOf, routes, shopServices } from "./routes"
 import { orderEventsHandler, OrderWatch } from "./order-events";
 import { verifyToken } from "../../lib/tokens";
 import { TokenVersions } from "./token-versions";
+import { waitIfRestarting } from "../../middlewares/wait-for-restart.middleware";
 import type { Product } from "../products/products.contract";
 import type { AuthUser, ShopMeta } from "../../lib/meta";
 
 type GatewayRequest = IncomingMessage & { $action?: { name?: string; auth?: string }; $ctx?: Context<unknown, ShopMeta> };
+
+type RouteHandlerArgs = [unknown, unknown, unknown, unknown, { alias?: { action?: unknown } } | undefined];
+const gatewayMethods = (ApiGateway as unknown as { methods: { routeHandler(...args: RouteHandlerArgs): Promise<unknown> } }).methods;
 
 const startedAt = Date.now();
 const { version } = JSON.parse(fs.readFileSync(path.join(projectRoot, "package.json"), "utf8")) as { version: string };
@@ -195,6 +199,13 @@ const ApiService: ServiceSchema<ApiSettingsSchema> = {
 	},
 
 	methods: {
+		/** A service restarting in a rolling deploy is waited for (a few seconds) before moleculer-web looks for it. */
+		async routeHandler(this: { broker: ServiceBroker }, ...args: RouteHandlerArgs) {
+			const action = args[4]?.alias?.action;
+			if (typeof action === "string") await waitIfRestarting(this.broker, action);
+			return gatewayMethods.routeHandler.apply(this, args);
+		},
+
 		/** Token → ctx.meta.user. No token is an anonymous call; a bad one is always a 401. */
 		async authenticate(_ctx: Context, _route: unknown, req: IncomingMessage): Promise<AuthUser | null> {
 			const header = req.headers.authorization;
