@@ -1,4 +1,4 @@
-// CACHER=redis://…: the cluster's shared cache, against a real Redis (test/support/find-redis.ts;
+// CACHER=redis://…: the cluster's shared cache, against a real Redis (test/support/redis.ts;
 // never skipped). Two nodes on the Fake transporter share answers through it, entries expire
 // with their action's TTL, and a clean on one node removes them for all. Every key of this
 // run lives under its own namespace's prefix, removed at the end.
@@ -7,7 +7,7 @@ import Redis from "ioredis";
 import type { ServiceBroker, ServiceSchema } from "moleculer";
 import { cacherOption } from "../../lib/cacher";
 import { createBroker } from "../support/broker";
-import { findOrStartRedis, stopStartedRedis } from "../support/find-redis";
+import { findOrStartRedis, type TestRedis } from "../support/redis";
 
 const namespace = `cacher-${process.pid}-${crypto.randomBytes(4).toString("hex")}`;
 /** Moleculer's Redis cacher prefixes every key with MOL-<namespace>-. */
@@ -36,8 +36,11 @@ describe("the Redis cacher", () => {
 	const callsOne: string[] = [];
 	const callsTwo: string[] = [];
 
+	let server: TestRedis;
+
 	beforeAll(async () => {
-		const url = await findOrStartRedis();
+		server = await findOrStartRedis();
+		const url = server.url;
 		redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
 		await redis.connect();
 		const cacher = cacherOption({ cacher: url, cacheMax: 10 });
@@ -54,7 +57,7 @@ describe("the Redis cacher", () => {
 		const keys = await redis.keys(`${prefix}*`);
 		if (keys.length) await redis.del(...keys);
 		redis.disconnect();
-		stopStartedRedis();
+		await server.stop();
 	});
 
 	it("stores an answer in Redis under the namespace's prefix, with the action's TTL", async () => {

@@ -9,18 +9,11 @@ import type { Events } from "../../lib/events";
 import type { Address } from "../../services/orders/orders.contract";
 import { gatewayUrl, startBroker } from "../support/broker";
 import { http } from "../support/http";
+import { DELIVER_AFTER, SHIP_AFTER, shippingOnClock } from "../support/shipping";
 
-const SHIP_AFTER = 60_000;
-const DELIVER_AFTER = 120_000;
 let clock = Date.parse("2030-03-01T09:00:00Z");
 
-const TestShipping = {
-	name: "shipping",
-	mixins: [ShippingService as unknown as ServiceSchema],
-	// The test moves the clock and sweeps by hand; the timer stays out of the way.
-	settings: { shipAfterMs: SHIP_AFTER, deliverAfterMs: DELIVER_AFTER, sweepIntervalMs: 3_600_000 },
-	methods: { now: () => clock },
-} as ServiceSchema;
+const TestShipping = shippingOnClock(() => clock);
 
 type StatusChanged = Events["shipping.statusChanged"];
 const heard: (StatusChanged & { storedStatus?: string })[] = [];

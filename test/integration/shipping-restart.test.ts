@@ -4,23 +4,16 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { ServiceBroker, ServiceSchema } from "moleculer";
-import ShippingService from "../../services/shipping/shipping.service";
 import { call } from "../../lib/call";
 import { config } from "../../lib/config";
 import type { Events } from "../../lib/events";
 import { startBroker } from "../support/broker";
+import { DELIVER_AFTER, SHIP_AFTER, shippingOnClock } from "../support/shipping";
 
-const SHIP_AFTER = 60_000;
-const DELIVER_AFTER = 120_000;
 const T0 = Date.parse("2030-03-01T09:00:00Z");
 let clock = T0;
 
-const TestShipping = {
-	name: "shipping",
-	mixins: [ShippingService as unknown as ServiceSchema],
-	settings: { shipAfterMs: SHIP_AFTER, deliverAfterMs: DELIVER_AFTER, sweepIntervalMs: 3_600_000 },
-	methods: { now: () => clock },
-} as ServiceSchema;
+const TestShipping = shippingOnClock(() => clock);
 
 const heard: Events["shipping.statusChanged"][] = [];
 const Follower: ServiceSchema = {

@@ -1,25 +1,17 @@
 // Background work costs what is due, not what exists: a shop that has delivered 10,000 parcels
 // sweeps the few still travelling without reading the delivered ones (issue 10).
 import type { ServiceBroker, ServiceSchema } from "moleculer";
-import ShippingService from "../../services/shipping/shipping.service";
 import { upgradeLegacy, type ShipmentDoc, type StoredShipment } from "../../services/shipping/shipments";
 import type { Store } from "../../mixins/db.mixin";
 import { call } from "../../lib/call";
 import { startBroker } from "../support/broker";
 import { countReads } from "../support/store-reads";
+import { DELIVER_AFTER, SHIP_AFTER, shippingOnClock } from "../support/shipping";
 
-const SHIP_AFTER = 60_000;
-const DELIVER_AFTER = 120_000;
 const T0 = Date.parse("2030-05-01T09:00:00Z");
 let clock = T0;
 
-const TestShipping = {
-	name: "shipping",
-	mixins: [ShippingService as unknown as ServiceSchema],
-	// The test sweeps by hand; the timer stays out of the way.
-	settings: { shipAfterMs: SHIP_AFTER, deliverAfterMs: DELIVER_AFTER, sweepIntervalMs: 3_600_000 },
-	methods: { now: () => clock },
-} as ServiceSchema;
+const TestShipping = shippingOnClock(() => clock);
 
 const Follower: ServiceSchema = { name: "follower", events: { "shipping.statusChanged"() {} } };
 
