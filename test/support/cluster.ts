@@ -13,7 +13,8 @@ import { freePort } from "./nats";
 
 const RUNNER = path.join(projectRoot, "node_modules", "moleculer", "bin", "moleculer-runner.js");
 const DIST = path.join(projectRoot, "dist");
-const DIE_WITH_PARENT = path.join(__dirname, "die-with-parent.js");
+// From the source tree, so that a script built into dist/ finds it too.
+const DIE_WITH_PARENT = path.join(projectRoot, "test", "support", "die-with-parent.js");
 const LOG_LIMIT = 200_000;
 
 const everyChild = new Set<ChildProcess>();
