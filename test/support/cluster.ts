@@ -59,9 +59,10 @@ export class TestCluster {
 	readonly observer: ServiceBroker;
 	private readonly nodes = new Map<string, ShopNode>();
 
-	constructor() {
-		if (!process.env.NATS_URL) throw new Error("NATS_URL is not set: run the tests through jest (its global setup finds NATS)");
-		this.natsUrl = process.env.NATS_URL;
+	/** `natsUrl`: a NATS of the test's own (one it stops and starts); by default the tier's shared one. */
+	constructor(natsUrl = process.env.NATS_URL) {
+		if (!natsUrl) throw new Error("NATS_URL is not set: run the tests through jest (its global setup finds NATS)");
+		this.natsUrl = natsUrl;
 		fs.mkdirSync(path.join(DIST, "services"), { recursive: true });
 		if (!fs.existsSync(path.join(DIST, "moleculer.config.js"))) throw new Error("dist/ is missing: run `npm run build` first (npm test does)");
 		// The test's own eyes and hands in the cluster: runs no service, calls any.
