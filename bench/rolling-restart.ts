@@ -8,14 +8,10 @@
 // next, then prints the shoppers' report. Exits non-zero when more than 1 in 100 requests failed.
 import crypto from "node:crypto";
 import { formatReport, runLoad } from "./load";
-import { TestCluster } from "../test/support/cluster";
+import { SHOP_LAYOUT, TestCluster } from "../test/support/cluster";
 import { findOrStartNats } from "../test/support/nats";
 
-const NODES: Record<string, string[]> = {
-	catalog: ["products", "inventory", "currency", "recommendations"],
-	accounts: ["users", "cart"],
-	checkout: ["orders", "payments", "shipping", "notifications"],
-};
+const SERVICE_NODES = Object.keys(SHOP_LAYOUT).filter(name => name !== "gw");
 
 function argument(name: string, fallback: string): string {
 	const i = process.argv.indexOf(`--${name}`);
@@ -30,15 +26,13 @@ async function main(): Promise<number> {
 	const cluster = new TestCluster();
 	try {
 		await cluster.start();
-		await Promise.all([cluster.startNode("gw", { services: ["api"] }), ...Object.entries(NODES).map(([name, services]) => cluster.startNode(name, { services }))]);
-		const base = cluster.url("gw");
+		const base = (await cluster.startShop()).replace(/\/api$/, "");
 		const ready = async () => (await fetch(`${base}/api/health/ready`).catch(() => null))?.status === 200;
-		await cluster.waitFor(ready, 30_000, "the shop to be ready");
-		console.log(`Shop ready at ${base}; restarting ${Object.keys(NODES).join(", ")} one at a time under shoppers…`);
+		console.log(`Shop ready at ${base}; restarting ${SERVICE_NODES.join(", ")} one at a time under shoppers…`);
 
 		let done = false;
 		const load = runLoad({ url: base, users: Math.max(1, Math.min(100, Number(argument("users", "5")))), durationS: 600, thinkMs: 200, progress: null, stop: () => done });
-		for (const name of Object.keys(NODES)) {
+		for (const name of SERVICE_NODES) {
 			const started = Date.now();
 			await cluster.stopNode(name);
 			await cluster.restart(name);

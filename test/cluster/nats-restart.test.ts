@@ -46,14 +46,7 @@ describe("NATS restarted under load", () => {
 		await startNats();
 		cluster = new TestCluster(`nats://127.0.0.1:${port}`);
 		await cluster.start();
-		await Promise.all([
-			cluster.startNode("gw", { services: ["api"] }),
-			cluster.startNode("catalog", { services: ["products", "inventory", "currency", "recommendations"] }),
-			cluster.startNode("accounts", { services: ["users", "cart"] }),
-			cluster.startNode("checkout", { services: ["orders", "payments", "shipping", "notifications"] }),
-		]);
-		api = `${cluster.url("gw")}/api`;
-		await cluster.waitFor(async () => (await http.get(`${api}/health/ready`)).status === 200, 20_000, "the shop to be ready");
+		api = await cluster.startShop();
 	}, 60_000);
 	afterAll(async () => {
 		await cluster?.stop();

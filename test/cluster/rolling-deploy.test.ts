@@ -3,10 +3,10 @@
 // service that left gracefully wait a moment for it to be back (middlewares/wait-for-restart).
 // What shoppers browsing, reading and filling carts saw: at most 1 in 100 requests failed.
 import { formatReport, runLoad } from "../../bench/load";
-import { TestCluster } from "../support/cluster";
+import { SHOP_LAYOUT, TestCluster } from "../support/cluster";
 import { http } from "../support/http";
 
-const SERVICE_NODES = ["catalog", "accounts", "checkout"];
+const SERVICE_NODES = Object.keys(SHOP_LAYOUT).filter(name => name !== "gw");
 
 describe("a rolling restart of every service node", () => {
 	const cluster = new TestCluster();
@@ -14,14 +14,7 @@ describe("a rolling restart of every service node", () => {
 
 	beforeAll(async () => {
 		await cluster.start();
-		await Promise.all([
-			cluster.startNode("gw", { services: ["api"] }),
-			cluster.startNode("catalog", { services: ["products", "inventory", "currency", "recommendations"] }),
-			cluster.startNode("accounts", { services: ["users", "cart"] }),
-			cluster.startNode("checkout", { services: ["orders", "payments", "shipping", "notifications"] }),
-		]);
-		base = cluster.url("gw");
-		await cluster.waitFor(async () => (await http.get(`${base}/api/health/ready`)).status === 200, 20_000, "the shop to be ready");
+		base = (await cluster.startShop()).replace(/\/api$/, "");
 	}, 60_000);
 	afterAll(() => cluster.stop(), 30_000);
 

@@ -52,6 +52,14 @@ export class ShopNode {
 	}
 }
 
+/** A gateway node and three service nodes, by name. */
+export const SHOP_LAYOUT: Record<string, string[]> = {
+	gw: ["api"],
+	catalog: ["products", "inventory", "currency", "recommendations"],
+	accounts: ["users", "cart"],
+	checkout: ["orders", "payments", "shipping", "notifications"],
+};
+
 export class TestCluster {
 	readonly namespace = `test-${process.pid}-${crypto.randomBytes(4).toString("hex")}`;
 	readonly natsUrl: string;
@@ -74,6 +82,17 @@ export class TestCluster {
 			metrics: { enabled: false },
 			logger: false,
 		});
+	}
+
+	/**
+	 * The whole shop as a gateway and three service nodes (the layout the deploy tests restart),
+	 * started at once; resolves with the gateway's /api once /api/health/ready says ready.
+	 */
+	async startShop(layout: Record<string, string[]> = SHOP_LAYOUT): Promise<string> {
+		await Promise.all(Object.entries(layout).map(([name, services]) => this.startNode(name, { services })));
+		const api = `${this.url("gw")}/api`;
+		await this.waitFor(async () => (await fetch(`${api}/health/ready`).catch(() => null))?.status === 200, 30_000, "the shop to be ready");
+		return api;
 	}
 
 	async start(): Promise<void> {
