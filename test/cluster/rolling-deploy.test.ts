@@ -3,9 +3,13 @@
 // service that left gracefully wait a moment for it to be back (middlewares/wait-for-restart).
 // What shoppers browsing, reading and filling carts saw: at most 1 in 100 requests failed.
 import { formatReport, runLoad } from "../../bench/load";
+import { SEED_PRODUCTS } from "../../lib/seed-catalog/seed";
+import { signToken } from "../../lib/tokens";
+import { expectBooksToBalance } from "../support/books";
 import { SHOP_LAYOUT, TestCluster } from "../support/cluster";
 import { http } from "../support/http";
 
+const admin = signToken({ id: "deploy-admin", email: "admin@example.com", role: "admin" });
 const SERVICE_NODES = Object.keys(SHOP_LAYOUT).filter(name => name !== "gw");
 
 describe("a rolling restart of every service node", () => {
@@ -34,5 +38,7 @@ describe("a rolling restart of every service node", () => {
 		expect({ failedShare: failed / report.requests <= 0.01, detail: failed ? detail : "" }).toEqual({ failedShare: true, detail: failed ? detail : "" });
 		// Real traffic during the restarts, not a handful of requests.
 		expect(report.requests).toBeGreaterThan(60);
+		// Whatever the shoppers bought meanwhile: charged − refunded = confirmed totals, stock accounted for.
+		await expectBooksToBalance(cluster, `${base}/api`, admin, Object.fromEntries(SEED_PRODUCTS.map(p => [p.id, p.initialStock])));
 	}, 120_000);
 });
