@@ -67,7 +67,9 @@ function faultsAgent(table: FaultTable): ServiceSchema {
 			},
 		},
 		async started() {
-			// A node that joins later gets the rules in force; ops also re-announces them when a node connects.
+			// A node that joins later gets the rules in force; ops also re-announces them when a node
+			// connects, and when it starts itself (so a node started before ops asks nobody).
+			if (!this.broker.registry.getActionEndpoints("ops.faults")) return;
 			const current = await call(this.broker, "ops.faults", {}, { timeout: 1_000, retries: 0, ifDown: { fallback: null } });
 			if (current) table.replace(current.rules);
 		},

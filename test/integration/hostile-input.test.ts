@@ -37,6 +37,20 @@ async function cost<T>(work: () => Promise<T>): Promise<{ result: T; cpuMs: numb
 }
 
 const tooCostly = (c: { cpuMs: number; wallMs: number }) => c.cpuMs > CPU_BUDGET_MS || c.wallMs > WALL_BUDGET_MS;
+
+/**
+ * The cheapest of up to three tries. One slow try can be a garbage collection of the previous
+ * case's 100,000-character strings, or the machine busy elsewhere; an input that freezes a node is
+ * slow every time. (Every case here is refused, so trying again changes nothing.)
+ */
+async function cheapest<T>(work: () => Promise<T>): Promise<{ result: T; cpuMs: number; wallMs: number }> {
+	let best = await cost(work);
+	for (let retry = 0; retry < 2 && tooCostly(best); retry++) {
+		const next = await cost(work);
+		if (next.cpuMs + next.wallMs < best.cpuMs + best.wallMs) best = next;
+	}
+	return best;
+}
 const describeCost = (c: { cpuMs: number; wallMs: number }) => `${c.cpuMs.toFixed(0)} ms CPU, ${c.wallMs.toFixed(0)} ms`;
 
 let broker: ServiceBroker;
@@ -101,7 +115,7 @@ describe.each(Object.entries(SHAPES))("100,000 characters of %s", (_shape, value
 				let url = `${base}/api/${fillPath(route.path, pathValues)}`;
 				if (field.in === "query") url += `?${field.path}=${encodeURIComponent(value)}`;
 				const body = field.in === "body" ? setPath({}, field.path, value) : undefined;
-				const c = await cost(() => request(route.method, url, { token, body }));
+				const c = await cheapest(() => request(route.method, url, { token, body }));
 				const status = c.result.status;
 				if (status < 400 || status >= 500 || tooCostly(c)) slow.push(`${route.method} ${route.path} ${field.path}: ${status} in ${describeCost(c)}`);
 			}
@@ -118,7 +132,7 @@ describe.each(Object.entries(SHAPES))("100,000 characters of %s", (_shape, value
 		const slow: string[] = [];
 		for (const { route, field } of stringFields()) {
 			const params = setPath({}, field.path, value);
-			const c = await cost(() =>
+			const c = await cheapest(() =>
 				broker.call(route.action, params, { meta: { user: admin, clientIp: "203.0.113.7" } }).then(
 					() => 200,
 					(err: { code?: number }) => err.code ?? 500,
