@@ -7,7 +7,7 @@
 // - ids are the strings we choose, never turned into ObjectIds.
 // - index options hold only what is switched on (see indexOptions).
 import { MongoClient, type Collection, type Db, type Filter as MongoFilter } from "mongodb";
-import { indexOptions, sortSpec, type Doc, type Filter, type FindOptions, type IndexSpec, type StoreAdapter, type Update } from "./store";
+import { indexOptions, sortSpec, StringIdStore, type Doc, type Filter, type FindOptions, type IndexSpec, type StoreAdapter, type Update } from "./store";
 
 /** Passed with every write: the promise resolves once a majority of the replica set has it. */
 export const WRITE_CONCERN = { writeConcern: { w: "majority" } } as const;
@@ -63,7 +63,7 @@ function asFilter<T>(query: Filter): MongoFilter<T> {
 	return query as MongoFilter<T>;
 }
 
-export class MongoStore<T extends Doc = Doc> implements StoreAdapter<T> {
+export class MongoStore<T extends Doc = Doc> extends StringIdStore<T> implements StoreAdapter<T> {
 	readonly dbName: string;
 	readonly collectionName: string;
 	private readonly uri: string;
@@ -73,6 +73,7 @@ export class MongoStore<T extends Doc = Doc> implements StoreAdapter<T> {
 	private collection: Collection<T> | null = null;
 
 	constructor(opts: MongoStoreOptions) {
+		super();
 		this.uri = opts.uri;
 		this.dbName = opts.dbName;
 		this.collectionName = opts.collection;
@@ -166,20 +167,6 @@ export class MongoStore<T extends Doc = Doc> implements StoreAdapter<T> {
 		return (await this.open().deleteOne(asFilter({ _id: id }), WRITE_CONCERN)).deletedCount;
 	}
 
-	clear(): Promise<number> {
-		return this.removeMany({});
-	}
-
-	// What moleculer-db's own actions would call; our ids are strings in `_id` already.
-	entityToObject(doc: T): T {
-		return doc;
-	}
-	beforeSaveTransformID(doc: T): T {
-		return doc;
-	}
-	afterRetrieveTransformID(doc: T): T {
-		return doc;
-	}
 
 	private open(): Collection<T> {
 		if (!this.collection) throw new Error(`MongoDB collection ${this.dbName}.${this.collectionName} is not connected`);

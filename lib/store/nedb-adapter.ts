@@ -5,19 +5,21 @@
 // No answer, not even a read's, leaves before the writes it can see are in the file.
 import Datastore from "@seald-io/nedb";
 import { Appender } from "./appender";
-import { indexOptions, sortSpec, type Doc, type Filter, type FindOptions, type IndexSpec, type StoreAdapter, type Update } from "./store";
+import { indexOptions, sortSpec, StringIdStore, type Doc, type Filter, type FindOptions, type IndexSpec, type StoreAdapter, type Update } from "./store";
 
 /** NeDB appends every write; compacting now and then keeps the file, and the next start, small. */
 const COMPACT_EVERY_MS = 10 * 60_000;
 
-export class NedbStore<T extends Doc = Doc> implements StoreAdapter<T> {
+export class NedbStore<T extends Doc = Doc> extends StringIdStore<T> implements StoreAdapter<T> {
 	private db: Datastore<T> | null = null;
 	private appender: Appender | null = null;
 	private compactor: NodeJS.Timeout | null = null;
 	private logger: { warn(...args: unknown[]): void } = console;
 
 	/** `filename` null: in memory only. */
-	constructor(readonly filename: string | null) {}
+	constructor(readonly filename: string | null) {
+		super();
+	}
 
 	init(_broker: unknown, service: unknown): void {
 		const logger = (service as { logger?: NedbStore["logger"] } | null)?.logger;
@@ -101,20 +103,6 @@ export class NedbStore<T extends Doc = Doc> implements StoreAdapter<T> {
 		return this.done(this.open().removeAsync({ _id: id }, {}));
 	}
 
-	clear(): Promise<number> {
-		return this.removeMany({});
-	}
-
-	// What moleculer-db's own actions would call; our ids are `_id` already.
-	entityToObject(doc: T): T {
-		return doc;
-	}
-	beforeSaveTransformID(doc: T): T {
-		return doc;
-	}
-	afterRetrieveTransformID(doc: T): T {
-		return doc;
-	}
 
 	/** The answer of `operation`, once the writes it may have seen are in the file. */
 	private async done<R>(operation: PromiseLike<R>): Promise<R> {

@@ -61,6 +61,28 @@ export interface StoreAdapter<T extends Doc = Doc> extends Store<T> {
 	ping(timeoutMs: number): Promise<void>;
 }
 
+/**
+ * What both adapters do the same way: `clear` is removing everything, and moleculer-db's id
+ * hooks have nothing to do, since our ids are strings in `_id` already.
+ */
+export abstract class StringIdStore<T extends Doc = Doc> {
+	abstract removeMany(filter: Filter): Promise<number>;
+
+	clear(): Promise<number> {
+		return this.removeMany({});
+	}
+
+	entityToObject(doc: T): T {
+		return doc;
+	}
+	beforeSaveTransformID(doc: T): T {
+		return doc;
+	}
+	afterRetrieveTransformID(doc: T): T {
+		return doc;
+	}
+}
+
 /** A unique index refused the write: NeDB says so in `errorType`, MongoDB with code 11000. */
 export function isDuplicateKey(err: unknown): boolean {
 	const e = err as { errorType?: string; code?: number } | null;
