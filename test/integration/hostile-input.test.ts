@@ -26,6 +26,7 @@ const token = signToken(admin);
 const CPU_BUDGET_MS = 100;
 const WALL_BUDGET_MS = 1_000;
 const HEALTH_BUDGET_MS = 2_000;
+const HEALTH_POLL_MS = 25;
 
 /** What `work` cost: CPU time of this process and wall time, in ms. */
 async function cost<T>(work: () => Promise<T>): Promise<{ result: T; cpuMs: number; wallMs: number }> {
@@ -60,7 +61,7 @@ let broker: ServiceBroker;
 let base: string;
 let actions: RoutedAction[];
 
-/** Polls /api/health until stopped: the slowest answer and any failure. */
+/** Polls /api/health every 25 ms until stopped: the slowest answer and any failure. */
 function watchHealth() {
 	let stop = false;
 	const seen = { slowestMs: 0, failures: 0, answers: 0 };
@@ -71,7 +72,9 @@ function watchHealth() {
 			seen.slowestMs = Math.max(seen.slowestMs, performance.now() - started);
 			if (res?.status === 200) seen.answers++;
 			else seen.failures++;
-			await new Promise(resolve => setImmediate(resolve));
+			// Paced, not spinning: the poller runs in the process whose CPU time is measured, and
+			// polling back to back would charge its own work to every request (CPU ≈ wall time).
+			await new Promise(resolve => setTimeout(resolve, HEALTH_POLL_MS));
 		}
 	})();
 	return {

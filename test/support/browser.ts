@@ -62,7 +62,15 @@ export function useShop(): () => Shop {
 	let shop: (Shop & { stop(): Promise<void> }) | null = null;
 	beforeAll(async () => {
 		const [broker, browser] = await Promise.all([
-			startBroker(everyService({ users: { settings: { passwordCost: CHEAP_PASSWORD_COST, adminEmail: ADMIN.email, adminPassword: ADMIN.password } } })),
+			startBroker(
+				everyService({
+					users: { settings: { passwordCost: CHEAP_PASSWORD_COST, adminEmail: ADMIN.email, adminPassword: ADMIN.password } },
+					// The pages are under test here, not the fallbacks (tested on their own): on a
+					// machine busy with other test files, 500 ms for currency would sometimes pass
+					// and the prices come in dollars, rightly, but not what a journey expects.
+					products: { settings: { optionalCallTimeoutMs: 5_000 } },
+				}),
+			),
 			chromium.launch(launchOptions()),
 		]);
 		shop = { base: gatewayUrl(broker), browser, stop: async () => void (await Promise.allSettled([browser.close(), broker.stop()])) };
