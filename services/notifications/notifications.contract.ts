@@ -43,9 +43,16 @@ export const ORDER_FACTS = {
 export type OrderFacts = Infer<typeof ORDER_FACTS["props"]>;
 
 export const NotificationsContract = contract("notifications", {
-	/** GET /api/notifications (user): the caller's own, newest first (at most `limit`, default 100). */
+	/**
+	 * GET /api/notifications (user): the caller's own, newest first (at most `limit`, default 100).
+	 * `?orderId=` keeps those about one order; for an admin, every user's about that order.
+	 */
 	list: action({
-		params: { $$strict: true, limit: { type: "number", integer: true, min: 1, max: 100, optional: true, convert: true } },
+		params: {
+			$$strict: true,
+			limit: { type: "number", integer: true, min: 1, max: 100, optional: true, convert: true },
+			orderId: { type: "string", min: 1, max: 100, optional: true },
+		},
 		result: as<Notification[]>(),
 	}),
 	/**

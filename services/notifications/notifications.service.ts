@@ -55,7 +55,7 @@ const NotificationsService: ServiceSchema<NotificationsSettings, NotificationsMe
 	name: NotificationsContract.name,
 	mixins: [
 		DbMixin("notifications", {
-			indexes: [{ fields: ["key"], unique: true }, { fields: ["userId"] }, { fields: ["sentAt"] }],
+			indexes: [{ fields: ["key"], unique: true }, { fields: ["userId"] }, { fields: ["orderId"] }, { fields: ["sentAt"] }],
 		}),
 		Clock,
 		PeriodicWork<NotificationsSettings>({ name: "sweep", every: s => s.sweepIntervalMs, run: "sweep" }),
@@ -73,13 +73,16 @@ const NotificationsService: ServiceSchema<NotificationsSettings, NotificationsMe
 	},
 
 	actions: implement<NotificationsThis>()(NotificationsContract, {
-		/** GET /api/notifications: the caller's own, newest first. */
+		/** GET /api/notifications: the caller's own, newest first; an admin may ask for any order's. */
 		list: {
 			auth: "user",
 			async handler(ctx) {
 				const user = ctx.meta.user;
 				if (!user) throw new UnauthorizedError();
-				const docs = await this.adapter.find({ query: { userId: user.id }, sort: ["-createdAt"], limit: ctx.params.limit ?? 100 });
+				const { orderId, limit = 100 } = ctx.params;
+				// An admin looking after an order reads what its buyer was told; anyone else, their own.
+				const query: Filter = orderId && user.role === "admin" ? { orderId } : { userId: user.id, ...(orderId ? { orderId } : {}) };
+				const docs = await this.adapter.find({ query, sort: ["-createdAt"], limit });
 				return docs.map(toNotification);
 			},
 		},

@@ -17,7 +17,8 @@ export interface CardDetails {
 	cvc: string;
 }
 
-export type OrderStatus = "pending" | "confirmed" | "cancelled" | "failed" | "shipped" | "delivered";
+export const ORDER_STATUSES = ["pending", "confirmed", "cancelled", "failed", "shipped", "delivered"] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 /** `none`: the order failed before (or without) a charge; `declined`: the card was refused. */
 export type PaymentStatus = "pending" | "charged" | "declined" | "refunded" | "none";
@@ -44,6 +45,19 @@ export interface Order {
 	shipment: { carrier: string; trackingId: string; status: string } | null;
 	createdAt: string;
 	updatedAt: string;
+	/** Only on a failed order: why the checkout was refused (e.g. PAYMENT_DECLINED, OUT_OF_STOCK). */
+	failure?: OrderFailure;
+}
+
+export interface OrderFailure {
+	code: number;
+	type: string;
+	message: string;
+}
+
+/** An order as an admin sees it: also the buyer's e-mail (where the shop's messages go). */
+export interface AdminOrder extends Order {
+	email: string;
 }
 
 /** Every string bounded before any pattern runs (lengths first: see the card rules). */
@@ -83,7 +97,8 @@ export const OrdersContract = contract(
 		checkout: action({ params: { $$strict: true, shippingAddress: ADDRESS, payment: CARD }, result: as<Order>() }),
 		/**
 		 * GET /api/orders: the caller's orders, newest first; `?all=true` (admins): everyone's, a page
-		 * at a time (`page` from 1, `pageSize` 1–500, default 100; the whole count in X-Total-Count).
+		 * at a time (`page` from 1, `pageSize` 1–500, default 100; the whole count in X-Total-Count),
+		 * each with the buyer's `email`. Either list narrows by `status`, `orderId` and `email`.
 		 */
 		list: action({
 			params: {
@@ -91,11 +106,16 @@ export const OrdersContract = contract(
 				all: { type: "boolean", optional: true, convert: true },
 				page: { type: "number", integer: true, min: 1, max: 1_000_000, optional: true, convert: true },
 				pageSize: { type: "number", integer: true, min: 1, max: MAX_PAGE_SIZE, optional: true, convert: true },
+				status: { type: "enum", values: ORDER_STATUSES, optional: true },
+				/** The whole id or its start, any case: people read ids shortened (#1A2B3C4D). */
+				orderId: { type: "string", trim: true, min: 1, max: 64, pattern: /^[\w-]+$/, optional: true, messages: { stringPattern: "An order id has only letters, digits, '-' and '_'" } },
+				/** The buyer's e-mail, as given at checkout; an address nobody ordered with is an empty page. */
+				email: { type: "string", trim: true, lowercase: true, min: 3, max: 254, optional: true },
 			},
-			result: as<Order[]>(),
+			result: as<Order[] | AdminOrder[]>(),
 		}),
-		/** GET /api/orders/:id: 404 for anyone else's order (admins see all). */
-		get: action({ params: { $$strict: true, id: ORDER_ID }, result: as<Order>() }),
+		/** GET /api/orders/:id: 404 for anyone else's order (admins see all, with the buyer's `email`). */
+		get: action({ params: { $$strict: true, id: ORDER_ID }, result: as<Order | AdminOrder>() }),
 		/** POST /api/orders/:id/cancel: shipment cancelled, money refunded, stock back; 409 once shipped. */
 		cancel: action({ params: { $$strict: true, id: ORDER_ID }, result: as<Order>() }),
 	},

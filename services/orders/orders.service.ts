@@ -14,13 +14,14 @@ import { DbMixin, type Store } from "../../mixins/db.mixin";
 import { PeriodicWork, type PeriodicState } from "../../mixins/periodic-work.mixin";
 import { checkout, invokerOf, relayQuietly } from "./checkout";
 import type { OrderDoc } from "./model";
+import { listFilter } from "./list-query";
 import { DEFAULT_PAGE_SIZE, OrdersContract } from "./orders.contract";
 import { OutboxRelay } from "./outbox";
 import { OrderRepo } from "./repo";
 import { OrderSaga, type Invoke } from "./saga";
 import { ordersTuning, type OrdersTuning } from "./settings";
 import { ShipmentFollower } from "./shipments";
-import { toOrder } from "./view";
+import { toAdminOrder, toOrder } from "./view";
 
 interface OrdersVars {
 	adapter: Store<OrderDoc>;
@@ -54,6 +55,8 @@ const OrdersService: ServiceSchema<OrdersSettings, OrdersMethods, OrdersVars> = 
 				{ fields: ["idemKey"], unique: true },
 				{ fields: ["cartLock"], unique: true, sparse: true },
 				{ fields: ["userId"] },
+				// The admin's search by buyer: one short list per buyer, like userId's.
+				{ fields: ["email"] },
 				{ fields: ["createdAt"] },
 				// Not open, outboxDue or status: NeDB keeps every document of one value in one list,
 				// and an index on a field most orders share costs a scan of that list on every write.
@@ -84,16 +87,17 @@ const OrdersService: ServiceSchema<OrdersSettings, OrdersMethods, OrdersVars> = 
 				// Everyone's orders come a page at a time; a shopper's own, all at once unless asked for a page.
 				const pageSize = ctx.params.pageSize ?? (all || ctx.params.page ? DEFAULT_PAGE_SIZE : undefined);
 				const offset = pageSize ? (page - 1) * pageSize : 0;
-				const { rows, total } = await this.repo.page(all ? {} : { userId: user.id }, offset, pageSize);
+				const { rows, total } = await this.repo.page(listFilter(all ? undefined : user.id, ctx.params), offset, pageSize);
 				ctx.meta.$responseHeaders = { ...ctx.meta.$responseHeaders, "X-Total-Count": String(total) };
-				return rows.map(toOrder);
+				return all ? rows.map(toAdminOrder) : rows.map(doc => toOrder(doc));
 			},
 		},
 
 		get: {
 			auth: "user",
 			async handler(ctx) {
-				return toOrder(await this.visibleOrder(ctx, ctx.params.id));
+				const doc = await this.visibleOrder(ctx, ctx.params.id);
+				return ctx.meta.user?.role === "admin" ? toAdminOrder(doc) : toOrder(doc);
 			},
 		},
 

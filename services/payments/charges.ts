@@ -1,7 +1,7 @@
 // How charges are stored, and what of them is ever shown.
 import crypto from "node:crypto";
 import type { Doc } from "../../mixins/db.mixin";
-import type { Charge, ChargeStatus, DeclineReason } from "./payments.contract";
+import { CHARGE_STATUSES, type Charge, type ChargeStatus, type DeclineReason } from "./payments.contract";
 
 /**
  * One document per order id (a unique index): the order id is the idempotency key.
@@ -23,7 +23,7 @@ export interface ChargeDoc extends Doc {
 	refundedAt: string | null;
 }
 
-export const SHOWN_STATUSES: ChargeStatus[] = ["charged", "declined", "refunded"];
+export const SHOWN_STATUSES: ChargeStatus[] = [...CHARGE_STATUSES];
 
 export function toCharge(doc: ChargeDoc): Charge {
 	return {

@@ -2,7 +2,8 @@
 import { action, as, contract, type ActionsOf } from "../../lib/contract";
 
 /** What GET /api/payments shows: every charge attempt and where it ended. */
-export type ChargeStatus = "charged" | "declined" | "refunded";
+export const CHARGE_STATUSES = ["charged", "declined", "refunded"] as const;
+export type ChargeStatus = (typeof CHARGE_STATUSES)[number];
 
 /** Why a card was declined (PaymentDeclinedError's `data.reason`). */
 export type DeclineReason = "card_declined" | "insufficient_funds" | "expired_card";
@@ -52,12 +53,14 @@ export const PaymentsContract = contract("payments", {
 	refund: action({ params: { $$strict: true, orderId: ORDER_ID }, result: as<Charge | null>() }),
 	/**
 	 * GET /api/payments (admin): every charge attempt, newest first, a page at a time (`page` from 1,
-	 * `pageSize` 1–500, default 100); the whole count in the X-Total-Count header. `?orderId=` filters.
+	 * `pageSize` 1–500, default 100); the whole count in the X-Total-Count header. `?orderId=` and
+	 * `?status=` filter.
 	 */
 	list: action({
 		params: {
 			$$strict: true,
 			orderId: { type: "string", optional: true, min: 1, max: 100 },
+			status: { type: "enum", values: CHARGE_STATUSES, optional: true },
 			page: { type: "number", integer: true, min: 1, max: 1_000_000, convert: true, optional: true },
 			pageSize: { type: "number", integer: true, min: 1, max: 500, convert: true, optional: true },
 		},

@@ -93,8 +93,8 @@ const PaymentsService: ServiceSchema<PaymentsSettings, PaymentsMethods, Payments
 		list: {
 			auth: "admin",
 			async handler(ctx) {
-				const { orderId, page = 1, pageSize = DEFAULT_PAGE_SIZE } = ctx.params;
-				const query: Filter = { status: { $in: SHOWN_STATUSES } };
+				const { orderId, status, page = 1, pageSize = DEFAULT_PAGE_SIZE } = ctx.params;
+				const query: Filter = { status: status ?? { $in: SHOWN_STATUSES } };
 				if (orderId) query.orderId = orderId;
 				const [docs, total] = await Promise.all([
 					// Ties on createdAt break on _id, so pages never overlap.
