@@ -44,9 +44,10 @@ const CURRENCY_PATHS = /^\/(products(\/[^/]+(\/recommendations)?)?|cart)$/;
 
 /**
  * Call the API. `path` is relative to /api ("/products"); `query` values that are empty are left
- * out. Resolves with the parsed JSON (null for an empty answer); rejects with ApiError.
+ * out. Resolves with the parsed JSON (null for an empty answer); rejects with ApiError. With
+ * `paged`, resolves with { rows, total }: the list and its X-Total-Count (the admin lists).
  */
-export async function api(method, path, { query, body, headers: extra, signal } = {}) {
+export async function api(method, path, { query, body, headers: extra, signal, paged = false } = {}) {
 	const headers = { Accept: "application/json", ...extra };
 	if (body !== undefined) headers["Content-Type"] = "application/json";
 	const token = store.token();
@@ -75,14 +76,14 @@ export async function api(method, path, { query, body, headers: extra, signal } 
 	if (newCartId && !token) store.setCartId(newCartId);
 
 	const data = await parseBody(res);
-	if (res.ok) return data;
+	if (res.ok) return paged ? { rows: data ?? [], total: Number(res.headers.get("X-Total-Count") ?? data?.length ?? 0) } : data;
 
 	// A stored token that the shop no longer accepts (expired, secret rotated): forget it and ask
 	// once more as a guest, so browsing goes on and a user-only page says "sign in".
 	if (res.status === 401 && token && !SIGN_IN_PATHS.test(path)) {
 		store.signOut();
 		store.changes.dispatchEvent(new Event("expired"));
-		return api(method, path, { query, body, headers: extra, signal });
+		return api(method, path, { query, body, headers: extra, signal, paged });
 	}
 	throw new ApiError(res.status, data && typeof data === "object" ? data : null, retryAfterOf(res));
 }
@@ -107,6 +108,8 @@ function retryAfterOf(res) {
 }
 
 export const get = (path, opts) => api("GET", path, opts);
+/** A page of an admin list: { rows, total }. */
+export const getPage = (path, opts) => api("GET", path, { ...opts, paged: true });
 export const post = (path, body, opts) => api("POST", path, { ...opts, body: body ?? {} });
 export const put = (path, body, opts) => api("PUT", path, { ...opts, body });
 export const patch = (path, body, opts) => api("PATCH", path, { ...opts, body });

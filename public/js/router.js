@@ -13,6 +13,7 @@ const ROUTES = [
 	{ path: /^\/orders\/([^/]+)$/, keys: ["id"], view: () => import("./views/order.js") },
 	{ path: /^\/notifications$/, view: () => import("./views/notifications.js") },
 	{ path: /^\/admin(?:\/(products|orders|payments|cluster))?$/, keys: ["tab"], view: () => import("./views/admin.js") },
+	{ path: /^\/admin\/orders\/([^/]+)$/, keys: ["id"], view: () => import("./views/admin-order.js") },
 ];
 
 let outlet = null;

@@ -1,15 +1,13 @@
-// The admin page (role "admin" only): products and stock, every order, every payment, and the
-// cluster's nodes and circuit breakers (admin-cluster.js). The API checks the role too; hiding is just courtesy.
-import * as api from "../api.js";
+// The admin page (role "admin" only): products and stock, every order (admin-orders.js, each on
+// its own page in admin-order.js), every payment (admin-payments.js), and the cluster's nodes and
+// circuit breakers (admin-cluster.js). The API checks the role too; hiding is just courtesy.
 import * as store from "../store.js";
 import { h, fill, pageTitle } from "../dom.js";
-import { loadInto, table } from "../components.js";
-import { dateTime, money, shortId } from "../format.js";
 import { signInFirst } from "./guard.js";
-import { orderTable, statusBadge } from "./orders.js";
 import { productsTab } from "./admin-products.js";
 import { clusterTab } from "./admin-cluster.js";
-import { href } from "../router.js";
+import { ordersTab } from "./admin-orders.js";
+import { paymentsTab } from "./admin-payments.js";
 
 const TABS = [
 	["products", "Products & stock"],
@@ -19,12 +17,26 @@ const TABS = [
 ];
 
 export default async function admin(el, ctx) {
+	let tab = await draw(el, ctx);
+	return {
+		// Same tab, new query (a filter, the next page): a tab that can update in place does, so the
+		// keyboard stays where the admin is working; the others are drawn again as a new page.
+		async update(next) {
+			if (tab?.update) return tab.update(next);
+			tab = await draw(el, next);
+			scrollTo(0, 0);
+			el.querySelector("h1")?.focus();
+		},
+	};
+}
+
+async function draw(el, ctx) {
 	const title = pageTitle("Admin");
 	fill(el, title);
-	if (signInFirst(el, "/admin", "manage the shop")) return;
+	if (signInFirst(el, "/admin", "manage the shop")) return null;
 	if (!store.isAdmin()) {
 		el.append(h("p", null, "This page is for the shop's admins."));
-		return;
+		return null;
 	}
 
 	const tab = ctx.params.tab ?? "products";
@@ -38,39 +50,7 @@ export default async function admin(el, ctx) {
 		panel,
 	);
 	const show = { products: productsTab, orders: ordersTab, payments: paymentsTab, cluster: clusterTab }[tab];
-	await show(panel, ctx);
-}
-
-async function ordersTab(panel, ctx) {
-	await loadInto(panel, async () => {
-		const list = await api.get("/orders", { query: { all: true }, signal: ctx.signal });
-		return list.length ? orderTable("Every order, newest first", list, { showUser: true }) : h("p", null, "No orders yet.");
-	});
-}
-
-async function paymentsTab(panel, ctx) {
-	const orderId = ctx.query.orderId ?? "";
-	const filter = h(
-		"form",
-		{ class: "toolbar", role: "search", "aria-label": "Find payments by order", onSubmit: event => (event.preventDefault(), (location.hash = href("/admin/payments", { orderId: event.target.elements.orderId.value.trim() }))) },
-		h("label", { for: "pay-order" }, "Order id"),
-		h("input", { id: "pay-order", name: "orderId", value: orderId, maxlength: "64" }),
-		h("button", { type: "submit", class: "btn" }, "Filter"),
-	);
-	const results = h("div");
-	panel.append(filter, results);
-	await loadInto(results, async () => {
-		const charges = await api.get("/payments", { query: { orderId }, signal: ctx.signal });
-		if (!charges.length) return h("p", null, "No payments.");
-		return table(
-			"Charge attempts",
-			["When", "Order", "Amount", "Status"],
-			charges.map(c => [
-				dateTime(c.createdAt),
-				h("a", { href: `#/orders/${encodeURIComponent(c.orderId)}` }, `#${shortId(c.orderId)}`),
-				h("span", { class: "price" }, money(c.amount, c.currency)),
-				statusBadge(c.status),
-			]),
-		);
-	});
+	const shown = await show(panel, ctx);
+	await shown?.ready;
+	return shown ?? null;
 }

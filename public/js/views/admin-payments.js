@@ -1,0 +1,113 @@
+// The admin's Payments tab: every charge attempt, a page at a time, narrowed by status and order.
+// The filters live in the hash (#/admin/payments?status=refunded&orderId=…&page=2).
+import * as api from "../api.js";
+import { h, fill, loading } from "../dom.js";
+import { errorBox, table } from "../components.js";
+import { dateTime, money, shortId, statusText } from "../format.js";
+import { href } from "../router.js";
+import { statusBadge } from "./orders.js";
+import { countText, pageSizeField, pageSizeParam, pagerFor, pagingOf, statusField } from "./admin-list.js";
+
+const CHARGE_STATUSES = ["charged", "declined", "refunded"];
+const ORDER_ID = /^[\w-]{1,64}$/;
+// Ids the shop makes (UUIDs): anything shorter is the start of one, as the lists show it.
+const WHOLE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function filtersOf(query) {
+	return {
+		...pagingOf(query),
+		status: CHARGE_STATUSES.includes(query.status) ? query.status : undefined,
+		orderId: (query.orderId ?? "").trim().replace(/^#/, "").slice(0, 64) || undefined,
+	};
+}
+
+const hrefFor = (filters, page) => href("/admin/payments", { status: filters.status, orderId: filters.orderId, pageSize: pageSizeParam(filters.pageSize), page: page > 1 ? page : undefined });
+
+/**
+ * The whole id of the order the admin means: payments are filed under whole ids, people type the
+ * short one ("1A2B3C4D"). The orders list finds it by its start; null when no order, or more than one, starts so.
+ */
+async function wholeOrderId(typed, signal) {
+	if (WHOLE_ID.test(typed)) return { id: typed.toLowerCase() };
+	const { rows, total } = await api.getPage("/orders", { query: { all: true, orderId: typed, pageSize: 2 }, signal });
+	if (total === 1) return { id: rows[0].id };
+	return { problem: total === 0 ? `No order's id starts with “${typed}”.` : `Several orders' ids start with “${typed}”: type more of it.` };
+}
+
+export function paymentsTab(panel, ctx) {
+	const form = h("form", { class: "toolbar admin-filters", role: "search", "aria-label": "Find payments" });
+	const count = h("p", { class: "result-count", role: "status", tabindex: "-1" });
+	const results = h("div", { class: "admin-results" });
+	panel.append(form, count, results);
+
+	form.addEventListener("submit", event => {
+		event.preventDefault();
+		const values = new FormData(form);
+		location.hash = hrefFor({ status: values.get("status") || undefined, orderId: String(values.get("orderId") ?? "").trim() || undefined, pageSize: Number(values.get("pageSize")) }, 1);
+	});
+
+	async function show(next) {
+		const filters = filtersOf(next.query);
+		fill(
+			form,
+			statusField("ap-status", CHARGE_STATUSES, filters.status, statusText),
+			h(
+				"div",
+				{ class: "field admin-search" },
+				h("label", { for: "ap-order" }, "Order id"),
+				h("input", { id: "ap-order", name: "orderId", type: "search", value: filters.orderId ?? "", maxlength: "64", autocomplete: "off", spellcheck: "false" }),
+			),
+			pageSizeField("ap-size", filters.pageSize),
+			h("button", { type: "submit", class: "btn btn-primary" }, "Filter"),
+			filters.status || filters.orderId ? h("a", { href: hrefFor({ pageSize: filters.pageSize }, 1), class: "clear-filters" }, "Clear filters") : null,
+		);
+		count.textContent = "";
+		if (filters.orderId && !ORDER_ID.test(filters.orderId)) {
+			fill(results, h("div", { class: "alert alert-error", role: "alert" }, h("p", null, "An order id has only letters, digits and dashes.")));
+			return;
+		}
+		fill(results, loading("Loading payments"));
+		try {
+			const order = filters.orderId ? await wholeOrderId(filters.orderId, next.signal) : {};
+			if (order.problem) {
+				fill(results, h("p", { class: "empty" }, order.problem));
+				return;
+			}
+			const { rows, total } = await api.getPage("/payments", {
+				query: { page: filters.page, pageSize: filters.pageSize, status: filters.status, orderId: order.id },
+				signal: next.signal,
+			});
+			if (next.signal.aborted) return;
+			count.textContent = countText(filters.page, filters.pageSize, rows.length, total, "charge attempt");
+			fill(results, rows.length ? chargeTable(rows) : null, pagerFor(filters.page, total, filters.pageSize, page => hrefFor(filters, page)));
+		} catch (err) {
+			if (err?.name === "AbortError" || next.signal.aborted) return;
+			fill(results, errorBox(err, { retry: () => show(next) }));
+		}
+	}
+
+	const first = show(ctx);
+	return {
+		ready: first,
+		async update(next) {
+			const focusWasHere = panel.contains(document.activeElement);
+			await show(next);
+			if (focusWasHere && !panel.contains(document.activeElement)) count.focus();
+		},
+	};
+}
+
+/** Charge attempts as a table; also the admin order page's "Payment attempts". */
+export function chargeTable(charges, caption = "Charge attempts, newest first") {
+	return table(
+		caption,
+		["When", "Order", "Amount", "Card", "Status"],
+		charges.map(c => [
+			dateTime(c.createdAt),
+			h("a", { href: `#/admin/orders/${encodeURIComponent(c.orderId)}` }, `#${shortId(c.orderId)}`),
+			h("span", { class: "price" }, money(c.amount, c.currency)),
+			c.last4 ? `•••• ${c.last4}` : "—",
+			statusBadge(c.status),
+		]),
+	);
+}
