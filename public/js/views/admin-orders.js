@@ -122,5 +122,8 @@ function adminOrderTable(list) {
 
 /** Why a checkout was refused, in words: "Card declined: insufficient funds", "Not enough stock". */
 export function failureText(failure) {
-	return String(failure?.message ?? failure?.type ?? "Unknown reason").replace(/_/g, " ");
+	const text = String(failure?.message ?? failure?.type ?? "Unknown reason").replace(/_/g, " ");
+	// "Card declined: card declined" says it once.
+	const [what, why] = text.split(": ");
+	return why !== undefined && why.toLowerCase() === what.toLowerCase() ? what : text;
 }
