@@ -40,8 +40,8 @@ const ORDER: Record<ProductSort, (a: Entry, b: Entry) => number> = {
 	"-name": (a, b) => text(b.sortName, a.sortName) || text(a.id, b.id),
 	createdAt: (a, b) => text(a.createdAt, b.createdAt) || text(a.id, b.id),
 	"-createdAt": (a, b) => text(b.createdAt, a.createdAt) || text(a.id, b.id),
-	// The shop's picks in their order, then what is new: a shelf a shopper has not seen yet.
-	featured: (a, b) => a.pick - b.pick || text(b.createdAt, a.createdAt) || text(a.id, b.id),
+	// The shop's picks in their order, then the rest as "name" has them (a list a shopper can scan).
+	featured: (a, b) => a.pick - b.pick || text(a.sortName, b.sortName) || text(a.id, b.id),
 };
 
 export interface CatalogPage {

@@ -33,7 +33,7 @@ export interface Product {
 
 /**
  * `sort` of GET /api/products; the default is `name`. Ties break on id, so paging is stable.
- * `featured` (beyond the contract's list): the shop's picks in their order, then the newest first.
+ * `featured` (beyond the contract's list): the shop's picks in their order, then the rest by name.
  */
 export type ProductSort = "price" | "-price" | "name" | "-name" | "createdAt" | "-createdAt" | "featured";
 

@@ -1,5 +1,5 @@
 // The storefront's extras through the gateway (issue 14): "Featured" sorting (the shop's picks,
-// then the newest), product suggestions while typing, the unread count of messages, and the
+// then the rest by name), product suggestions while typing, the unread count of messages, and the
 // admin's low-stock list. Each route refuses bad input with a 422, never a 500.
 import type { ServiceBroker, ServiceSchema } from "moleculer";
 import ApiService from "../../services/api/api.service";
@@ -36,12 +36,12 @@ beforeAll(async () => {
 afterAll(() => broker.stop());
 
 describe("sort=featured", () => {
-	it("shows the shop's picks first, in their order, then the newest products", async () => {
+	it("shows the shop's picks first, in their order, then the rest by name", async () => {
 		const res = await http.get(`${api}/products?sort=featured&pageSize=10`);
 		expect(res.status).toBe(200);
 		const skus = res.body.rows.map((p: { sku: string }) => p.sku);
 		expect(skus.slice(0, SEED_PICKS.length)).toEqual(SEED_PICKS);
-		const rest = SEED_PRODUCTS.filter(p => !SEED_PICKS.includes(p.sku)).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+		const rest = SEED_PRODUCTS.filter(p => !SEED_PICKS.includes(p.sku)).sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()));
 		expect(skus.slice(SEED_PICKS.length)).toEqual(rest.slice(0, 10 - SEED_PICKS.length).map(p => p.sku));
 		expect(res.body.rows[0].featured).toBe(1);
 	});

@@ -24,8 +24,8 @@ function oracle(docs: ProductDoc[], q: CatalogQuery): { ids: string[]; total: nu
 		"-name": d => d.sortName,
 		createdAt: d => d.createdAt,
 		"-createdAt": d => d.createdAt,
-		// Picks by place, then the rest; within each, newest first (the createdAt's digits inverted).
-		featured: d => `${String(d.featured || 999_999).padStart(6, "0")}${d.createdAt.replace(/\d/g, c => String(9 - Number(c)))}`,
+		// Picks by place, then the rest; by name within each.
+		featured: d => `${String(d.featured || 999_999).padStart(6, "0")}${d.sortName}`,
 	};
 	const desc = q.sort.startsWith("-");
 	const matches = docs.filter(

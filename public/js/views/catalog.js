@@ -11,7 +11,7 @@ import { convertBound, rateOf, toBase } from "./price-filter.js";
 const PAGE_SIZE = 24; // 2, 3 or 4 columns: full rows on every screen width.
 /**
  * "Featured" (the default, so not written in the URL) is the shop's picks in the order the admin
- * gave them, then the newest products: a shelf, not the alphabet.
+ * gave them, then the rest by name: the first screen is the shop's shelf, not the alphabet's.
  */
 const DEFAULT_SORT = "featured";
 const SORTS = [
