@@ -5,6 +5,7 @@ import * as store from "./store.js";
 import { toast } from "./dom.js";
 import { SHOP_CURRENCY, plural } from "./format.js";
 import { go, parse, refresh, start } from "./router.js";
+import { suggestions } from "./search-suggest.js";
 
 const $ = id => document.getElementById(id);
 
@@ -31,6 +32,31 @@ async function loadCartCount() {
 		showCartCount((await api.get("/cart")).itemCount);
 	} catch {
 		// The count is a convenience; the cart page itself says what went wrong.
+	}
+}
+
+function showUnread(count) {
+	$("messages-count").textContent = String(count);
+	$("messages-unread").hidden = !(count > 0);
+}
+
+/**
+ * The Messages link's unread count. Asked when the shopper moves to another page, comes back to
+ * the tab, or every UNREAD_POLL_MS while the tab is in view: a message follows an order's change
+ * by seconds, and a count a little late is fine, where a stream per tab for it would not be.
+ * The Messages page sets it itself (to 0, having marked them seen).
+ */
+const UNREAD_POLL_MS = 30_000;
+let unreadAsked = null;
+async function loadUnread() {
+	if (!store.token()) return showUnread(0);
+	if (parse().path === "/notifications") return; // that page marks them seen and says so
+	unreadAsked?.abort();
+	const controller = (unreadAsked = new AbortController());
+	try {
+		showUnread((await api.get("/notifications/unread", { signal: controller.signal })).unread);
+	} catch {
+		// A convenience: the Messages page itself says what went wrong.
 	}
 }
 
@@ -76,6 +102,8 @@ function wireHeader() {
 		go("/");
 	});
 
+	suggestions($("search-q"), $("search-suggestions"), $("search-status"), id => go(`/product/${encodeURIComponent(id)}`));
+
 	// Keep the header's search box saying what the catalog is showing.
 	addEventListener("hashchange", () => {
 		const { path, query } = parse();
@@ -87,6 +115,7 @@ function wireHeader() {
 store.changes.addEventListener("session", event => {
 	showSession();
 	loadCartCount();
+	loadUnread();
 	// Signed in or out in another tab: what this page shows may belong to the other session.
 	if (event.detail?.external) refresh();
 });
@@ -103,9 +132,20 @@ store.changes.addEventListener("cart", event => {
 	else loadCartCount();
 });
 
+// Told by the Messages page, which has just marked them seen.
+store.changes.addEventListener("messages", event => showUnread(event.detail?.unread ?? 0));
+addEventListener("hashchange", loadUnread);
+document.addEventListener("visibilitychange", () => {
+	if (document.visibilityState === "visible") loadUnread();
+});
+setInterval(() => {
+	if (document.visibilityState === "visible") loadUnread();
+}, UNREAD_POLL_MS);
+
 wireHeader();
 showSession();
 start($("main"));
 loadCurrencies();
 loadCartCount();
+loadUnread();
 checkSession();

@@ -23,12 +23,15 @@ export const routes: Aliases = {
 
 	"GET products": "products.list",
 	"POST products": "products.create",
+	// Before products/:id, which would take "suggest" for an id.
+	"GET products/suggest": "products.suggest",
 	"GET products/:id": "products.get",
 	"PATCH products/:id": "products.update",
 	"DELETE products/:id": "products.remove",
 	"GET products/:id/recommendations": "api.recommendations",
 	"GET categories": "products.categories",
 
+	"GET inventory": "inventory.list",
 	"GET inventory/:productId": "inventory.get",
 	"PUT inventory/:productId": "inventory.set",
 
@@ -48,6 +51,8 @@ export const routes: Aliases = {
 
 	"GET payments": "payments.list",
 	"GET notifications": "notifications.list",
+	"GET notifications/unread": "notifications.unread",
+	"POST notifications/read": "notifications.markRead",
 };
 
 /**

@@ -13,6 +13,15 @@ export interface StockLevel {
 	available: number;
 }
 
+/** A row of the admin's stock list: the level, with the product's name and SKU (null when the catalog could not be asked). */
+export interface StockRow extends StockLevel {
+	name: string | null;
+	sku: string | null;
+}
+
+/** The admin's stock list: at most this many rows a page. */
+export const MAX_STOCK_PAGE = 100;
+
 export interface OrderLine {
 	productId: string;
 	quantity: number;
@@ -44,6 +53,21 @@ export const InventoryContract = contract(
 		set: action({
 			params: { $$strict: true, productId: PRODUCT_ID, onHand: { type: "number", integer: true, min: 0, max: 1_000_000_000 } },
 			result: as<StockLevel>(),
+		}),
+		/**
+		 * GET /api/inventory (admin, beyond the contract): stock levels, lowest `available` first
+		 * (ties by product id), a page at a time; `maxAvailable` keeps those at or below it (the
+		 * low-stock view). The whole count in X-Total-Count. Products removed from the catalog are
+		 * left out (their records stay, for the orders that name them).
+		 */
+		list: action({
+			params: {
+				$$strict: true,
+				maxAvailable: { type: "number", integer: true, min: 0, max: 1_000_000_000, optional: true, convert: true },
+				page: { type: "number", integer: true, min: 1, max: 10_000, optional: true, convert: true },
+				pageSize: { type: "number", integer: true, min: 1, max: MAX_STOCK_PAGE, optional: true, convert: true },
+			},
+			result: as<StockRow[]>(),
 		}),
 		/** Available quantity per product id, in one call; unknown ids are absent. */
 		availability: action({ params: { $$strict: true, productIds: { type: "array", max: 1_000, items: PRODUCT_ID } }, result: as<Record<string, number>>() }),

@@ -14,6 +14,7 @@ import { broadcast } from "../../lib/emit";
 import type { ShopContext } from "../../lib/meta";
 import type { Events } from "../../lib/events";
 import { StockLedger } from "./ledger";
+import { listStock } from "./stock-list";
 import { toReservation, type StockDoc } from "./records";
 import { ReservationsStoreMixin, type ReservationsStore } from "./reservations-store";
 import { sweepIntervalFor } from "./settings";
@@ -22,6 +23,7 @@ import { countShop } from "../../lib/shop-metrics";
 import { idempotentRead } from "../../lib/read-policy";
 
 const { reservationTtlMs } = inventoryConfig();
+const DEFAULT_STOCK_PAGE = 20;
 
 export interface InventorySettings extends ServiceSettingSchema {
 	/** How long a reservation holds its stock (RESERVATION_TTL_MS, default 15 minutes). */
@@ -55,7 +57,7 @@ function stockLevel(doc: StockDoc): StockLevel {
 const InventoryService: ServiceSchema<InventorySettings, InventoryMethods, InventoryVars> = {
 	name: InventoryContract.name,
 	// Started last-first: stock, then reservations, then the sweep; stopped the other way round.
-	mixins: [PeriodicWork<InventorySettings>({ name: "reservations", every: s => s.sweepIntervalMs, run: "settleDue" }), ReservationsStoreMixin, Clock, DbMixin("stock")],
+	mixins: [PeriodicWork<InventorySettings>({ name: "reservations", every: s => s.sweepIntervalMs, run: "settleDue" }), ReservationsStoreMixin, Clock, DbMixin("stock", { indexes: [{ fields: ["available"] }] })],
 
 	settings: {
 		reservationTtlMs,
@@ -97,6 +99,19 @@ const InventoryService: ServiceSchema<InventorySettings, InventoryMethods, Inven
 				if (!doc && (await this.productExists(ctx, productId))) doc = await this.ledger.setOnHand(productId, onHand, true);
 				if (!doc) throw new NotFoundError(`Product ${productId}`);
 				return stockLevel(doc);
+			},
+		},
+
+		/** GET /api/inventory (admin): the stock list, lowest first; the low-stock view is `?maxAvailable=`. */
+		list: {
+			auth: "admin",
+			async handler(ctx) {
+				const { maxAvailable, page = 1, pageSize = DEFAULT_STOCK_PAGE } = ctx.params;
+				const { rows, total } = await listStock(this.adapter, { maxAvailable, page, pageSize }, ids =>
+					call(ctx, "products.getMany", { ids }, { timeout: 2_000, ifDown: { fallback: null } }),
+				);
+				ctx.meta.$responseHeaders = { ...ctx.meta.$responseHeaders, "X-Total-Count": String(total) };
+				return rows;
 			},
 		},
 

@@ -23,6 +23,8 @@ export interface StockDoc extends Doc {
 	/** orderId → quantity being put back after a sale; present only while that cancellation is under way. */
 	returns: Record<string, number>;
 	updatedAt: number;
+	/** Set once the catalog no longer has the product (stock-list.ts): the admin's list leaves it out. */
+	retired?: true;
 }
 
 /**

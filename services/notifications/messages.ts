@@ -1,5 +1,5 @@
 // How notifications are stored (an outbox with a unique key), and what of them a shopper sees.
-import type { Doc } from "../../mixins/db.mixin";
+import type { Doc, Filter } from "../../mixins/db.mixin";
 import type { Notification, NotificationType } from "./notifications.contract";
 
 export interface NotificationDoc extends Doc {
@@ -20,13 +20,20 @@ export interface NotificationDoc extends Doc {
 	/** A sender holds the message until then (ms); 0 when nobody does. Two senders never hold it at once. */
 	leaseUntil: number;
 	lastError: string | null;
+	/** When the shopper saw it; absent until then (and in messages stored before it existed). */
+	readAt?: string;
 }
 
 export function toNotification(doc: NotificationDoc): Notification {
-	return { id: doc._id, type: doc.type, orderId: doc.orderId, subject: doc.subject, createdAt: doc.createdAt, sentAt: doc.sentAt };
+	return { id: doc._id, type: doc.type, orderId: doc.orderId, subject: doc.subject, createdAt: doc.createdAt, sentAt: doc.sentAt, readAt: doc.readAt ?? null };
 }
 
 /** Waits between attempts: 1 s, 2 s, 4 s … at most a minute, so a mail server that comes back is used soon. */
 export function retryDelayMs(attempts: number): number {
 	return Math.min(60_000, 1_000 * 2 ** Math.max(0, attempts - 1));
+}
+
+/** The caller's messages not seen yet. `$exists`, not `null`: NeDB does not match a missing field with null. */
+export function unreadOf(userId: string): Filter {
+	return { userId, readAt: { $exists: false } };
 }

@@ -12,6 +12,8 @@ export interface Notification {
 	createdAt: string;
 	/** Null until the message has gone out; set once. */
 	sentAt: string | null;
+	/** Null until the shopper has seen it (notifications.markRead: the Messages page was opened). */
+	readAt: string | null;
 }
 
 const CENTS = "number|integer|min:0|max:1000000000000";
@@ -41,6 +43,21 @@ export const ORDER_FACTS = {
 } as const;
 
 export type OrderFacts = Infer<typeof ORDER_FACTS["props"]>;
+
+/**
+ * Seen or not, per shopper (beyond the contract: the header's unread count). Kept on the messages
+ * themselves, so that every device of the shopper agrees.
+ */
+const READ_ACTIONS = {
+	/** GET /api/notifications/unread (user): how many of the caller's messages they have not seen. */
+	unread: action({ params: { $$strict: true }, result: as<{ unread: number }>() }),
+	/**
+	 * POST /api/notifications/read (user): the caller's messages created at or before `upTo` (the
+	 * newest one the page showed; default now) are seen. A message that arrived after the page was
+	 * drawn stays unread. Answers what is still unread.
+	 */
+	markRead: action({ params: { $$strict: true, upTo: { type: "date", convert: true, optional: true } }, result: as<{ unread: number }>() }),
+};
 
 export const NotificationsContract = contract("notifications", {
 	/**
@@ -74,6 +91,7 @@ export const NotificationsContract = contract("notifications", {
 		},
 		result: as<Notification>(),
 	}),
+	...READ_ACTIONS,
 });
 
 export type NotificationsActions = ActionsOf<typeof NotificationsContract>;

@@ -12,7 +12,8 @@ import { Clock, type ClockMethods } from "../../mixins/clock.mixin";
 import { DbMixin, type Filter, type Store } from "../../mixins/db.mixin";
 import { PeriodicWork } from "../../mixins/periodic-work.mixin";
 import { createMailer, type Letter, type Mailer } from "./mailer";
-import { retryDelayMs, toNotification, type NotificationDoc } from "./messages";
+import { retryDelayMs, toNotification, unreadOf, type NotificationDoc } from "./messages";
+import { idempotentRead } from "../../lib/read-policy";
 import { NotificationsContract } from "./notifications.contract";
 import { render } from "./texts";
 import { countShop } from "../../lib/shop-metrics";
@@ -84,6 +85,27 @@ const NotificationsService: ServiceSchema<NotificationsSettings, NotificationsMe
 				const query: Filter = orderId && user.role === "admin" ? { orderId } : { userId: user.id, ...(orderId ? { orderId } : {}) };
 				const docs = await this.adapter.find({ query, sort: ["-createdAt"], limit });
 				return docs.map(toNotification);
+			},
+		},
+
+		unread: {
+			...idempotentRead(), // Safe to repeat elsewhere: counts the caller's unseen messages.
+			auth: "user",
+			async handler(ctx) {
+				const user = ctx.meta.user;
+				if (!user) throw new UnauthorizedError();
+				return { unread: await this.adapter.count({ query: unreadOf(user.id) }) };
+			},
+		},
+
+		markRead: {
+			auth: "user",
+			async handler(ctx) {
+				const user = ctx.meta.user;
+				if (!user) throw new UnauthorizedError();
+				const upTo = (ctx.params.upTo ?? new Date(this.now())).toISOString();
+				await this.adapter.updateMany({ ...unreadOf(user.id), createdAt: { $lte: upTo } }, { $set: { readAt: new Date(this.now()).toISOString() } });
+				return { unread: await this.adapter.count({ query: unreadOf(user.id) }) };
 			},
 		},
 

@@ -1,4 +1,4 @@
-// The catalog's read model: every product in memory, in the six orders a page can ask for (for
+// The catalog's read model: every product in memory, in the seven orders a page can ask for (for
 // the whole catalog and for each category), with the search vocabulary beside them. A page is a
 // slice of the right order, found by binary search where a price range allows it, so its cost
 // follows the size of the page and of the answer, not of the catalog (a store would sort every
@@ -7,10 +7,10 @@
 // The products service keeps it in step: its own writes update it before they are answered, and
 // `products.changed` (broadcast by whichever instance wrote) makes every other instance reread
 // those products from the store.
-import type { CategoryCount, Product, ProductSort } from "./products.contract";
+import type { CategoryCount, Product, ProductSort, Suggestion } from "./products.contract";
 import type { CatalogQuery } from "./query";
 import { toProduct, sortNameOf, type ProductDoc } from "./product";
-import { termsOf, Vocabulary } from "./search";
+import { queryWords, termsOf, Vocabulary, words } from "./search";
 
 interface Entry {
 	/** Its slot: where the typed arrays below keep what a search filters on. */
@@ -20,13 +20,16 @@ interface Entry {
 	price: number;
 	sortName: string;
 	createdAt: string;
+	/** Place among the picks; NOT_A_PICK for the rest, so that they come after every pick. */
+	pick: number;
 	terms: string[];
 	product: Product;
 }
 
 /** Each order as the slots of its entries: walking one reads packed numbers, not scattered objects. */
 type Lists = Record<ProductSort, number[]>;
-const SORTS: readonly ProductSort[] = ["price", "-price", "name", "-name", "createdAt", "-createdAt"];
+const SORTS: readonly ProductSort[] = ["price", "-price", "name", "-name", "createdAt", "-createdAt", "featured"];
+const NOT_A_PICK = Number.MAX_SAFE_INTEGER;
 
 const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /** Ties always break on id (ascending, in both directions), so pages never overlap. */
@@ -37,6 +40,8 @@ const ORDER: Record<ProductSort, (a: Entry, b: Entry) => number> = {
 	"-name": (a, b) => text(b.sortName, a.sortName) || text(a.id, b.id),
 	createdAt: (a, b) => text(a.createdAt, b.createdAt) || text(a.id, b.id),
 	"-createdAt": (a, b) => text(b.createdAt, a.createdAt) || text(a.id, b.id),
+	// The shop's picks in their order, then the rest as "name" has them (a list a shopper can scan).
+	featured: (a, b) => a.pick - b.pick || text(a.sortName, b.sortName) || text(a.id, b.id),
 };
 
 export interface CatalogPage {
@@ -145,6 +150,31 @@ export class CatalogIndex {
 		return this.pick(order, found, q);
 	}
 
+	/**
+	 * Up to `limit` products for what is being typed, the best first: names that start with the
+	 * typed words, then names that hold a word starting like the last one typed, then the rest
+	 * (found by their description, or by a typo); alphabetical within each. The last word is
+	 * taken as unfinished, so it also matches the words it starts (search.ts).
+	 */
+	suggest(q: string, limit: number): Suggestion[] {
+		const wanted = queryWords(q);
+		if (wanted.length === 0) return [];
+		const typed = words(q).join(" ");
+		const last = words(q).at(-1) ?? "";
+		// The best `limit` kept as they come (a common word may match thousands; only a few are shown).
+		const best: { entry: Entry; rank: number }[] = [];
+		const worse = (a: { entry: Entry; rank: number }, b: { entry: Entry; rank: number }) => a.rank - b.rank || ORDER.name(a.entry, b.entry);
+		for (const slot of this.vocabulary.match(wanted)) {
+			const entry = this.entryAt(slot);
+			const rank = entry.sortName.startsWith(typed) ? 0 : entry.sortName.split(" ").some(w => w.startsWith(last)) ? 1 : 2;
+			const candidate = { entry, rank };
+			if (best.length === limit && worse(candidate, best[limit - 1]) >= 0) continue;
+			best.splice(lowerBound(best, b => worse(b, candidate) < 0), 0, candidate);
+			if (best.length > limit) best.pop();
+		}
+		return best.map(({ entry }) => ({ id: entry.id, name: entry.product.name, category: entry.category }));
+	}
+
 	private slice(order: readonly number[], from: number, to: number, q: CatalogQuery): CatalogPage {
 		const start = from + (q.page - 1) * q.pageSize;
 		const rows = start >= to ? [] : order.slice(start, Math.min(to, start + q.pageSize));
@@ -235,6 +265,7 @@ export class CatalogIndex {
 			price: doc.price,
 			sortName: sortNameOf(doc.name),
 			createdAt: doc.createdAt,
+			pick: doc.featured ? doc.featured : NOT_A_PICK,
 			terms: termsOf(doc.name, doc.description),
 			product: toProduct(doc, this.baseCurrency),
 		};
@@ -250,7 +281,7 @@ export class CatalogIndex {
 const count = (lists: Lists) => lists.name.length;
 
 function emptyLists(): Lists {
-	return { price: [], "-price": [], name: [], "-name": [], createdAt: [], "-createdAt": [] };
+	return { price: [], "-price": [], name: [], "-name": [], createdAt: [], "-createdAt": [], featured: [] };
 }
 
 /** The first index whose item is not `before` (the list is ordered so that those come first). */

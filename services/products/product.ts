@@ -6,6 +6,8 @@ import { words } from "./search";
 
 /** Prices are in the base currency, in cents. */
 export interface ProductDoc extends Doc, Required<ProductInput> {
+	/** Its place among the shop's picks ("Featured"), 1 first; 0 (or absent, in older records): not a pick. */
+	featured?: number;
 	createdAt: string;
 	updatedAt: string;
 	/** The name without case or accents: what `sort=name` orders by. */
@@ -29,9 +31,10 @@ export function derived(name: string): Pick<ProductDoc, "sortName"> {
 	return { sortName: sortNameOf(name) };
 }
 
-export function newProductDoc(id: string, input: ProductInput, now: string): ProductDoc {
+export function newProductDoc(id: string, input: ProductInput & { featured?: number }, now: string): ProductDoc {
 	return {
 		_id: id,
+		featured: input.featured ?? 0,
 		sku: input.sku,
 		name: input.name,
 		description: input.description,
@@ -56,6 +59,7 @@ export function toProduct(doc: ProductDoc, baseCurrency: string): Product {
 		currency: baseCurrency,
 		imageUrl: doc.imageUrl,
 		available: null,
+		featured: doc.featured ?? 0,
 		createdAt: doc.createdAt,
 		updatedAt: doc.updatedAt,
 	};
@@ -64,4 +68,15 @@ export function toProduct(doc: ProductDoc, baseCurrency: string): Product {
 /** Prices are kept in the base currency: a product sent as read (with its `currency`) must name that one. */
 export function assertBaseCurrency(currency: string | undefined, base: string): void {
 	if (currency !== undefined && currency !== base) throw invalidField("currency", `Prices are kept in ${base}: give the price in ${base}, or leave currency out`);
+}
+
+/**
+ * The picks a fresh install starts with, by SKU, first first: one of each kind, so that "Featured"
+ * opens on a varied shelf rather than the alphabet. Admins change them in the product editor.
+ */
+export const SEED_PICKS: readonly string[] = ["KIT-DUTCH-5", "AUD-HP-ANC", "OUT-TENT-2", "OFF-KB-MECH", "APP-RAIN-M", "BOK-BREAD"];
+
+/** A seeded product's place among the picks (0: not one). */
+export function seedPick(sku: string): number {
+	return SEED_PICKS.indexOf(sku) + 1;
 }

@@ -1,7 +1,7 @@
 // What other services may know of the catalog: its actions' params and results, and its event.
 import { action, as, contract, event, type ActionsOf, type EventsOf } from "../../lib/contract";
 import { currencyParam } from "../currency/currency.contract";
-import { categoryParam, listParams, MAX_PRICE } from "./query";
+import { categoryParam, listParams, MAX_PRICE, wholeNumber } from "./query";
 
 /** Money is always an integer number of minor units (cents) with its ISO 4217 currency. */
 export interface Product {
@@ -21,13 +21,21 @@ export interface Product {
 	 * rather than failing. Treat null as "cannot promise stock", not as "out of stock".
 	 */
 	available: number | null;
+	/**
+	 * Its place among the shop's picks, which `sort=featured` shows first (1 first); 0: not a pick.
+	 * Set by the products service on every product it returns (optional only for test doubles).
+	 */
+	featured?: number;
 	/** Set by the products service on every product it returns (optional only for test doubles). */
 	createdAt?: string;
 	updatedAt?: string;
 }
 
-/** `sort` of GET /api/products; the default is `name`. Ties break on id, so paging is stable. */
-export type ProductSort = "price" | "-price" | "name" | "-name" | "createdAt" | "-createdAt";
+/**
+ * `sort` of GET /api/products; the default is `name`. Ties break on id, so paging is stable.
+ * `featured` (beyond the contract's list): the shop's picks in their order, then the rest by name.
+ */
+export type ProductSort = "price" | "-price" | "name" | "-name" | "createdAt" | "-createdAt" | "featured";
 
 export interface ProductQuery {
 	q?: string;
@@ -57,6 +65,13 @@ export interface ProductInput {
 	imageUrl?: string;
 }
 
+/** One suggestion of GET /api/products/suggest: enough to name the product and open its page. */
+export interface Suggestion {
+	id: string;
+	name: string;
+	category: string;
+}
+
 export interface CategoryCount {
 	name: string;
 	count: number;
@@ -70,6 +85,10 @@ const PRICE = { type: "number", integer: true, min: 0, max: MAX_PRICE } as const
 /** Prices are stored in the base currency; a product sent back as read names it (checked against the base by the service). */
 const STORED_CURRENCY = { type: "string", optional: true, max: 3, pattern: /^[A-Za-z]{3}$/, uppercase: true } as const;
 /** A picture served by the shop (`/images/…`), or one on an https site the admin trusts. */
+/** A place among the picks (1 first, at most 999); 0 takes the product off them. */
+const FEATURED = { type: "number", integer: true, min: 0, max: 999, optional: true } as const;
+/** How many suggestions one answer holds at most. */
+export const MAX_SUGGESTIONS = 10;
 const IMAGE_URL = { type: "string", max: 500, pattern: /^(\/images\/[A-Za-z0-9_\-/]+\.(svg|png|jpe?g|webp)|https:\/\/[^\s"'<>]+)$/ } as const;
 
 export const ProductsContract = contract(
@@ -85,6 +104,16 @@ export const ProductsContract = contract(
 		 * caller that needs stock asks inventory in the same breath (the cart reads both at once).
 		 */
 		getMany: action({ params: { $$strict: true, ids: { type: "array", max: 100, items: ID } }, result: as<Product[]>() }),
+		/**
+		 * GET /api/products/suggest?q=: product names for what is being typed in a search box, the
+		 * best first (names starting with the words, then names holding them, then the rest).
+		 * Prefix and typo tolerant like the search; `limit` 1–10, default 6. Product data only: no
+		 * prices, no stock, so an answer is cached until the catalog changes.
+		 */
+		suggest: action({
+			params: { $$strict: true, q: { type: "string", min: 1, max: 100, trim: true }, limit: wholeNumber(1, MAX_SUGGESTIONS) },
+			result: as<Suggestion[]>(),
+		}),
 		/** GET /api/categories: every category with its number of products. */
 		categories: action({ params: { $$strict: true }, result: as<CategoryCount[]>() }),
 		/** POST /api/products. `currency`, when given, must be the base currency (prices are stored in it): another is a 422. */
@@ -98,6 +127,7 @@ export const ProductsContract = contract(
 				price: PRICE,
 				currency: STORED_CURRENCY,
 				imageUrl: { ...IMAGE_URL, optional: true },
+				featured: FEATURED,
 			},
 			result: as<Product>(),
 		}),
@@ -113,6 +143,7 @@ export const ProductsContract = contract(
 				price: { ...PRICE, optional: true },
 				currency: STORED_CURRENCY,
 				imageUrl: { ...IMAGE_URL, optional: true },
+				featured: FEATURED,
 			},
 			result: as<Product>(),
 		}),

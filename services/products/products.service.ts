@@ -10,7 +10,7 @@ import { call } from "../../lib/call";
 import { implement, onEvent } from "../../lib/contract";
 import { catalogCache, Generations } from "./cache";
 import { CatalogIndex } from "./catalog-index";
-import { assertBaseCurrency, newProductDoc, derived, PRODUCT_INDEXES, toProduct, type ProductDoc } from "./product";
+import { assertBaseCurrency, newProductDoc, derived, PRODUCT_INDEXES, seedPick, toProduct, type ProductDoc } from "./product";
 import { normalizeQuery } from "./query";
 import { drawTile } from "./images";
 import { ProductsContract, type Product } from "./products.contract";
@@ -33,6 +33,8 @@ const ANSWER_TTL_SECONDS = 60;
 const CATALOG_TTL_SECONDS = 600;
 /** After an answer had to go without inventory or currency, answers are not cached for this long. */
 const DEGRADED_NO_CACHE_MS = 2_000;
+/** What a search box shows under itself while the shopper types. */
+const DEFAULT_SUGGESTIONS = 6;
 
 interface ProductsSettings extends ServiceSettingSchema {
 	baseCurrency: string;
@@ -67,7 +69,7 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 	name: ProductsContract.name,
 	// The catalog a fresh install starts with (lib/seed-catalog): stored by id and marked when complete,
 	// so a start that died half-way is completed at the next, and a product deleted stays deleted.
-	mixins: [DbMixin<ProductDoc>("products", { indexes: PRODUCT_INDEXES, seed: () => SEED_PRODUCTS.map(p => newProductDoc(p.id, p, p.createdAt)) }), Clock],
+	mixins: [DbMixin<ProductDoc>("products", { indexes: PRODUCT_INDEXES, seed: () => SEED_PRODUCTS.map(p => newProductDoc(p.id, { ...p, featured: seedPick(p.sku) }, p.createdAt)) }), Clock],
 
 	settings: {
 		baseCurrency: config.baseCurrency,
@@ -121,6 +123,15 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 					found.push(...docs.map(doc => toProduct(doc, this.settings.baseCurrency)));
 				}
 				return found.map(p => ({ ...p }));
+			},
+		},
+
+		suggest: {
+			...idempotentRead(), // Safe to repeat elsewhere: reads names from the read model.
+			auth: "public",
+			cache: catalogCache("products.suggest", "catalog", CATALOG_TTL_SECONDS),
+			handler(ctx) {
+				return this.catalog.suggest(ctx.params.q, typeof ctx.params.limit === "number" ? ctx.params.limit : DEFAULT_SUGGESTIONS);
 			},
 		},
 

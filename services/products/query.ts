@@ -11,7 +11,7 @@ export const MAX_PAGE = 10_000;
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
 
-export const SORTS: readonly ProductSort[] = ["price", "-price", "name", "-name", "createdAt", "-createdAt"];
+export const SORTS: readonly ProductSort[] = ["price", "-price", "name", "-name", "createdAt", "-createdAt", "featured"];
 export const DEFAULT_SORT: ProductSort = "name";
 
 /** Lower-case words joined by hyphens: safe in a URL, a cache key and a store query. */

@@ -45,7 +45,7 @@ describe("the admin in the browser", () => {
 		await signInAsAdmin(page);
 		await page.goto("/#/admin/products?edit=new");
 		await page.getByLabel("SKU").fill("OFF-GLOBE-1");
-		await page.getByLabel("Category").fill("office");
+		await page.getByLabel("Category", { exact: true }).selectOption("office");
 		await page.getByLabel("Price (USD)").fill("45.00");
 		await page.getByLabel("Name", { exact: true }).fill("Desk Globe");
 		await page.getByLabel("Description").fill("A small globe for a big desk.");

@@ -85,7 +85,7 @@ describe("notifications", () => {
 			const params = message();
 			const result = await enqueue(params);
 			const subject = confirmedSubject(params.orderId);
-			expect(result).toEqual({ id: expect.any(String), type: "order.confirmed", orderId: params.orderId, subject, createdAt: new Date(clock).toISOString(), sentAt: new Date(clock).toISOString() });
+			expect(result).toEqual({ id: expect.any(String), type: "order.confirmed", orderId: params.orderId, subject, createdAt: new Date(clock).toISOString(), sentAt: new Date(clock).toISOString(), readAt: null });
 			expect(sentWith(result.id)).toEqual([expect.objectContaining({ to: "ada@example.com", subject, text: expect.stringContaining("2 × Mug: 39.98 USD") })]);
 			expect(sentWith(result.id)[0].raw).toMatch(new RegExp(`^Message-ID: <${result.id}@moleculer-shop>$`, "m"));
 		});
@@ -178,7 +178,7 @@ describe("notifications", () => {
 			expect(res.status).toBe(200);
 			const recent = res.body.slice(0, 2);
 			expect(recent).toEqual([
-				{ id: expect.any(String), type: "order.shipped", orderId: mine[1].orderId, subject: `Your order ${mine[1].orderId.slice(0, 8).toUpperCase()} is on its way`, createdAt: new Date(clock).toISOString(), sentAt: expect.any(String) },
+				{ id: expect.any(String), type: "order.shipped", orderId: mine[1].orderId, subject: `Your order ${mine[1].orderId.slice(0, 8).toUpperCase()} is on its way`, createdAt: new Date(clock).toISOString(), sentAt: expect.any(String), readAt: null },
 				expect.objectContaining({ type: "order.confirmed", orderId: mine[0].orderId }),
 			]);
 			expect(res.body.map((n: { orderId: string }) => n.orderId)).not.toContain(theirs.orderId);

@@ -5,12 +5,14 @@ import type { ProductSort } from "../../services/products/products.contract";
 import type { CatalogQuery } from "../../services/products/query";
 import { queryWords, termsOf } from "../../services/products/search";
 
-const SORTS: ProductSort[] = ["price", "-price", "name", "-name", "createdAt", "-createdAt"];
+const SORTS: ProductSort[] = ["price", "-price", "name", "-name", "createdAt", "-createdAt", "featured"];
 const NAMES = ["Oak Desk", "Walnut Desk Lamp", "Steel Kettle", "Copper Kettles", "Wool Scarf", "Linen Scarves", "Brass Lamp", "Cedar Box"];
 const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** Every fifth product is one of the shop's picks, some sharing a place. */
 function doc(i: number, name: string, category: string, price: number): ProductDoc {
-	return newProductDoc(`p-${String(i).padStart(3, "0")}`, { sku: `SKU-${i}`, name, description: "", category, price }, new Date(Date.UTC(2024, 0, 1 + (i % 7))).toISOString());
+	const featured = i % 5 === 0 ? 1 + (i % 3) : 0;
+	return newProductDoc(`p-${String(i).padStart(3, "0")}`, { sku: `SKU-${i}`, name, description: "", category, price, featured }, new Date(Date.UTC(2024, 0, 1 + (i % 7))).toISOString());
 }
 
 /** What a page must be, computed the slow obvious way. */
@@ -22,6 +24,8 @@ function oracle(docs: ProductDoc[], q: CatalogQuery): { ids: string[]; total: nu
 		"-name": d => d.sortName,
 		createdAt: d => d.createdAt,
 		"-createdAt": d => d.createdAt,
+		// Picks by place, then the rest; by name within each.
+		featured: d => `${String(d.featured || 999_999).padStart(6, "0")}${d.sortName}`,
 	};
 	const desc = q.sort.startsWith("-");
 	const matches = docs.filter(

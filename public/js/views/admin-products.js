@@ -1,16 +1,23 @@
-// Admin: find a product, add or edit one, set its stock, remove it. Prices are typed and shown
-// in the shop's own currency, the one the catalog stores.
+// Admin: find a product, add or edit one, set its stock, remove it, and see what runs low. Prices
+// are typed and shown in the shop's own currency, the one the catalog stores.
 import * as api from "../api.js";
 import { h, field, formValues, busy, toast } from "../dom.js";
 import { clearFormError, loadInto, pager, showFormError, table } from "../components.js";
-import { SHOP_CURRENCY, fromMinor, money, toMinor } from "../format.js";
+import { SHOP_CURRENCY, categoryLabel, fromMinor, money, toMinor } from "../format.js";
 import { go, href } from "../router.js";
 
 const PAGE_SIZE = 20;
+/** The low-stock view: products with this many or fewer to sell, unless the admin says otherwise. */
+const LOW_STOCK = 5;
+/** The "New category…" choice of the category picker. */
+const NEW_CATEGORY = "__new";
+/** What the catalog accepts as a category: lower-case words joined by hyphens. */
+const CATEGORY = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 export async function productsTab(panel, ctx) {
-	const { q = "", edit } = ctx.query;
+	const { q = "", edit, view } = ctx.query;
 	const page = Math.max(1, Number.parseInt(ctx.query.page ?? "1", 10) || 1);
+	const low = view === "low-stock";
 	const list = h("div");
 	panel.append(
 		h(
@@ -21,10 +28,14 @@ export async function productsTab(panel, ctx) {
 			h("input", { id: "admin-q", name: "q", type: "search", value: q, maxlength: "100" }),
 			h("button", { type: "submit", class: "btn" }, "Search"),
 			h("a", { class: "btn btn-primary", href: href("/admin/products", { q, edit: "new" }) }, "New product"),
+			low
+				? h("a", { class: "btn", href: href("/admin/products", { q }) }, "All products")
+				: h("a", { class: "btn", href: href("/admin/products", { view: "low-stock" }) }, "Low stock"),
 		),
 	);
-	if (edit) panel.append(await editor(edit, ctx, { q, page }));
+	if (edit) panel.append(await editor(edit, ctx, low ? { view, max: ctx.query.max, page } : { q, page }));
 	panel.append(list);
+	if (low) return lowStock(list, ctx, page);
 
 	await loadInto(list, async () => {
 		const result = await api.get("/products", { query: { q, page, pageSize: PAGE_SIZE, sort: "name", currency: SHOP_CURRENCY }, signal: ctx.signal });
@@ -52,7 +63,7 @@ export async function productsTab(panel, ctx) {
 /** The form to add a product (`id` "new") or edit one, and for an existing one its stock. */
 async function editor(id, ctx, back) {
 	const isNew = id === "new";
-	let product = { sku: "", name: "", description: "", category: "", price: 0, imageUrl: "" };
+	let product = { sku: "", name: "", description: "", category: "", price: 0, imageUrl: "", featured: 0 };
 	if (!isNew) {
 		try {
 			product = await api.get(`/products/${api.seg(id)}`, { query: { currency: SHOP_CURRENCY }, signal: ctx.signal });
@@ -62,6 +73,11 @@ async function editor(id, ctx, back) {
 		}
 	}
 
+	const categories = await api.get("/categories", { signal: ctx.signal }).catch(err => {
+		if (err?.name === "AbortError") throw err;
+		return []; // the picker still offers the product's own category and a new one
+	});
+	const picker = categoryPicker(categories, product.category);
 	const form = h("form", { class: "form editor", onSubmit: save });
 	form.append(
 		h("h2", { tabindex: "-1" }, isNew ? "New product" : `Edit ${product.name}`),
@@ -69,12 +85,18 @@ async function editor(id, ctx, back) {
 			"div",
 			{ class: "row" },
 			field("SKU", { name: "sku", required: true, maxlength: "64", value: product.sku }),
-			field("Category", { name: "category", required: true, maxlength: "64", value: product.category }),
+			picker.field,
 			field(`Price (${SHOP_CURRENCY})`, { name: "price", type: "number", min: "0", step: "any", inputmode: "decimal", required: true, value: isNew ? "" : fromMinor(product.price) }),
 		),
 		field("Name", { name: "name", required: true, maxlength: "200", value: product.name }),
 		field("Description", { name: "description", required: true, rows: "4", maxlength: "5000" }, { tag: "textarea" }),
 		field("Image URL", { name: "imageUrl", maxlength: "300", value: product.imageUrl, placeholder: "/images/products/…" }, { optional: true, hint: "A picture on this shop, e.g. /images/products/prod-0001.svg. Empty: the shop's placeholder picture." }),
+		picker.newField,
+		field(
+			"Place under Featured",
+			{ name: "featured", type: "number", min: "1", max: "999", step: "1", inputmode: "numeric", value: product.featured ? String(product.featured) : "" },
+			{ optional: true, hint: "1 shows first when shoppers sort by Featured, then 2, and so on. Empty: not one of the shop's picks." },
+		),
 		h(
 			"div",
 			{ class: "actions" },
@@ -91,7 +113,15 @@ async function editor(id, ctx, back) {
 		const v = formValues(form);
 		const price = toMinor(v.price);
 		if (price === null) return showFormError(form, { status: 422, fields: [{ field: "price", message: "Enter a price, e.g. 19.99." }] });
-		const body = { sku: v.sku, name: v.name, description: v.description, category: v.category, price };
+		const category = picker.value();
+		if (!CATEGORY.test(category)) {
+			return showFormError(form, { status: 422, fields: [{ field: picker.fieldName(), message: "Name the new category in lower-case words joined by hyphens, e.g. garden-tools." }] });
+		}
+		const featured = v.featured === "" ? 0 : Number(v.featured);
+		if (!Number.isInteger(featured) || featured < 0 || featured > 999) {
+			return showFormError(form, { status: 422, fields: [{ field: "featured", message: "Enter a place from 1 to 999, or leave it empty." }] });
+		}
+		const body = { sku: v.sku, name: v.name, description: v.description, category, price, featured };
 		if (v.imageUrl) body.imageUrl = v.imageUrl;
 		busy(form, true);
 		try {
@@ -153,4 +183,95 @@ async function stockForm(productId, ctx) {
 		status.textContent = err.status === 404 ? "No stock recorded yet: set it here." : `Stock could not be read: ${err.message}`;
 	}
 	return form;
+}
+
+/**
+ * The category: a choice among the catalog's categories (no typo makes a new one by accident),
+ * or "New category…", which shows a box to name it. The chosen one is read by `value()`.
+ */
+function categoryPicker(categories, current) {
+	const names = categories.map(c => c.name);
+	if (current && !names.includes(current)) names.push(current);
+	const options = [
+		h("option", { value: "" }, "Choose a category"),
+		...names.map(name => h("option", { value: name }, categoryLabel(name))),
+		h("option", { value: NEW_CATEGORY }, "New category…"),
+	];
+	const pickField = field("Category", { name: "category", required: true }, { tag: "select", options });
+	const select = pickField.querySelector("select");
+	select.value = current ?? "";
+	const newField = field(
+		"New category",
+		{ name: "newCategory", maxlength: "40", autocomplete: "off" },
+		{ hint: "Lower-case words joined by hyphens, e.g. garden-tools. Upper case and spaces are turned into that." },
+	);
+	const box = newField.querySelector("input");
+	const showNew = () => {
+		const on = select.value === NEW_CATEGORY;
+		newField.hidden = !on;
+		box.required = on;
+		if (on) box.focus();
+	};
+	select.addEventListener("change", showNew);
+	newField.hidden = true;
+	const value = () =>
+		select.value === NEW_CATEGORY
+			? box.value
+					.trim()
+					.toLowerCase()
+					.replace(/[\s_]+/g, "-")
+			: select.value;
+	// Where a complaint about the category belongs: the box being typed in, or the picker.
+	const fieldName = () => (select.value === NEW_CATEGORY ? "newCategory" : "category");
+	return { field: pickField, newField, value, fieldName };
+}
+
+/**
+ * Products with `max` (default LOW_STOCK) or fewer to sell, the fewest first: what to reorder.
+ * A page at a time; one row more than shown is asked for, to know whether there is a next page.
+ */
+async function lowStock(list, ctx, page) {
+	const max = /^\d{1,9}$/.test(ctx.query.max ?? "") ? Number(ctx.query.max) : LOW_STOCK;
+	const threshold = h("input", { id: "low-max", name: "max", type: "number", min: "0", step: "1", inputmode: "numeric", value: String(max), required: true });
+	list.before(
+		h(
+			"form",
+			{ class: "toolbar", "aria-label": "Low stock threshold", onSubmit: event => (event.preventDefault(), go("/admin/products", { view: "low-stock", max: threshold.value })) },
+			h("h2", { id: "low-title" }, "Low stock"),
+			h("label", { for: "low-max" }, "Available at most"),
+			threshold,
+			h("button", { type: "submit", class: "btn" }, "Show"),
+		),
+	);
+	await loadInto(list, async () => {
+		const rows = await api.get("/inventory", { query: { maxAvailable: max, page, pageSize: PAGE_SIZE + 1 }, signal: ctx.signal });
+		const more = rows.length > PAGE_SIZE;
+		if (!rows.length) return h("p", null, page > 1 ? "No more products this low." : `No product has ${max} or fewer to sell.`);
+		const at = to => href("/admin/products", { view: "low-stock", max, page: to });
+		return h(
+			"div",
+			null,
+			table(
+				`Products with ${max} or fewer available, fewest first`,
+				["Name", "SKU", "Available", "Held for checkouts", "On hand", { hidden: "Actions" }],
+				rows.slice(0, PAGE_SIZE).map(r => [
+					r.name ?? r.productId,
+					r.sku ? h("code", null, r.sku) : "—",
+					h("span", { class: r.available === 0 ? "badge stock-out" : "badge stock-low" }, r.available === 0 ? "Sold out" : String(r.available)),
+					String(r.reserved),
+					String(r.onHand),
+					h("a", { href: href("/admin/products", { view: "low-stock", max, page, edit: r.productId }), "aria-label": `Restock ${r.name ?? r.productId}` }, "Restock"),
+				]),
+			),
+			page > 1 || more
+				? h(
+						"nav",
+						{ class: "pager", "aria-label": "Pages" },
+						page > 1 ? h("a", { class: "btn", href: at(page - 1), rel: "prev" }, "← Previous") : h("span", { class: "btn", "aria-disabled": "true" }, "← Previous"),
+						h("span", { "aria-current": "page" }, `Page ${page}`),
+						more ? h("a", { class: "btn", href: at(page + 1), rel: "next" }, "Next →") : h("span", { class: "btn", "aria-disabled": "true" }, "Next →"),
+					)
+				: null,
+		);
+	});
 }

@@ -9,8 +9,13 @@ import { go, href } from "../router.js";
 import { convertBound, rateOf, toBase } from "./price-filter.js";
 
 const PAGE_SIZE = 24; // 2, 3 or 4 columns: full rows on every screen width.
+/**
+ * "Featured" (the default, so not written in the URL) is the shop's picks in the order the admin
+ * gave them, then the rest by name: the first screen is the shop's shelf, not the alphabet's.
+ */
+const DEFAULT_SORT = "featured";
 const SORTS = [
-	["", "Featured"],
+	[DEFAULT_SORT, "Featured"],
 	["-createdAt", "Newest"],
 	["price", "Price: low to high"],
 	["-price", "Price: high to low"],
@@ -36,7 +41,7 @@ function filtersOf(query) {
 		minPrice,
 		maxPrice,
 		priceIn: /^[A-Z]{3}$/.test(query.priceIn ?? "") && query.priceIn !== SHOP_CURRENCY ? query.priceIn : undefined,
-		sort: SORTS.some(([value]) => value && value === query.sort) ? query.sort : undefined,
+		sort: SORTS.some(([value]) => value !== DEFAULT_SORT && value === query.sort) ? query.sort : undefined,
 		page: int(query.page, 1) ?? 1,
 	};
 }
@@ -102,7 +107,7 @@ export default async function catalog(el, ctx) {
 		if (problems.length) return showFormError(form, { status: 422, fields: problems });
 		// A new filter starts at page 1: page 3 of the old results means nothing for the new ones.
 		const priceIn = minPrice !== null || maxPrice !== null ? currency : undefined;
-		go("/", { q: filters.q, category: category.value, minPrice, maxPrice, priceIn: priceIn === SHOP_CURRENCY ? undefined : priceIn, sort: sort.value });
+		go("/", { q: filters.q, category: category.value, minPrice, maxPrice, priceIn: priceIn === SHOP_CURRENCY ? undefined : priceIn, sort: sort.value === DEFAULT_SORT ? undefined : sort.value });
 	}
 
 	/** The hash for these filters (on another page). */
@@ -122,7 +127,7 @@ export default async function catalog(el, ctx) {
 			if (box === document.activeElement && toMinor(box.value, currency) === (value ?? null)) continue;
 			box.value = value === undefined ? "" : fromMinor(value, currency);
 		}
-		sort.value = filters.sort ?? "";
+		sort.value = filters.sort ?? DEFAULT_SORT;
 		const chosen = [filters.category, filters.minPrice ?? filters.maxPrice, filters.sort].filter(v => v !== undefined).length;
 		toggle.textContent = chosen ? `Filters (${chosen})` : "Filters";
 		clear.hidden = !(filters.q || chosen);
@@ -136,7 +141,7 @@ export default async function catalog(el, ctx) {
 			const bounds = await priceBounds(signal);
 			if (!bounds) return; // the hash was rewritten in the shown currency: that draws the page
 			const { priceIn: _typedIn, minPrice: _min, maxPrice: _max, ...rest } = filters;
-			const page = await api.get("/products", { query: { ...rest, ...bounds, pageSize: PAGE_SIZE }, signal });
+			const page = await api.get("/products", { query: { ...rest, sort: rest.sort ?? DEFAULT_SORT, ...bounds, pageSize: PAGE_SIZE }, signal });
 			showPage(page);
 		} catch (err) {
 			if (err?.name === "AbortError") return;
