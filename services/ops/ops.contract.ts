@@ -33,6 +33,14 @@ export interface ServiceMetrics {
 export interface OpsMetrics {
 	at: string;
 	services: ServiceMetrics[];
+	/** With `?history=true` only: the samples of the last 10 minutes, oldest first (an extra field of this shop). */
+	history?: MetricsSample[];
+}
+
+/** One moment of the history: each service's rates and p95 then. */
+export interface MetricsSample {
+	at: string;
+	services: Pick<ServiceMetrics, "name" | "requestsPerSecond" | "errorsPerSecond" | "p95Ms">[];
 }
 
 const RULE = {
@@ -52,8 +60,8 @@ const RULE = {
 export const OpsContract = contract(
 	"ops",
 	{
-		/** GET /api/ops/metrics */
-		metrics: action({ params: { $$strict: true }, result: as<OpsMetrics>() }),
+		/** GET /api/ops/metrics; `?history=true` adds the last 10 minutes' samples. */
+		metrics: action({ params: { $$strict: true, history: { type: "boolean", optional: true, convert: true } }, result: as<OpsMetrics>() }),
 		/** GET /api/ops/faults: the rules in force across the cluster. */
 		faults: action({ params: { $$strict: true }, result: as<{ rules: FaultRule[] }>() }),
 		/** PUT /api/ops/faults: replaces every rule, cluster-wide. */

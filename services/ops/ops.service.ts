@@ -1,7 +1,8 @@
 // services/ops/ops.service.ts — what an operator sees and can do at runtime: per-service metrics
 // gathered from every node (Moleculer's own registries), and fault rules that make services
 // misbehave on purpose. Rules are stored before they are announced, so a restarted ops instance
-// still knows them; every node applies them (middlewares/fault-injection.middleware.ts).
+// still knows them; every node applies them (middlewares/fault-injection.middleware.ts). It also
+// samples the metrics on a timer and keeps the last 10 minutes (history.ts) for the ops page's chart.
 import crypto from "node:crypto";
 import type { Service, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { gatherMetrics } from "../../lib/cluster-metrics";
@@ -11,43 +12,50 @@ import { invalidField } from "../../lib/errors";
 import { lapsed } from "../../lib/faults";
 import { Clock, type ClockMethods } from "../../mixins/clock.mixin";
 import { DbMixin, type Store } from "../../mixins/db.mixin";
+import { PeriodicWork } from "../../mixins/periodic-work.mixin";
+import { MetricsHistory } from "./history";
 import { serviceRows } from "./metrics";
-import { OpsContract, type FaultRule } from "./ops.contract";
+import { OpsContract, type FaultRule, type ServiceMetrics } from "./ops.contract";
 
 interface OpsSettings extends ServiceSettingSchema {
 	/** How long a node gets to answer with its metrics before the row is computed without it. */
 	gatherTimeoutMs: number;
+	/** How often the history takes a sample; 0 keeps none. */
+	historyEveryMs: number;
+	/** How far back the history goes. */
+	historyWindowMs: number;
 }
 
 type RuleDoc = FaultRule & { _id: string };
 
 interface OpsMethods extends ClockMethods {
+	currentRows(): Promise<ServiceMetrics[]>;
+	sampleHistory(): Promise<void>;
 	rulesInForce(): Promise<FaultRule[]>;
 	announce(rules: FaultRule[]): Promise<void>;
 }
 
 interface OpsVars {
 	adapter: Store<RuleDoc>;
+	history: MetricsHistory;
 }
 
 type OpsThis = Service<OpsSettings> & OpsVars & OpsMethods;
 
 const OpsService: ServiceSchema<OpsSettings, OpsMethods, OpsVars> = {
 	name: OpsContract.name,
-	mixins: [DbMixin("faults"), Clock],
+	mixins: [DbMixin("faults"), Clock, PeriodicWork<OpsSettings>({ name: "history", every: s => s.historyEveryMs, run: "sampleHistory", runAtStart: true })],
 
-	settings: { gatherTimeoutMs: 1_000 },
+	// 60 samples: one point every 10 s is as fine as a 10-minute chart a few hundred pixels wide can show.
+	settings: { gatherTimeoutMs: 1_000, historyEveryMs: 10_000, historyWindowMs: 10 * 60_000 },
 
 	actions: implement<OpsThis>()(OpsContract, {
 		metrics: {
 			auth: "admin",
-			async handler() {
-				const services = new Map<string, Set<string>>();
-				for (const s of this.broker.registry.getServiceList({ onlyAvailable: true, skipInternal: true }) as { name: string; nodeID: string }[]) {
-					(services.get(s.name) ?? services.set(s.name, new Set()).get(s.name)!).add(s.nodeID);
-				}
-				const nodes = await gatherMetrics(this.broker, this.settings.gatherTimeoutMs);
-				return { at: new Date(this.now()).toISOString(), services: serviceRows(services, nodes) };
+			async handler(ctx) {
+				const services = await this.currentRows();
+				const now = this.now();
+				return { at: new Date(now).toISOString(), services, ...(ctx.params.history ? { history: this.history.samples(now) } : {}) };
 			},
 		},
 
@@ -93,6 +101,21 @@ const OpsService: ServiceSchema<OpsSettings, OpsMethods, OpsVars> = {
 	},
 
 	methods: {
+		async currentRows(this: OpsThis) {
+			const services = new Map<string, Set<string>>();
+			for (const s of this.broker.registry.getServiceList({ onlyAvailable: true, skipInternal: true }) as { name: string; nodeID: string }[]) {
+				(services.get(s.name) ?? services.set(s.name, new Set()).get(s.name)!).add(s.nodeID);
+			}
+			return serviceRows(services, await gatherMetrics(this.broker, this.settings.gatherTimeoutMs));
+		},
+
+		async sampleHistory(this: OpsThis) {
+			// With metrics off (most tests) every node would refuse: there is nothing to keep.
+			if (!this.broker.isMetricsEnabled()) return;
+			const rows = await this.currentRows();
+			this.history.add(this.now(), rows);
+		},
+
 		async rulesInForce(this: OpsThis) {
 			const now = this.now();
 			const docs = await this.adapter.find({ sort: ["target"] });
@@ -102,6 +125,10 @@ const OpsService: ServiceSchema<OpsSettings, OpsMethods, OpsVars> = {
 		announce(this: OpsThis, rules: FaultRule[]) {
 			return broadcast(this.broker, "ops.faultsChanged", { rules });
 		},
+	},
+
+	created(this: OpsThis) {
+		this.history = new MetricsHistory(this.settings.historyWindowMs);
 	},
 
 	async started(this: OpsThis) {

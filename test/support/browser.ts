@@ -3,6 +3,7 @@
 // The tests never download a browser: they use the one installed here, or say how to get one.
 import fs from "node:fs";
 import path from "node:path";
+import type { BrokerOptions } from "moleculer";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { gatewayUrl, startBroker } from "./broker";
 import { CHEAP_PASSWORD_COST, everyService } from "./shop";
@@ -57,8 +58,9 @@ export interface Shop {
 /**
  * The whole shop (with an admin account) and a Chromium for this test file, started before its
  * first test and stopped after its last. One per file: files run in parallel, each on its own.
+ * `broker` adds broker options (the ops page's test turns Moleculer's metrics on).
  */
-export function useShop(): () => Shop {
+export function useShop(opts: { broker?: BrokerOptions } = {}): () => Shop {
 	let shop: (Shop & { stop(): Promise<void> }) | null = null;
 	beforeAll(async () => {
 		const [broker, browser] = await Promise.all([
@@ -70,6 +72,7 @@ export function useShop(): () => Shop {
 					// and the prices come in dollars, rightly, but not what a journey expects.
 					products: { settings: { optionalCallTimeoutMs: 5_000 } },
 				}),
+				opts.broker,
 			),
 			chromium.launch(launchOptions()),
 		]);
