@@ -35,7 +35,7 @@ describe("the admin in the browser", () => {
 		await page.locator("table tbody tr").first().waitFor();
 		await expectAccessible(page, "admin payments");
 
-		await page.getByRole("link", { name: "Cluster" }).click();
+		await page.getByRole("link", { name: "Operations" }).click();
 		await page.getByRole("heading", { name: "Endpoints" }).waitFor();
 		await expectAccessible(page, "admin cluster");
 		expect(await page.locator("main").innerText()).not.toMatch(/\bnull\b|\bundefined\b/);

@@ -1,4 +1,4 @@
-// The operator's page in Chromium (admin › Cluster): a live row per service with numbers that move
+// The operator's page in Chromium (admin › Operations): a live row per service with numbers that move
 // as the shop is used, a fault switched on from the page that the shop then shows (a product page
 // without its recommendations), cleared from the page, and the last minutes drawn as a chart.
 import type { Page } from "playwright-core";

@@ -13,7 +13,7 @@ const TABS = [
 	["products", "Products & stock"],
 	["orders", "Orders"],
 	["payments", "Payments"],
-	["cluster", "Cluster"],
+	["cluster", "Operations"],
 ];
 
 export default async function admin(el, ctx) {
