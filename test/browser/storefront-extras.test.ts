@@ -165,6 +165,9 @@ describe("admin extras", () => {
 		const numbers = available.map(t => (t === "Sold out" ? 0 : Number(t)));
 		expect(numbers.every(n => n <= 5)).toBe(true);
 		expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
+		// The whole count (X-Total-Count), not just this page's rows.
+		const count = await page.getByText(/\d+ products? with 5 or fewer to sell/).innerText();
+		expect(Number(count.match(/\d+/)?.[0])).toBeGreaterThanOrEqual(numbers.length);
 		await expectAccessible(page, "admin low stock");
 
 		const first = await rows.first().locator("td").first().innerText();

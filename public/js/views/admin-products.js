@@ -3,7 +3,7 @@
 import * as api from "../api.js";
 import { h, field, formValues, busy, toast } from "../dom.js";
 import { clearFormError, loadInto, pager, showFormError, table } from "../components.js";
-import { SHOP_CURRENCY, categoryLabel, fromMinor, money, toMinor } from "../format.js";
+import { SHOP_CURRENCY, categoryLabel, fromMinor, money, plural, toMinor } from "../format.js";
 import { go, href } from "../router.js";
 
 const PAGE_SIZE = 20;
@@ -228,7 +228,7 @@ function categoryPicker(categories, current) {
 
 /**
  * Products with `max` (default LOW_STOCK) or fewer to sell, the fewest first: what to reorder.
- * A page at a time; one row more than shown is asked for, to know whether there is a next page.
+ * A page at a time, with the whole count (X-Total-Count).
  */
 async function lowStock(list, ctx, page) {
 	const max = /^\d{1,9}$/.test(ctx.query.max ?? "") ? Number(ctx.query.max) : LOW_STOCK;
@@ -244,17 +244,16 @@ async function lowStock(list, ctx, page) {
 		),
 	);
 	await loadInto(list, async () => {
-		const rows = await api.get("/inventory", { query: { maxAvailable: max, page, pageSize: PAGE_SIZE + 1 }, signal: ctx.signal });
-		const more = rows.length > PAGE_SIZE;
+		const { rows, total } = await api.getPage("/inventory", { query: { maxAvailable: max, page, pageSize: PAGE_SIZE }, signal: ctx.signal });
 		if (!rows.length) return h("p", null, page > 1 ? "No more products this low." : `No product has ${max} or fewer to sell.`);
-		const at = to => href("/admin/products", { view: "low-stock", max, page: to });
 		return h(
 			"div",
 			null,
+			h("p", { class: "hint" }, `${plural(total, "product")} with ${max} or fewer to sell.`),
 			table(
 				`Products with ${max} or fewer available, fewest first`,
 				["Name", "SKU", "Available", "Held for checkouts", "On hand", { hidden: "Actions" }],
-				rows.slice(0, PAGE_SIZE).map(r => [
+				rows.map(r => [
 					r.name ?? r.productId,
 					r.sku ? h("code", null, r.sku) : "—",
 					h("span", { class: r.available === 0 ? "badge stock-out" : "badge stock-low" }, r.available === 0 ? "Sold out" : String(r.available)),
@@ -263,15 +262,7 @@ async function lowStock(list, ctx, page) {
 					h("a", { href: href("/admin/products", { view: "low-stock", max, page, edit: r.productId }), "aria-label": `Restock ${r.name ?? r.productId}` }, "Restock"),
 				]),
 			),
-			page > 1 || more
-				? h(
-						"nav",
-						{ class: "pager", "aria-label": "Pages" },
-						page > 1 ? h("a", { class: "btn", href: at(page - 1), rel: "prev" }, "← Previous") : h("span", { class: "btn", "aria-disabled": "true" }, "← Previous"),
-						h("span", { "aria-current": "page" }, `Page ${page}`),
-						more ? h("a", { class: "btn", href: at(page + 1), rel: "next" }, "Next →") : h("span", { class: "btn", "aria-disabled": "true" }, "Next →"),
-					)
-				: null,
+			pager(page, Math.ceil(total / PAGE_SIZE), to => href("/admin/products", { view: "low-stock", max, page: to })),
 		);
 	});
 }
