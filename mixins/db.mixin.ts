@@ -76,9 +76,6 @@ export function ensureIndex(adapter: unknown, spec: IndexSpec): Promise<void> {
 	return (adapter as StoreAdapter).ensureIndex(spec);
 }
 
-/** @deprecated NeDB stores compact their files themselves now; kept for callers not yet moved to `collections`. */
-export function scheduleCompaction(_adapter: unknown): void {}
-
 interface MixinThis extends DbVars, DbMethods {
 	name: string;
 	broker: unknown;

@@ -89,7 +89,7 @@ const ApiService: ServiceSchema<ApiSettingsSchema> = {
 					origin: "*",
 					methods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
 					allowedHeaders: ["Authorization", "Content-Type", "X-Cart-Id", "Idempotency-Key", "X-Request-Id"],
-					exposedHeaders: ["X-Cart-Id", "Retry-After", "X-Request-Id"],
+					exposedHeaders: ["X-Cart-Id", "Retry-After", "X-Request-Id", "X-Total-Count"],
 					maxAge: 600,
 				},
 				// Keyed like the login throttle (an IPv4 address, an IPv6 /64: one machine may hold a

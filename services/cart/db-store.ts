@@ -2,7 +2,7 @@
 // MongoDB): one document per cart, each write a conditional update on its version. Guest carts
 // past their time are removed by the service's sweep.
 import type { Service } from "moleculer";
-import { createAdapter, ensureIndex, isDuplicateKey, scheduleCompaction, type Store } from "../../mixins/db.mixin";
+import { createAdapter, isDuplicateKey, type Store } from "../../mixins/db.mixin";
 import { definedFields, type CartDoc, type CartFields, type CartStore } from "./store";
 
 export class DbCartStore implements CartStore {
@@ -16,8 +16,7 @@ export class DbCartStore implements CartStore {
 		const adapter = createAdapter(service.name, "carts");
 		adapter.init(service.broker, service);
 		await adapter.connect();
-		await ensureIndex(adapter, { fields: ["expiresAt"] });
-		scheduleCompaction(adapter);
+		await adapter.ensureIndex({ fields: ["expiresAt"] });
 		return new DbCartStore(adapter as unknown as Store<CartDoc>, () => adapter.disconnect());
 	}
 

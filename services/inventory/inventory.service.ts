@@ -2,7 +2,7 @@
 // commits and releases. The rules live in ./ledger.ts; this file is the service around them: who
 // may call what, events, and the periodic sweep that gives expired reservations back.
 import type { Service, ServiceSchema, ServiceSettingSchema } from "moleculer";
-import { DbMixin, type Store } from "../../mixins/db.mixin";
+import { DbMixin, type DbVars, type Store } from "../../mixins/db.mixin";
 import { PeriodicWork } from "../../mixins/periodic-work.mixin";
 import { Clock, type ClockMethods } from "../../mixins/clock.mixin";
 import { call } from "../../lib/call";
@@ -15,8 +15,7 @@ import type { ShopContext } from "../../lib/meta";
 import type { Events } from "../../lib/events";
 import { StockLedger } from "./ledger";
 import { listStock } from "./stock-list";
-import { toReservation, type StockDoc } from "./records";
-import { ReservationsStoreMixin, type ReservationsStore } from "./reservations-store";
+import { toReservation, type ReservationDoc, type StockDoc } from "./records";
 import { sweepIntervalFor } from "./settings";
 import { InventoryContract, type StockLevel } from "./inventory.contract";
 import { countShop } from "../../lib/shop-metrics";
@@ -42,9 +41,10 @@ interface InventoryMethods extends ClockMethods {
 	productExists(ctx: ShopContext, productId: string): Promise<boolean>;
 }
 
-interface InventoryVars {
+interface InventoryVars extends DbVars {
 	adapter: Store<StockDoc>;
-	reservations: ReservationsStore;
+	/** The second collection (`this.stores.reservations`), named for the ledger. */
+	reservations: Store<ReservationDoc>;
 	ledger: StockLedger;
 }
 
@@ -56,8 +56,19 @@ function stockLevel(doc: StockDoc): StockLevel {
 
 const InventoryService: ServiceSchema<InventorySettings, InventoryMethods, InventoryVars> = {
 	name: InventoryContract.name,
-	// Started last-first: stock, then reservations, then the sweep; stopped the other way round.
-	mixins: [PeriodicWork<InventorySettings>({ name: "reservations", every: s => s.sweepIntervalMs, run: "settleDue" }), ReservationsStoreMixin, Clock, DbMixin("stock", { indexes: [{ fields: ["available"] }] })],
+	// Started last-first: both stores, then the sweep; stopped the other way round.
+	mixins: [
+		PeriodicWork<InventorySettings>({ name: "reservations", every: s => s.sweepIntervalMs, run: "settleDue" }),
+		Clock,
+		DbMixin("stock", {
+			indexes: [{ fields: ["available"] }],
+			collections: {
+				// The sweep's index: only reservations that may need settling carry `sweepAt`; `state`
+				// finds, once at start, the reservations stored before `sweepAt` existed.
+				reservations: { indexes: [{ fields: ["sweepAt"], sparse: true }, { fields: ["state"] }] },
+			},
+		}),
+	],
 
 	settings: {
 		reservationTtlMs,
@@ -184,7 +195,8 @@ const InventoryService: ServiceSchema<InventorySettings, InventoryMethods, Inven
 	},
 
 	created() {
-		// Both stores exist now (their mixins' created() ran first); they connect in started().
+		// Both stores exist now (the db mixin's created() ran first); they connect in started().
+		this.reservations = this.stores.reservations as Store<ReservationDoc>;
 		this.ledger = new StockLedger(this.adapter, this.reservations, {
 			reservationTtlMs: this.settings.reservationTtlMs,
 			lockLeaseMs: this.settings.lockLeaseMs,

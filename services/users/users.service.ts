@@ -2,7 +2,7 @@
 // first admin from the environment. Params and results are in users.contract.ts.
 import crypto from "node:crypto";
 import type { Service, ServiceSchema, ServiceSettingSchema } from "moleculer";
-import { createAdapter, DbMixin, ensureIndex, isDuplicateKey, type Store } from "../../mixins/db.mixin";
+import { DbMixin, isDuplicateKey, type DbVars, type Store } from "../../mixins/db.mixin";
 import { toPublicUser, type UserDoc } from "./account";
 import { normalizeEmail } from "./email";
 import { adminConfigProblem, ensureAdmin } from "./admin";
@@ -13,7 +13,7 @@ import { LoginThrottle, type CounterDoc, type ThrottleLimits } from "./throttle"
 import { call } from "../../lib/call";
 import { implement } from "../../lib/contract";
 import { Clock, type ClockMethods } from "../../mixins/clock.mixin";
-import { PeriodicWork, type PeriodicState } from "../../mixins/periodic-work.mixin";
+import { PeriodicWork } from "../../mixins/periodic-work.mixin";
 import { config } from "../../lib/config";
 import { ConflictError, NotFoundError, UnauthorizedError } from "../../lib/errors";
 import { jwtSecret, signToken } from "../../lib/tokens";
@@ -40,15 +40,13 @@ interface UsersMethods extends ClockMethods {
 	sweepThrottles(): Promise<number>;
 }
 
-type ThrottleStore = Store<CounterDoc> & { init(broker: unknown, service: unknown): void; connect(): Promise<void>; disconnect(): Promise<void> };
-
-interface UsersVars {
+interface UsersVars extends DbVars {
 	adapter: Store<UserDoc>;
-	throttleStore: ThrottleStore;
+	/** The second collection (`this.stores.login_failures`), shared by both throttles. */
+	throttleStore: Store<CounterDoc>;
 	throttle: LoginThrottle;
 	signUpThrottle: SignUpThrottle;
 	hashQueue: HashQueue;
-	periodic?: Record<string, PeriodicState>;
 }
 
 type UsersThis = Service<UsersSettings> & UsersMethods & UsersVars;
@@ -63,11 +61,16 @@ function emailTaken(): ConflictError {
 
 const UsersService: ServiceSchema<UsersSettings, UsersMethods, UsersVars> = {
 	name: UsersContract.name,
+	// Started last-first: both stores, then the sweep; stopped the other way round.
 	mixins: [
-		DbMixin("users", { indexes: [{ fields: ["email"], unique: true }] }),
-		Clock,
 		// Old login and sign-up counters, and clients known for too long, dropped once a window.
 		PeriodicWork<UsersSettings>({ name: "throttle-sweep", every: s => s.throttle.windowMs, run: "sweepThrottles" }),
+		Clock,
+		DbMixin("users", {
+			indexes: [{ fields: ["email"], unique: true }],
+			// Login and sign-up counters per e-mail and client; the sweep finds the old ones by `resetAt`.
+			collections: { login_failures: { indexes: [{ fields: ["resetAt"] }] } },
+		}),
 	],
 
 	settings: {
@@ -213,17 +216,14 @@ const UsersService: ServiceSchema<UsersSettings, UsersMethods, UsersVars> = {
 		const problem = adminConfigProblem(this.settings.adminEmail, this.settings.adminPassword);
 		if (problem) throw new Error(problem);
 
-		this.throttleStore = createAdapter(this.name, "login_failures") as unknown as ThrottleStore;
-		this.throttleStore.init(this.broker, this);
+		// The db mixin's created() ran first: both stores exist; they connect before started().
+		this.throttleStore = this.stores.login_failures as Store<CounterDoc>;
 		this.throttle = new LoginThrottle(this.throttleStore, this.settings.throttle, () => this.now());
 		this.signUpThrottle = new SignUpThrottle(this.throttleStore, this.settings.signUps, () => this.now());
 		this.hashQueue = new HashQueue(this.settings.hashing, () => this.now());
 	},
 
 	async started() {
-		await this.throttleStore.connect();
-		await ensureIndex(this.throttleStore, { fields: ["resetAt"] });
-
 		// Made now, not at the first unknown email, whose answer would then be the slow one.
 		await dummyHash(this.settings.passwordCost);
 
@@ -232,12 +232,6 @@ const UsersService: ServiceSchema<UsersSettings, UsersMethods, UsersVars> = {
 			const outcome = await ensureAdmin(this.adapter, adminEmail, adminPassword, new Date(this.now()), this.settings.passwordCost);
 			this.logger.info(`Admin account ${normalizeEmail(adminEmail)}: ${outcome}.`);
 		}
-	},
-
-	async stopped() {
-		// Stopped hooks run in reverse, so the sweep's own stop comes after this: let a sweep under way end first.
-		await this.periodic?.["throttle-sweep"]?.running;
-		await this.throttleStore.disconnect();
 	},
 };
 

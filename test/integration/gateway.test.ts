@@ -154,6 +154,12 @@ describe("gateway", () => {
 		expect(res.headers.get("access-control-allow-origin")).toBe("*");
 		expect(res.headers.get("access-control-allow-headers")).toMatch(/X-Cart-Id/i);
 	});
+
+	it("lets a page on another origin read the headers the shop answers with (a guest's cart id, an admin list's count)", async () => {
+		const res = await fetch(`${base}/api/health`, { headers: { origin: "https://shop.example" } });
+		const exposed = (res.headers.get("access-control-expose-headers") ?? "").split(/,\s*/).map(h => h.toLowerCase());
+		expect(exposed).toEqual(expect.arrayContaining(["x-cart-id", "retry-after", "x-request-id", "x-total-count"]));
+	});
 });
 
 describe("gateway authorization", () => {
