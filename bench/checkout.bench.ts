@@ -4,13 +4,16 @@
 // actions that return at once), in one process. The ratio says what the real work costs on top
 // of the calls themselves. Two more figures say where it goes: the orders saga alone (the real
 // orders service over services that answer at once), and each action's time per checkout.
+// With the stores in files, one more figure: the same checkout with the confirmation e-mail
+// rendered and written before the answer (as it was) against after it (as it is), in one run.
 // A script, not a test: `npm run bench:checkout`; `BENCH_STORE=files` keeps every store in NeDB
-// files under a fresh temporary directory instead of memory.
+// files under a fresh temporary directory instead of memory. `npm run bench` runs it both ways.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Middleware, ServiceBroker, ServiceSchema } from "moleculer";
 import type { AuthUser } from "../lib/meta";
+import { percentile, runAsScript, throughput } from "./support";
 
 // Set before anything reads lib/config: every module below is imported in main(), after this.
 const FILES = process.env.BENCH_STORE === "files";
@@ -20,23 +23,56 @@ process.env.METRICS_PORT = "0";
 process.env.LOG_LEVEL = "error";
 
 const CHECKOUTS = Number(process.env.BENCH_CHECKOUTS ?? 2_000);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
-const TARGET_RATIO = 0.5;
+/** Issue 13's shoppers: 16 at a time. */
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+/** BENCH_DETAILS=0 (npm run bench): only the figures the aims need, not the chain, the saga and the per-action times. */
+const DETAILS = process.env.BENCH_DETAILS !== "0";
+/** Checkouts per round of the e-mail comparison; two rounds each way, taking turns. */
+const MAIL_ROUND = Math.max(100, Math.round(CHECKOUTS / 4));
+/** The e-mail comparison: with the stores in files by default (where the e-mail is a file too); BENCH_MAIL=1 or 0 says. */
+const MAIL = process.env.BENCH_MAIL ? process.env.BENCH_MAIL === "1" : FILES;
+
+export interface Latency {
+	perSecond: number;
+	p50: number;
+	p99: number;
+}
+
+export interface CheckoutFigures {
+	store: "files" | "memory";
+	concurrency: number;
+	checkouts: number;
+	checkout: Latency;
+	confirmed: number;
+	/** The same checkouts with the e-mail sent before the answer, and after it (BENCH_MAIL). */
+	mail: { before: Latency; after: Latency } | null;
+	details: {
+		chainPerSecond: number;
+		sagaPerSecond: number;
+		/** Action → ms per checkout, and calls per checkout. */
+		actions: [name: string, ms: number, calls: number][];
+	} | null;
+}
 
 const BODY = {
 	shippingAddress: { name: "Bench Buyer", street: "1 Load St", city: "Springfield", postalCode: "12345", country: "US" },
 	payment: { cardNumber: "4242424242424242", expMonth: 12, expYear: 2035, cvc: "123" },
 };
 
-/** Where a checkout's time goes: the time spent in each action (inner calls included), per call. */
+/**
+ * Where a checkout's time goes: the time spent in each action (inner calls included), per call.
+ * With `mailFirst`, notifications.enqueue waits for the e-mail again, as checkouts did before.
+ */
 class ActionClock {
 	readonly spent = new Map<string, { ms: number; calls: number }>();
 	on = false;
+	mailFirst = false;
 
 	middleware(): Middleware {
 		return {
 			name: "ActionClock",
 			localAction: (next: (ctx: unknown) => Promise<unknown>, action: { name: string }) => (ctx: unknown) => {
+				if (this.mailFirst && action.name === "notifications.enqueue") (ctx as { params: { waitForSend?: boolean } }).params.waitForSend = true;
 				if (!this.on) return next(ctx);
 				const started = process.hrtime.bigint();
 				return next(ctx).finally(() => {
@@ -70,19 +106,7 @@ function instantServices(): ServiceSchema[] {
 	];
 }
 
-/** Runs `n` calls of `one(i)`, `concurrency` at a time; checkouts per second. */
-async function throughput(n: number, concurrency: number, one: (i: number) => Promise<unknown>): Promise<number> {
-	let next = 0;
-	const started = process.hrtime.bigint();
-	await Promise.all(
-		Array.from({ length: concurrency }, async () => {
-			while (next < n) await one(next++);
-		}),
-	);
-	return n / (Number(process.hrtime.bigint() - started) / 1e9);
-}
-
-async function main(): Promise<void> {
+export async function run(): Promise<CheckoutFigures> {
 	const { ServiceBroker } = await import("moleculer");
 	const { NOOP_SERVICES } = await import("./noop-node");
 	const { default: brokerConfig } = await import("../moleculer.config");
@@ -107,66 +131,113 @@ async function main(): Promise<void> {
 
 	const admin: AuthUser = { id: "bench-admin", email: "admin@bench.test", role: "admin" };
 	const product = SEED_PRODUCTS[0];
-	const total = CHECKOUTS * 2 + 1_000;
+	const mailRounds = MAIL ? 4 * MAIL_ROUND : 0;
+	const total = CHECKOUTS * 2 + mailRounds + 1_000;
 	await call(broker, "inventory.set", { productId: product.id, onHand: total }, { meta: { user: admin } });
 	const buyer = (i: number): AuthUser => ({ id: `bench-${i}`, email: `bench-${i}@bench.test`, role: "customer" });
-	const fillCarts = (from: number, n: number) =>
-		throughput(n, CONCURRENCY, i => call(broker, "cart.addItem", { productId: product.id, quantity: 1 }, { meta: { user: buyer(from + i) } }));
+	let shoppers = 0;
+	/** `n` new shoppers, each with one item in the cart; the number of the first. */
+	const fillCarts = async (n: number) => {
+		const from = shoppers;
+		shoppers += n;
+		await throughput(n, CONCURRENCY, i => call(broker, "cart.addItem", { productId: product.id, quantity: 1 }, { meta: { user: buyer(from + i) } }));
+		return from;
+	};
 	const checkout = (from: number) => (i: number) => call(broker, "orders.checkout", BODY, { meta: { user: buyer(from + i) } });
 	const noop = () => broker.call("noop-orders.checkout", BODY);
+	/** `n` checkouts of fresh carts, timed one by one. */
+	const timed = async (n: number): Promise<Latency> => {
+		const from = await fillCarts(n);
+		const latencies: number[] = [];
+		const perSecond = await throughput(n, CONCURRENCY, i => {
+			const started = performance.now();
+			return checkout(from)(i).finally(() => latencies.push(performance.now() - started));
+		});
+		latencies.sort((a, b) => a - b);
+		return { perSecond, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) };
+	};
 
 	// Warm-up: JIT, caches, indexes.
-	await fillCarts(0, 200);
-	await throughput(200, CONCURRENCY, checkout(0));
-	await throughput(2_000, CONCURRENCY, noop);
+	await throughput(200, CONCURRENCY, checkout(await fillCarts(200)));
+	if (DETAILS) await throughput(2_000, CONCURRENCY, noop);
 
-	await fillCarts(200, CHECKOUTS);
-	const latencies: number[] = [];
-	const timedCheckout = (i: number) => {
-		const started = performance.now();
-		return checkout(200)(i).finally(() => latencies.push(performance.now() - started));
-	};
-	const real = await throughput(CHECKOUTS, CONCURRENCY, timedCheckout);
-	latencies.sort((a, b) => a - b);
-	const percentile = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))].toFixed(1);
-	const chain = await throughput(CHECKOUTS * 5, CONCURRENCY, noop);
+	const measured = await timed(CHECKOUTS);
+	const chain = DETAILS ? await throughput(CHECKOUTS * 5, CONCURRENCY, noop) : 0;
 
-	// One at a time, timed per action: what each service's part of a checkout costs.
-	await fillCarts(200 + CHECKOUTS, 300);
-	clock.on = true;
-	await throughput(300, 1, checkout(200 + CHECKOUTS));
-	clock.on = false;
-
-	const confirmed = (await call(broker, "orders.list", { all: true }, { meta: { user: admin } })).filter(o => o.status === "confirmed").length;
-	await broker.stop();
-
-	const sagaBroker: ServiceBroker = new ServiceBroker({ ...brokerConfig, nodeID: "bench-saga", transporter: undefined, logger: false, metrics: { enabled: false } });
-	for (const schema of [orders, ...instantServices()]) sagaBroker.createService(schema);
-	await sagaBroker.start();
-	const sagaCheckout = (i: number) => call(sagaBroker, "orders.checkout", BODY, { meta: { user: buyer(i) } });
-	await throughput(500, CONCURRENCY, sagaCheckout);
-	const saga = await throughput(CHECKOUTS, CONCURRENCY, i => sagaCheckout(500 + i));
-	await sagaBroker.stop();
-
-	const ratio = real / chain;
-	if (FILES) fs.rmSync(dataDir, { recursive: true, force: true });
-	console.log(`checkouts: ${CHECKOUTS} (concurrency ${CONCURRENCY}, stores ${FILES ? "in NeDB files" : "in memory"}), ${confirmed} confirmed in all`);
-	console.log(`real checkout:        ${real.toFixed(0).padStart(7)} /s  (${(1000 / real).toFixed(2)} ms each, amortised)`);
-	console.log(`real checkout latency: p50 ${percentile(50)} ms, p99 ${percentile(99)} ms`);
-	console.log(`do-nothing chain:     ${chain.toFixed(0).padStart(7)} /s  (${(1000 / chain).toFixed(2)} ms each, amortised)`);
-	console.log(`ratio real / chain:   ${ratio.toFixed(3)}  (target ≥ ${TARGET_RATIO})`);
-	console.log(`orders saga alone:    ${saga.toFixed(0).padStart(7)} /s  (${(1000 / saga).toFixed(2)} ms each; ratio to the chain ${(saga / chain).toFixed(3)})`);
-	console.log("\none checkout at a time, ms per call (each includes the calls it makes):");
-	for (const [name, { ms, calls }] of [...clock.spent].sort((a, b) => b[1].ms - a[1].ms)) {
-		console.log(`  ${name.padEnd(26)} ${(ms / calls).toFixed(3).padStart(7)} ms  × ${(calls / 300).toFixed(1)}`);
+	let mail: CheckoutFigures["mail"] = null;
+	if (MAIL) {
+		// Taking turns (ABBA), so that whatever else the machine does, and any drift, falls on both alike.
+		const rounds: Record<"before" | "after", Latency[]> = { before: [], after: [] };
+		for (const way of ["before", "after", "after", "before"] as const) {
+			clock.mailFirst = way === "before";
+			rounds[way].push(await timed(MAIL_ROUND));
+		}
+		clock.mailFirst = false;
+		const mean = (l: Latency[]): Latency => ({
+			perSecond: l.reduce((s, x) => s + x.perSecond, 0) / l.length,
+			p50: l.reduce((s, x) => s + x.p50, 0) / l.length,
+			p99: l.reduce((s, x) => s + x.p99, 0) / l.length,
+		});
+		mail = { before: mean(rounds.before), after: mean(rounds.after) };
 	}
-	if (confirmed !== CHECKOUTS + 500) {
-		console.error(`Expected ${CHECKOUTS + 500} confirmed orders, found ${confirmed}`);
-		process.exitCode = 1;
+
+	let details: CheckoutFigures["details"] = null;
+	if (DETAILS) {
+		// One at a time, timed per action: what each service's part of a checkout costs.
+		const from = await fillCarts(300);
+		clock.on = true;
+		await throughput(300, 1, checkout(from));
+		clock.on = false;
+		details = { chainPerSecond: chain, sagaPerSecond: 0, actions: [...clock.spent].sort((a, b) => b[1].ms - a[1].ms).map(([name, { ms, calls }]) => [name, ms / calls, calls / 300]) };
+	}
+
+	// Every shopper checked out once: anything else means the figures are not of checkouts.
+	const confirmed = await countConfirmed(broker, admin);
+	await broker.stop();
+	if (confirmed !== shoppers) throw new Error(`Expected ${shoppers} confirmed orders, found ${confirmed}`);
+
+	if (details) {
+		const sagaBroker: ServiceBroker = new ServiceBroker({ ...brokerConfig, nodeID: "bench-saga", transporter: undefined, logger: false, metrics: { enabled: false } });
+		for (const schema of [orders, ...instantServices()]) sagaBroker.createService(schema);
+		await sagaBroker.start();
+		const sagaCheckout = (i: number) => call(sagaBroker, "orders.checkout", BODY, { meta: { user: buyer(i) } });
+		await throughput(500, CONCURRENCY, sagaCheckout);
+		details.sagaPerSecond = await throughput(CHECKOUTS, CONCURRENCY, i => sagaCheckout(500 + i));
+		await sagaBroker.stop();
+	}
+
+	if (FILES) fs.rmSync(dataDir, { recursive: true, force: true });
+	return { store: FILES ? "files" : "memory", concurrency: CONCURRENCY, checkouts: CHECKOUTS, checkout: measured, confirmed, mail, details };
+}
+
+/** Every confirmed order, counted page by page (the admin list is paged). */
+async function countConfirmed(broker: ServiceBroker, admin: AuthUser): Promise<number> {
+	const { call } = await import("../lib/call");
+	let count = 0;
+	for (let page = 1; ; page++) {
+		const rows = await call(broker, "orders.list", { all: true, page, pageSize: 500 }, { meta: { user: admin } });
+		count += rows.filter(o => o.status === "confirmed").length;
+		if (rows.length < 500) return count;
 	}
 }
 
-main().catch(err => {
-	console.error(err);
-	process.exit(1);
-});
+function print(f: CheckoutFigures): void {
+	const ms = (n: number) => n.toFixed(1);
+	console.log(`checkouts: ${f.checkouts} (concurrency ${f.concurrency}, stores ${f.store === "files" ? "in NeDB files" : "in memory"}), ${f.confirmed} confirmed in all`);
+	console.log(`real checkout:        ${f.checkout.perSecond.toFixed(0).padStart(7)} /s  (${(1000 / f.checkout.perSecond).toFixed(2)} ms each, amortised)`);
+	console.log(`real checkout latency: p50 ${ms(f.checkout.p50)} ms, p99 ${ms(f.checkout.p99)} ms`);
+	if (f.mail) {
+		const { before, after } = f.mail;
+		console.log(`e-mail before the answer: ${before.perSecond.toFixed(0).padStart(5)} /s, p50 ${ms(before.p50)} ms, p99 ${ms(before.p99)} ms`);
+		console.log(`e-mail after the answer:  ${after.perSecond.toFixed(0).padStart(5)} /s, p50 ${ms(after.p50)} ms, p99 ${ms(after.p99)} ms  (ratio ${(after.perSecond / before.perSecond).toFixed(2)})`);
+	}
+	if (!f.details) return;
+	const { chainPerSecond: chain, sagaPerSecond: saga } = f.details;
+	console.log(`do-nothing chain:     ${chain.toFixed(0).padStart(7)} /s  (${(1000 / chain).toFixed(2)} ms each, amortised)`);
+	console.log(`ratio real / chain:   ${(f.checkout.perSecond / chain).toFixed(3)}`);
+	console.log(`orders saga alone:    ${saga.toFixed(0).padStart(7)} /s  (${(1000 / saga).toFixed(2)} ms each; ratio to the chain ${(saga / chain).toFixed(3)})`);
+	console.log("\none checkout at a time, ms per call (each includes the calls it makes):");
+	for (const [name, each, calls] of f.details.actions) console.log(`  ${name.padEnd(26)} ${each.toFixed(3).padStart(7)} ms  × ${calls.toFixed(1)}`);
+}
+
+if (require.main === module) runAsScript(run, print);

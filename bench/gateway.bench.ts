@@ -1,47 +1,87 @@
-// How fast is a cached product read through the gateway, next to the fastest thing Node can do?
-// Prints both throughputs and their ratio (the aim: 0.5 or better), measured in one run on
-// this machine. `npm run bench:gateway`.
+// How fast are reads through the gateway, next to the fastest thing Node can do? A cached
+// product read, and a signed-in shopper's cart, each against a bare node:http server sending
+// the same bytes, measured in one run on this machine (aims: 0.5 and 0.3 of it). `npm run bench:gateway`.
 import { spawn } from "node:child_process";
-import { load, printTable, startShop } from "./support";
+import { load, printTable, runAsScript, startShop, type LoadResult } from "./support";
 
 const BARE_PORT = 3901;
 const SHOP_PORT = 3902;
 const PRODUCT_ID = "prod-0001";
 
-// The baseline: node:http answering the same product JSON, with nothing in between.
-function bareServer(body: string): string {
+// The baseline: node:http answering the same JSON, path by path, with nothing in between.
+function bareServer(bodies: Record<string, string>): string {
 	return `
 const http = require("node:http");
-const body = ${JSON.stringify(body)};
-http.createServer((req, res) => { res.writeHead(200, { "Content-Type": "application/json; charset=utf-8" }); res.end(body); }).listen(${BARE_PORT}, "127.0.0.1");
+const bodies = ${JSON.stringify(bodies)};
+http.createServer((req, res) => { res.writeHead(200, { "Content-Type": "application/json; charset=utf-8" }); res.end(bodies[req.url]); }).listen(${BARE_PORT}, "127.0.0.1");
 `;
 }
 
-async function main(): Promise<void> {
+export interface GatewayFigures {
+	product: { gateway: LoadResult; bare: LoadResult };
+	cart: { gateway: LoadResult; bare: LoadResult };
+}
+
+async function json(url: string, init: RequestInit = {}): Promise<{ status: number; text: string }> {
+	const res = await fetch(url, { ...init, headers: { "Content-Type": "application/json", ...init.headers } });
+	return { status: res.status, text: await res.text() };
+}
+
+export async function run(): Promise<GatewayFigures> {
 	const shop = await startShop({ port: SHOP_PORT });
 	const productUrl = `${shop.url}/api/products/${PRODUCT_ID}`;
-	const product = await (await fetch(productUrl)).text();
-	const bare = spawn(process.execPath, ["-e", bareServer(product)], { stdio: "inherit" });
-	await new Promise(r => setTimeout(r, 500));
-
+	const cartUrl = `${shop.url}/api/cart`;
 	try {
-		await load(productUrl, { seconds: 2 }); // warm the cache and the JIT
-		await load(`http://127.0.0.1:${BARE_PORT}/`, { seconds: 2 });
-		const viaGateway = await load(productUrl);
-		const baseline = await load(`http://127.0.0.1:${BARE_PORT}/`);
-		printTable([
-			{ target: "bare node:http", "req/s": baseline.requestsPerSec, "p50 ms": baseline.p50, "p99 ms": baseline.p99, errors: baseline.errors + baseline.non2xx },
-			{ target: "GET /api/products/:id", "req/s": viaGateway.requestsPerSec, "p50 ms": viaGateway.p50, "p99 ms": viaGateway.p99, errors: viaGateway.errors + viaGateway.non2xx },
-		]);
-		const ratio = viaGateway.requestsPerSec / baseline.requestsPerSec;
-		console.log(`ratio gateway / bare: ${ratio.toFixed(2)} (aim: ≥ 0.50)`);
+		const product = await json(productUrl);
+		// A shopper signed in, with something in the cart: what a cart page reads.
+		const signUp = await json(`${shop.url}/api/auth/register`, { method: "POST", body: JSON.stringify({ email: `bench-${Date.now()}@bench.test`, password: "bench-password-1", name: "Bench" }) });
+		if (signUp.status !== 201) throw new Error(`Sign-up answered ${signUp.status}: ${signUp.text}`);
+		const auth = { Authorization: `Bearer ${(JSON.parse(signUp.text) as { token: string }).token}` };
+		const added = await json(`${cartUrl}/items`, { method: "POST", headers: auth, body: JSON.stringify({ productId: PRODUCT_ID, quantity: 1 }) });
+		if (added.status !== 200) throw new Error(`Adding to the cart answered ${added.status}: ${added.text}`);
+		const cart = await json(cartUrl, { headers: auth });
+
+		const server = spawn(process.execPath, ["-e", bareServer({ "/product": product.text, "/cart": cart.text })], { stdio: "inherit" });
+		try {
+			await waitForServer(`http://127.0.0.1:${BARE_PORT}/product`);
+			const bareProduct = `http://127.0.0.1:${BARE_PORT}/product`;
+			const bareCart = `http://127.0.0.1:${BARE_PORT}/cart`;
+			// Warm the caches and the JIT, then measure each pair back to back.
+			await load(productUrl, { seconds: 2 });
+			await load(bareProduct, { seconds: 2 });
+			const productFigures = { gateway: await load(productUrl), bare: await load(bareProduct) };
+			await load(cartUrl, { seconds: 2, headers: auth });
+			const cartFigures = { gateway: await load(cartUrl, { headers: auth }), bare: await load(bareCart) };
+			for (const [what, r] of [["product", productFigures.gateway], ["cart", cartFigures.gateway]] as const) {
+				if (r.errors + r.non2xx > 0) throw new Error(`The ${what} read through the gateway had ${r.errors} errors and ${r.non2xx} non-2xx answers`);
+			}
+			return { product: productFigures, cart: cartFigures };
+		} finally {
+			server.kill();
+		}
 	} finally {
-		bare.kill();
 		await shop.stop();
 	}
 }
 
-main().catch(err => {
-	console.error(err);
-	process.exit(1);
-});
+async function waitForServer(url: string): Promise<void> {
+	for (let i = 0; i < 200; i++) {
+		if (await fetch(url).then(r => r.ok, () => false)) return;
+		await new Promise(r => setTimeout(r, 25));
+	}
+	throw new Error(`${url} did not answer`);
+}
+
+function print(f: GatewayFigures): void {
+	const row = (target: string, r: LoadResult) => ({ target, "req/s": r.requestsPerSec, "p50 ms": r.p50, "p99 ms": r.p99, errors: r.errors + r.non2xx });
+	printTable([
+		row("bare node:http (product bytes)", f.product.bare),
+		row("GET /api/products/:id", f.product.gateway),
+		row("bare node:http (cart bytes)", f.cart.bare),
+		row("GET /api/cart (signed in)", f.cart.gateway),
+	]);
+	console.log(`ratio gateway / bare, product: ${(f.product.gateway.requestsPerSec / f.product.bare.requestsPerSec).toFixed(2)} (aim: ≥ 0.50)`);
+	console.log(`ratio gateway / bare, signed-in cart: ${(f.cart.gateway.requestsPerSec / f.cart.bare.requestsPerSec).toFixed(2)} (aim: ≥ 0.30)`);
+}
+
+if (require.main === module) runAsScript(run, print);

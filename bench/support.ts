@@ -30,6 +30,8 @@ export async function startShop(opts: { port: number; services?: string[]; dataD
 			METRICS_PORT: "0",
 			LOG_LEVEL: "warn",
 			TRANSPORTER: "",
+			// Pictures drawn for new products stay with the bench's data, not in the shop's public/.
+			PRODUCT_IMAGES_DIR: path.join(dataDir, "images"),
 			...opts.env,
 		},
 		stdio: ["ignore", "inherit", "inherit"],
@@ -92,4 +94,39 @@ export async function load(url: string, opts: { connections?: number; seconds?: 
 
 export function printTable(rows: Record<string, string | number | null>[]): void {
 	console.table(rows);
+}
+
+/**
+ * A benchmark run as a script: `run` measures, `print` shows its figures. Under `npm run bench`
+ * (bench/all.ts) the figures are also written as JSON to the file BENCH_RESULT names.
+ */
+export function runAsScript<T>(run: () => Promise<T>, print: (figures: T) => void): void {
+	run()
+		.then(figures => {
+			if (process.env.BENCH_RESULT) fs.writeFileSync(process.env.BENCH_RESULT, JSON.stringify(figures));
+			print(figures);
+			// Measured and reported: a handle some library left open must not keep the script alive.
+			setTimeout(() => process.exit(), 5_000).unref();
+		})
+		.catch(err => {
+			console.error(err);
+			process.exit(1);
+		});
+}
+
+/** Runs `n` calls of `one(i)`, `concurrency` at a time; calls per second. */
+export async function throughput(n: number, concurrency: number, one: (i: number) => Promise<unknown>): Promise<number> {
+	let next = 0;
+	const started = process.hrtime.bigint();
+	await Promise.all(
+		Array.from({ length: concurrency }, async () => {
+			while (next < n) await one(next++);
+		}),
+	);
+	return n / (Number(process.hrtime.bigint() - started) / 1e9);
+}
+
+/** The value below which a share `p` (0–1) of the sorted samples lie. */
+export function percentile(sorted: number[], p: number): number {
+	return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
 }

@@ -77,7 +77,9 @@ export const NotificationsContract = contract("notifications", {
 	 * repeat returns the stored message and never sends twice. Success means the message is
 	 * stored: when mail is down it is answered unsent (`sentAt: null`) and a sweeper sends it
 	 * later, so the caller may mark it done. Orders calls it from its outbox with the facts of the
-	 * order; the words are notifications' own (texts.ts).
+	 * order; the words are notifications' own (texts.ts). `waitForSend: false` answers as soon as
+	 * the message is stored and sends it after (orders: a checkout does not wait for its e-mail to
+	 * be rendered and written); by default the answer waits a moment for the first attempt.
 	 */
 	enqueue: action({
 		params: {
@@ -88,6 +90,7 @@ export const NotificationsContract = contract("notifications", {
 			userId: "string|min:1|max:100",
 			email: { type: "email", max: 254 },
 			order: ORDER_FACTS,
+			waitForSend: { type: "boolean", optional: true },
 		},
 		result: as<Notification>(),
 	}),

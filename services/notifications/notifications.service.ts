@@ -28,13 +28,14 @@ interface NotificationsSettings extends ServiceSettingSchema {
 	sweepIntervalMs: number;
 	/** How long a sender may hold a message; longer than the slowest SMTP attempt can take. */
 	leaseMs: number;
-	/** How long enqueue waits for the first attempt before answering (the message is stored either way). */
+	/** How long enqueue waits for the first attempt before answering, unless told not to (the message is stored either way). */
 	sendWaitMs: number;
 }
 
 interface NotificationsMethods extends ClockMethods {
 	createMailer(): Mailer;
 	deliver(doc: NotificationDoc): Promise<Attempt>;
+	sendSoon(doc: NotificationDoc): Promise<void>;
 	sweep(opts?: { ignoreBackoff?: boolean }): Promise<number>;
 	sendDue(ignoreBackoff: boolean): Promise<number>;
 }
@@ -43,6 +44,8 @@ interface NotificationsVars {
 	adapter: Store<NotificationDoc>;
 	mailer: Mailer;
 	sweeping: Promise<number> | null;
+	/** First attempts started by enqueue and not yet done: stopping waits for them. */
+	sending: Set<Promise<void>>;
 }
 
 type NotificationsThis = Service<NotificationsSettings> & NotificationsMethods & NotificationsVars;
@@ -115,7 +118,7 @@ const NotificationsService: ServiceSchema<NotificationsSettings, NotificationsMe
 			retryPolicy: { retries: 2 },
 			async handler(ctx) {
 				const now = this.now();
-				const { key, type, orderId, userId, email, order } = ctx.params;
+				const { key, type, orderId, userId, email, order, waitForSend = true } = ctx.params;
 				let doc: NotificationDoc = {
 					_id: crypto.randomUUID(),
 					key,
@@ -140,12 +143,13 @@ const NotificationsService: ServiceSchema<NotificationsSettings, NotificationsMe
 					if (!first) throw err;
 					doc = first;
 				}
-				if (!doc.sentAt) {
-					// Answer soon even when the mail server is slow: the message is stored, and the
-					// attempt (or the sweeper) finishes the job.
-					const attempt = this.deliver(doc).catch(err => this.logger.warn(`Sending notification ${doc._id} failed: ${(err as Error).message}`));
-					await within(attempt, this.settings.sendWaitMs);
-				}
+				if (doc.sentAt) return toNotification(doc);
+				// The message is stored: the attempt (or the sweeper) finishes the job. Rendering and
+				// writing it cost more than storing it, so a caller that need not know waits for neither.
+				const attempt = this.sendSoon(doc);
+				if (!waitForSend) return toNotification(doc);
+				// Answer soon even when the mail server is slow.
+				await within(attempt, this.settings.sendWaitMs);
 				return toNotification((await this.adapter.findOne({ _id: doc._id })) ?? doc);
 			},
 		},
@@ -165,7 +169,9 @@ const NotificationsService: ServiceSchema<NotificationsSettings, NotificationsMe
 		async deliver(doc: NotificationDoc): Promise<Attempt> {
 			const now = this.now();
 			const leaseUntil = now + this.settings.leaseMs;
-			const taken = await this.adapter.updateMany({ _id: doc._id, sentAt: null, leaseUntil: { $lte: now } }, { $set: { leaseUntil } });
+			// `_id` last in every query here: NeDB looks candidates up by the last indexed field it can
+			// match exactly, and by `sentAt: null` that would be every unsent message, not this one.
+			const taken = await this.adapter.updateMany({ sentAt: null, leaseUntil: { $lte: now }, _id: doc._id }, { $set: { leaseUntil } });
 			if (taken !== 1) return "skipped";
 
 			const letter: Letter = { id: doc._id, from: this.settings.from, to: doc.email, subject: doc.subject, text: doc.text, date: new Date(doc.createdAt) };
@@ -175,7 +181,7 @@ const NotificationsService: ServiceSchema<NotificationsSettings, NotificationsMe
 				const attempts = doc.attempts + 1;
 				const message = (err as Error).message;
 				await this.adapter.updateMany(
-					{ _id: doc._id, sentAt: null, leaseUntil },
+					{ sentAt: null, leaseUntil, _id: doc._id },
 					{ $set: { leaseUntil: 0, lastError: message, nextAttemptAt: now + retryDelayMs(attempts) }, $inc: { attempts: 1 } },
 				);
 				this.logger.warn(`Could not send ${doc.type} of order ${doc.orderId} (attempt ${attempts}); will try again: ${message}`);
@@ -183,10 +189,21 @@ const NotificationsService: ServiceSchema<NotificationsSettings, NotificationsMe
 				return "failed";
 			}
 			const sentAt = new Date(this.now()).toISOString();
-			await this.adapter.updateMany({ _id: doc._id, sentAt: null }, { $set: { sentAt, leaseUntil: 0, lastError: null }, $inc: { attempts: 1 } });
+			await this.adapter.updateMany({ sentAt: null, _id: doc._id }, { $set: { sentAt, leaseUntil: 0, lastError: null }, $inc: { attempts: 1 } });
 			this.logger.info(`Sent ${doc.type} of order ${doc.orderId} by ${this.mailer.kind}`);
 			countShop(this.broker, "shop.notifications.sent.total", { type: doc.type });
 			return "sent";
+		},
+
+		/** A first attempt in the background, tracked so that stopping the service waits for it. */
+		sendSoon(doc: NotificationDoc): Promise<void> {
+			const attempt = this.deliver(doc).then(
+				() => undefined,
+				err => this.logger.warn(`Sending notification ${doc._id} failed: ${(err as Error).message}`),
+			);
+			this.sending.add(attempt);
+			void attempt.finally(() => this.sending.delete(attempt));
+			return attempt;
 		},
 
 		/** One pass over unsent messages; a second caller during a pass shares it. Resolves to the number sent. */
@@ -217,6 +234,7 @@ const NotificationsService: ServiceSchema<NotificationsSettings, NotificationsMe
 
 	created() {
 		this.sweeping = null;
+		this.sending = new Set();
 		this.mailer = this.createMailer();
 	},
 
@@ -228,6 +246,7 @@ const NotificationsService: ServiceSchema<NotificationsSettings, NotificationsMe
 	async stopped() {
 		// The periodic sweep is awaited by its mixin; this waits for the one started above.
 		await this.sweeping?.catch(() => undefined);
+		await Promise.all(this.sending);
 		this.mailer.close();
 	},
 };

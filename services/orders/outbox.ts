@@ -57,7 +57,8 @@ export class OutboxRelay {
 		const opts = { timeout: this.timeoutMs, retries: 0 };
 		switch (m.kind) {
 			case "notify":
-				await invoke("notifications.enqueue", { key: m.key, type: m.type, orderId: doc._id, userId: doc.userId, email: doc.email, order: factsOf(doc) }, opts);
+				// Delivered once stored: the e-mail is rendered and sent after the shopper has their answer.
+				await invoke("notifications.enqueue", { key: m.key, type: m.type, orderId: doc._id, userId: doc.userId, email: doc.email, order: factsOf(doc), waitForSend: false }, opts);
 				return;
 			case "removeOrdered": {
 				const lines = doc.items.map(i => ({ productId: i.productId, quantity: i.quantity }));

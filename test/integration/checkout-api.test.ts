@@ -21,6 +21,7 @@ import type { AuthUser } from "../../lib/meta";
 import type { Order } from "../../services/orders/orders.contract";
 import { gatewayUrl, startBroker } from "../support/broker";
 import { http } from "../support/http";
+import { waitFor } from "../support/poll";
 
 const down = new Set<string>();
 /** action → what happens before a call of it reaches its service. */
@@ -125,7 +126,9 @@ describe("checkout and orders", () => {
 		expect(await charges(order.id)).toEqual([expect.objectContaining({ amount: order.total, status: "charged" })]);
 		expect(await stockOf(P1.id)).toMatchObject({ available: before.available - 2, reserved: 0 });
 		expect((await http.get(`${api}/cart`, { token: token.alice })).body.items).toEqual([]);
-		expect(await notificationsOf("alice")).toEqual([expect.objectContaining({ orderId: order.id, type: "order.confirmed", sentAt: expect.any(String) })]);
+		// The e-mail goes out just after the answer (checkout-mail-after-answer.test.ts).
+		const told = await waitFor(() => notificationsOf("alice"), list => list.some(n => n.sentAt), { what: "the confirmation sent" });
+		expect(told).toEqual([expect.objectContaining({ orderId: order.id, type: "order.confirmed", sentAt: expect.any(String) })]);
 		expect((await http.get(`${api}/orders/${order.id}`, { token: token.alice })).body).toEqual(order);
 	});
 
