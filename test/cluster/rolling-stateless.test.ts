@@ -134,7 +134,8 @@ describe("a rolling restart with two instances of every stateless service", () =
 			for (let i = n; !done; i++) {
 				const read = READS[i % READS.length];
 				const path = read.path(i);
-				const res = await get(path).catch((err: Error) => ({ status: 0, body: String(err.cause ?? err.message) }));
+				type Answer = { status: number; body: any; gateway?: string };
+				const res: Answer = await get(path).catch((err: Error) => ({ status: 0, body: String(err.cause ?? err.message) }));
 				const problem = res.status === 200 ? read.full(res.body) : JSON.stringify(res.body)?.slice(0, 200) ?? "";
 				outcomes.push({ via: res.gateway ? `${via}→${res.gateway}` : via, path, status: res.status, problem, at: Date.now() });
 				// A shopper's short pause: the machine's two cores also run every node.
