@@ -4,7 +4,8 @@
 // wrapper turns the cache off for a call a rule matches (`ctx.meta.$cache = false`, which its nested
 // calls inherit), so a cached answer cannot hide the fault: a service that is down answers nothing.
 // Each node also gets a small internal service, `$faults`, that keeps its table in step with
-// the ops service: it takes every `ops.faultsChanged` broadcast and asks ops once at start.
+// the ops service: it takes every `ops.faultsChanged` broadcast and asks ops once at start, and
+// says which rules it holds (`$faults.rules`, for an operator or a test to see a rule has arrived).
 // With no rule set (the default) a call costs one property read.
 import type { Context, Middleware, ServiceBroker, ServiceSchema } from "moleculer";
 import { call } from "../lib/call";
@@ -59,6 +60,13 @@ function faultable(action: ActionDef): string | null {
 function faultsAgent(table: FaultTable): ServiceSchema {
 	return {
 		name: "$faults",
+		actions: {
+			/** The rules this node holds, lapsed ones included (each lapses by itself where it acts). */
+			rules: {
+				params: {},
+				handler: () => ({ rules: table.rules }),
+			},
+		},
 		events: {
 			"ops.faultsChanged": {
 				handler(ctx: Context<Events["ops.faultsChanged"]>) {
