@@ -31,13 +31,15 @@ const READS: { path: (i: number) => string; full: (body: any) => string }[] = [
 ];
 
 /**
- * A load balancer in front of the gateways, as nginx or a cloud balancer does it: round robin over
- * the gateways its health check (GET /api/health/ready) finds ready; a GET that gets no answer at all
- * (connection refused or reset) goes to the next gateway, and that gateway is out until its health
- * check passes again. An HTTP answer, whatever its status, is the answer.
+ * A load balancer in front of the gateways, as HAProxy or nginx does it: round robin over the
+ * gateways its health check finds ready (GET /api/health/ready every 250 ms; out after 3 failed
+ * checks in a row, in again after 2 passed). A GET that gets no answer at all (connection refused
+ * or reset) goes to another gateway, and the one that did not answer is out until its checks pass
+ * again. An HTTP answer, whatever its status, is the answer.
  */
 class Balancer {
 	private readonly up: boolean[];
+	private readonly streak: number[];
 	private next = 0;
 	private checking = true;
 	/** Requests that got no answer from one gateway and were passed to another. */
@@ -48,18 +50,21 @@ class Balancer {
 
 	constructor(private readonly gateways: string[]) {
 		this.up = gateways.map(() => true);
+		this.streak = gateways.map(() => 0);
 		this.checks = this.healthChecks();
 	}
 
 	async get(path: string): Promise<{ status: number; body: any; gateway: string }> {
-		for (let tries = 0; ; tries++) {
-			const i = this.pick();
+		const tried = new Set<number>();
+		for (;;) {
+			const i = this.pick(tried);
+			tried.add(i);
 			try {
 				const res = await http.get(`${this.gateways[i]}/api${path}`, { timeoutMs: 10_000 });
 				return { ...res, gateway: this.gateways[i] };
 			} catch (err) {
-				this.up[i] = false;
-				if (tries >= this.gateways.length - 1) throw err;
+				this.markDown(i);
+				if (tried.size === this.gateways.length) throw err;
 				this.passedOn++;
 				const cause = (err as { cause?: { code?: string } }).cause;
 				this.passedWhy.push(`${this.gateways[i]}${path}: ${cause?.code ?? (err as Error).message}`);
@@ -72,20 +77,28 @@ class Balancer {
 		return this.checks;
 	}
 
-	private pick(): number {
-		for (let n = 0; n < this.gateways.length; n++) {
-			const i = this.next++ % this.gateways.length;
-			if (this.up[i]) return i;
-		}
-		return this.next++ % this.gateways.length;
+	/** The next gateway in turn that is up and not tried yet; with none up, the next not tried. */
+	private pick(tried: Set<number>): number {
+		const untried = this.gateways.map((_, i) => i).filter(i => !tried.has(i));
+		const start = this.next++;
+		const inTurn = untried.map((_, n) => untried[(start + n) % untried.length]);
+		return inTurn.find(i => this.up[i]) ?? inTurn[0];
+	}
+
+	private markDown(i: number): void {
+		this.up[i] = false;
+		this.streak[i] = 0;
 	}
 
 	private async healthChecks(): Promise<void> {
 		while (this.checking) {
 			await Promise.all(
 				this.gateways.map(async (gw, i) => {
-					const res = await http.get(`${gw}/api/health/ready`, { timeoutMs: 1_000 }).catch(() => null);
-					this.up[i] = res?.status === 200;
+					const passed = (await http.get(`${gw}/api/health/ready`, { timeoutMs: 1_000 }).catch(() => null))?.status === 200;
+					// A streak counts passes while down, failures while up.
+					this.streak[i] = passed !== this.up[i] ? this.streak[i] + 1 : 0;
+					if (this.up[i] && this.streak[i] >= 3) this.markDown(i);
+					else if (!this.up[i] && this.streak[i] >= 2) [this.up[i], this.streak[i]] = [true, 0];
 				}),
 			);
 			await new Promise(r => setTimeout(r, 250));
