@@ -49,12 +49,20 @@ type Handler = (ctx: Context) => Promise<unknown>;
 type ActionDef = { name: string; service?: { name: string } };
 
 /**
- * The service a fault may target, or null: Moleculer's own ($node), this mechanism's ($faults)
- * and ops' actions are never faulted, so an operator can always see the cluster and take a fault back.
+ * The gateway's actions that are the operator's way in: `api.rest` is moleculer-web's door for every
+ * HTTP request (faulting it would fault every route, PUT/DELETE /api/ops/faults too), and `api.cluster`
+ * is GET /api/ops/cluster. A rule on "api" fails the gateway's own routes (health, recommendations), not these.
+ */
+const OPERATOR_DOORS = new Set(["api.rest", "api.cluster"]);
+
+/**
+ * The service a fault may target, or null: Moleculer's own ($node), this mechanism's ($faults),
+ * ops' actions and the operator's doors are never faulted, so an operator can always see the
+ * cluster and take a fault back.
  */
 function faultable(action: ActionDef): string | null {
 	const service = action.service?.name ?? action.name.split(".")[0];
-	return service.startsWith("$") || service === "ops" ? null : service;
+	return service.startsWith("$") || service === "ops" || OPERATOR_DOORS.has(action.name) ? null : service;
 }
 
 function faultsAgent(table: FaultTable): ServiceSchema {

@@ -181,6 +181,17 @@ describe("fault rules on a multi-process cluster", () => {
 		await clearFaults();
 	}, 30_000);
 
+	it("a rule on the gateway itself fails its own routes but never locks the operator out", async () => {
+		await setFaults([{ target: "api", unavailable: true }]);
+		// The gateway's own actions misbehave (the recommendations route is the gateway's)…
+		expect((await http.get(`${api}/products/prod-0032/recommendations`)).status).toBe(503);
+		// …while every other route, the ops view of the cluster and taking the rule back still answer.
+		expect((await http.get(`${api}/products/prod-0032`)).status).toBe(200);
+		expect((await http.get(`${api}/ops/cluster`, { token: admin })).status).toBe(200);
+		await clearFaults();
+		expect((await http.get(`${api}/products/prod-0032/recommendations`)).status).toBe(200);
+	}, 30_000);
+
 	it("a node that joins after a rule was set gets it in force", async () => {
 		const token = shopper("late-node");
 		await fillCart(token);
