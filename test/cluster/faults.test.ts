@@ -1,9 +1,10 @@
 // Fault rules on a running multi-process cluster, set and taken back by an admin through
 // PUT/DELETE /api/ops/faults: each kind of rule is turned on, the shop degrades as the contract
 // promises (a 503 with Retry-After and nothing charged, no stock held; a page that answers on time
-// without its optional part), and it is turned off again. A rule reaches every node within 2 s,
-// one with `until` lapses by itself, and a node that joins later gets the rules in force.
-// The books balance after every test.
+// without its optional part; a charge that lands after the checkout gave up does not stick), and it
+// is turned off again. A rule reaches every node within 2 s, one with `until` lapses by itself, a
+// node that joins later gets the rules in force, and a rule on the gateway never locks the operator
+// out. The books balance after every test.
 import { SEED_PRODUCTS } from "../../lib/seed-catalog/seed";
 import { signToken } from "../../lib/tokens";
 import type { FaultRule } from "../../services/ops/ops.contract";
@@ -126,6 +127,21 @@ describe("fault rules on a multi-process cluster", () => {
 
 		await clearFaults();
 		expect((await checkout(token)).status).toBe(201);
+	}, 30_000);
+
+	it("latency on payments.charge beyond the checkout's wait: 503, and the charge that lands late does not stick", async () => {
+		const token = shopper("slow-charge");
+		await fillCart(token);
+		// Orders waits 3 s for a step (ORDERS_STEP_TIMEOUT_MS); the charge reaches payments' handler after 4.
+		await setFaults([{ target: "payments.charge", latencyMs: 4_000 }]);
+		const refused = await expectRefusedCheckout(token);
+		expect(refused.status).toBe("failed");
+		// The same charge sent again, under the same rule, reaches payments after the late one (sent 3 s
+		// earlier) has run; the order's id was voided when the checkout was undone, so both are refused.
+		const again = cluster.observer.call("payments.charge", { orderId: refused.id, amount: refused.total, currency: refused.currency, card: CARD }, { timeout: 15_000 });
+		await expect(again).rejects.toMatchObject({ code: 409, type: "PAYMENT_VOIDED" });
+		expect((await chargesOf(refused.id)).filter((c: any) => c.status === "charged")).toEqual([]);
+		await clearFaults();
 	}, 30_000);
 
 	it("latency on currency and recommendations: the product page answers within its budget without them, a route that needs them is slower", async () => {
