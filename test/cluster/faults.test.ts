@@ -181,7 +181,7 @@ describe("fault rules on a multi-process cluster", () => {
 	it("a rule with `until` lapses by itself", async () => {
 		const token = shopper("until");
 		await fillCart(token);
-		const until = new Date(Date.now() + 4_000).toISOString();
+		const until = new Date(Date.now() + 5_000).toISOString();
 		await setFaults([{ target: "payments", unavailable: true, until }]);
 		const refused = await expectRefusedCheckout(token);
 
