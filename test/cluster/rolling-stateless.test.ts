@@ -12,6 +12,8 @@ const READERS_BEHIND_BALANCER = 3;
 const READERS_ON_GW2 = 2;
 const RESTARTED = ["cat1", "cat2", "gw1"];
 
+type Answer = { status: number; body: any; gateway?: string };
+
 interface Outcome {
 	via: string;
 	path: string;
@@ -143,11 +145,10 @@ describe("a rolling restart with two instances of every stateless service", () =
 		const outcomes: Outcome[] = [];
 		const balancer = new Balancer([cluster.url("gw1"), cluster.url("gw2")]);
 		let done = false;
-		const reader = async (n: number, get: (path: string) => Promise<{ status: number; body: any; gateway?: string }>, via: string) => {
+		const reader = async (n: number, get: (path: string) => Promise<Answer>, via: string) => {
 			for (let i = n; !done; i++) {
 				const read = READS[i % READS.length];
 				const path = read.path(i);
-				type Answer = { status: number; body: any; gateway?: string };
 				const res: Answer = await get(path).catch((err: Error) => ({ status: 0, body: String(err.cause ?? err.message) }));
 				const problem = res.status === 200 ? read.full(res.body) : JSON.stringify(res.body)?.slice(0, 200) ?? "";
 				outcomes.push({ via: res.gateway ? `${via}→${res.gateway}` : via, path, status: res.status, problem, at: Date.now() });
@@ -191,11 +192,12 @@ describe("a rolling restart with two instances of every stateless service", () =
 			`Rolling restart of ${restarts.join(", ")}: ${outcomes.length} reads (${count("balancer")} through the balancer, ${count("gw2")} on gw2), ` +
 				`${failed.length} failed, ${degraded.length} with a fallback, ${balancer.passedOn} passed by the balancer to the other gateway ${JSON.stringify(balancer.passedWhy)}\n`,
 		);
-		const describe = (o: Outcome) => `${o.via} ${o.path} → ${o.status} ${o.problem} (during ${during(o)})`;
-		expect({ failed: failed.map(describe), degraded: degraded.map(describe) }).toEqual({ failed: [], degraded: [] });
+		const line = (o: Outcome) => `${o.via} ${o.path} → ${o.status} ${o.problem} (during ${during(o)})`;
+		expect({ failed: failed.map(line), degraded: degraded.map(line) }).toEqual({ failed: [], degraded: [] });
 		// Real traffic through each restart, not a handful of requests.
 		for (const step of steps) expect({ step: step.name, reads: outcomes.filter(o => o.at >= step.from && o.at <= step.to).length > 20 }).toEqual({ step: step.name, reads: true });
-		// Shoppers of the other gateway were served by it all along.
-		expect(outcomes.filter(o => o.via === "gw2" && o.status === 200).length).toBe(count("gw2"));
+		// Shoppers of the other gateway were served by it while the first one restarted.
+		const onGw2 = outcomes.filter(o => o.via === "gw2" && during(o) === "gw1");
+		expect({ reads: onGw2.length > 10, full: onGw2.every(o => o.status === 200 && !o.problem) }).toEqual({ reads: true, full: true });
 	}, 120_000);
 });
