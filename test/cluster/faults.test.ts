@@ -129,6 +129,19 @@ describe("fault rules on a multi-process cluster", () => {
 		expect((await checkout(token)).status).toBe(201);
 	}, 30_000);
 
+	it("errorRate 0.5 fails about half of the calls, each as the service being down", async () => {
+		await setFaults([{ target: "payments.list", errorRate: 0.5 }]);
+		const nodeID = cluster.node("payments").nodeID;
+		const outcomes = await Promise.all(
+			Array.from({ length: 60 }, () => cluster.observer.call("payments.list", {}, { nodeID, retries: 0 }).then(() => "ok", (err: { code?: number }) => `failed ${err.code}`)),
+		);
+		const failed = outcomes.filter(o => o !== "ok");
+		figures.push(`errorRate 0.5: ${failed.length} of 60 failed`);
+		// Binomial(60, 0.5) falls outside 10–50 about once in ten million runs.
+		expect({ between10and50: failed.length >= 10 && failed.length <= 50, codes: [...new Set(failed)] }).toEqual({ between10and50: true, codes: ["failed 503"] });
+		await clearFaults();
+	}, 30_000);
+
 	it("latency on payments.charge beyond the checkout's wait: 503, and the charge that lands late does not stick", async () => {
 		const token = shopper("slow-charge");
 		await fillCart(token);
