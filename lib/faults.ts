@@ -7,7 +7,7 @@ import { ServiceDownError } from "./errors";
 import { sleep } from "./time";
 
 export class FaultTable {
-	private rules: FaultRule[] = [];
+	private held: FaultRule[] = [];
 
 	constructor(
 		private readonly now: () => number = Date.now,
@@ -15,18 +15,23 @@ export class FaultTable {
 	) {}
 
 	replace(rules: FaultRule[]): void {
-		this.rules = rules.slice();
+		this.held = rules.slice();
+	}
+
+	/** Every rule held, lapsed or not. */
+	get rules(): readonly FaultRule[] {
+		return this.held;
 	}
 
 	/** True when no rule is set: the middleware's fast path, one check per call. */
 	get empty(): boolean {
-		return this.rules.length === 0;
+		return this.held.length === 0;
 	}
 
 	/** The rules in force for a call of `action` on `service`; a rule past its `until` has lapsed. */
 	matching(action: string, service: string): FaultRule[] {
 		const now = this.now();
-		return this.rules.filter(r => (r.target === action || r.target === service) && !lapsed(r, now));
+		return this.held.filter(r => (r.target === action || r.target === service) && !lapsed(r, now));
 	}
 
 	/** Delays the call by every matching rule's latency, then fails it when a rule says so. */

@@ -4,7 +4,8 @@
 // wrapper turns the cache off for a call a rule matches (`ctx.meta.$cache = false`, which its nested
 // calls inherit), so a cached answer cannot hide the fault: a service that is down answers nothing.
 // Each node also gets a small internal service, `$faults`, that keeps its table in step with
-// the ops service: it takes every `ops.faultsChanged` broadcast and asks ops once at start.
+// the ops service: it takes every `ops.faultsChanged` broadcast and asks ops once at start, and
+// says which rules it holds (`$faults.rules`, for an operator or a test to see a rule has arrived).
 // With no rule set (the default) a call costs one property read.
 import type { Context, Middleware, ServiceBroker, ServiceSchema } from "moleculer";
 import { call } from "../lib/call";
@@ -48,17 +49,32 @@ type Handler = (ctx: Context) => Promise<unknown>;
 type ActionDef = { name: string; service?: { name: string } };
 
 /**
- * The service a fault may target, or null: Moleculer's own ($node), this mechanism's ($faults)
- * and ops' actions are never faulted, so an operator can always see the cluster and take a fault back.
+ * The gateway's actions that are the operator's way in: `api.rest` is moleculer-web's door for every
+ * HTTP request (faulting it would fault every route, PUT/DELETE /api/ops/faults too), and `api.cluster`
+ * is GET /api/ops/cluster. A rule on "api" fails the gateway's own routes (health, recommendations), not these.
+ */
+const OPERATOR_DOORS = new Set(["api.rest", "api.cluster"]);
+
+/**
+ * The service a fault may target, or null: Moleculer's own ($node), this mechanism's ($faults),
+ * ops' actions and the operator's doors are never faulted, so an operator can always see the
+ * cluster and take a fault back.
  */
 function faultable(action: ActionDef): string | null {
 	const service = action.service?.name ?? action.name.split(".")[0];
-	return service.startsWith("$") || service === "ops" ? null : service;
+	return service.startsWith("$") || service === "ops" || OPERATOR_DOORS.has(action.name) ? null : service;
 }
 
 function faultsAgent(table: FaultTable): ServiceSchema {
 	return {
 		name: "$faults",
+		actions: {
+			/** The rules this node holds, lapsed ones included (each lapses by itself where it acts). */
+			rules: {
+				params: {},
+				handler: () => ({ rules: table.rules }),
+			},
+		},
 		events: {
 			"ops.faultsChanged": {
 				handler(ctx: Context<Events["ops.faultsChanged"]>) {

@@ -107,6 +107,11 @@ export class TestCluster {
 		return node;
 	}
 
+	/** Whether a node of that name was ever started here. */
+	hasNode(name: string): boolean {
+		return this.nodes.has(name);
+	}
+
 	node(name: string): ShopNode {
 		const node = this.nodes.get(name);
 		if (!node) throw new Error(`No node named ${name}`);
