@@ -86,4 +86,28 @@ describe("NedbStore on a file", () => {
 		await store.insert({ _id: "kept", n: 1 });
 		expect(inFile("kept")).toBe(true);
 	});
+
+	it("keeps, after reopening its file, only the indexes asked for now, with the options asked for now", async () => {
+		// An older version's indexes: NeDB remembers them in the file and makes them again at load.
+		await store.ensureIndex({ fields: ["n"] });
+		await store.ensureIndex({ fields: ["state"] });
+		await store.insertMany([{ _id: "a", n: 1 }, { _id: "b", n: 2 }]);
+		await store.disconnect();
+
+		store = new NedbStore<Item>(file);
+		await store.connect();
+		const indexes = () => (store as unknown as { db: { indexes: Record<string, { sparse: boolean }> } }).db.indexes;
+		expect(Object.keys(indexes()).sort()).toEqual(["_id", "n", "state"]);
+		await store.ensureIndex({ fields: ["n"], sparse: true });
+		await store.dropOtherIndexes([{ fields: ["n"], sparse: true }]);
+		expect(Object.keys(indexes()).sort()).toEqual(["_id", "n"]);
+		expect(indexes().n.sparse).toBe(true);
+		expect(await store.find({ query: { n: { $gte: 2 } } })).toEqual([{ _id: "b", n: 2 }]);
+		await store.disconnect();
+
+		store = new NedbStore<Item>(file);
+		await store.connect();
+		expect(Object.keys(indexes()).sort()).toEqual(["_id", "n"]);
+		expect(indexes().n.sparse).toBe(true);
+	});
 });
