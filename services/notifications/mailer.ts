@@ -78,18 +78,14 @@ export class FileMailer implements Mailer {
 	}
 
 	async send(letter: Letter): Promise<void> {
-		const bytes = await render(letter);
-		// Synchronous, as the stores' appends (lib/store/appender.ts): five small file-system calls
-		// cost microseconds each, while each through the thread pool cost a round trip between
-		// threads (measured: the largest single cost of a checkout's background work).
 		const tmp = path.join(this.tmpDir, `${letter.id}.${crypto.randomUUID()}.tmp`);
-		fs.writeFileSync(tmp, bytes);
+		await fs.promises.writeFile(tmp, await render(letter));
 		try {
-			fs.linkSync(tmp, path.join(this.outboxDir, `${letter.id}.eml`));
+			await fs.promises.link(tmp, path.join(this.outboxDir, `${letter.id}.eml`));
 		} catch (err) {
 			if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
 		} finally {
-			fs.rmSync(tmp, { force: true });
+			await fs.promises.rm(tmp, { force: true });
 		}
 	}
 

@@ -32,17 +32,6 @@ describe("the outbox folder", () => {
 		expect(eml).toContain("Thank you for your order.");
 	});
 
-	it("writes without the thread pool (a round trip between threads per call cost more than the call)", async () => {
-		const pooled = (["open", "writeFile", "link", "rm", "unlink"] as const).map(name => jest.spyOn(fs.promises, name));
-		try {
-			await new FileMailer(path.join(dir, "outbox")).send(letter);
-			expect(fs.readdirSync(path.join(dir, "outbox"))).toEqual([`${letter.id}.eml`]);
-			for (const spy of pooled) expect(spy).not.toHaveBeenCalled();
-		} finally {
-			jest.restoreAllMocks();
-		}
-	});
-
 	it("never writes the same message twice, even when asked again (a crash before it was marked sent)", async () => {
 		const mailer = new FileMailer(path.join(dir, "outbox"));
 		await mailer.send(letter);
