@@ -117,6 +117,7 @@ export function DbMixin<T extends Doc = Doc>(collection: string, opts: DbMixinOp
 					const store = this.stores[name] as StoreAdapter;
 					await store.connect();
 					for (const spec of indexes) await store.ensureIndex(spec);
+					await store.dropOtherIndexes(indexes);
 				}
 				if (this.storeMarks && opts.seed) {
 					await this.storeMarks.connect();

@@ -102,6 +102,11 @@ export class MongoStore<T extends Doc = Doc> extends StringIdStore<T> implements
 		await this.open().createIndex(Object.fromEntries(spec.fields.map(f => [f, 1])), indexOptions(spec));
 	}
 
+	async dropOtherIndexes(): Promise<void> {
+		// Nothing to do: an index MongoDB keeps costs O(log n) per write however many documents
+		// share a key, and an index an operator added is theirs to keep.
+	}
+
 	async ping(timeoutMs: number): Promise<void> {
 		const db = this.db;
 		if (!db) throw new Error(`MongoDB database ${this.dbName} is not connected`);

@@ -46,7 +46,18 @@ export class NedbStore<T extends Doc = Doc> extends StringIdStore<T> implements 
 	async ensureIndex(spec: IndexSpec): Promise<void> {
 		// NeDB 3 takes several fields as an array (a compound index); its typings still say one string.
 		const fieldName = (spec.fields.length === 1 ? spec.fields[0] : spec.fields) as string;
-		await this.done(this.open().ensureIndexAsync({ fieldName, ...indexOptions(spec) }));
+		const db = this.open();
+		// NeDB keeps an index made by an older version (it is remembered in the file) even when
+		// asked for it with other options: one that is to become sparse is made again.
+		const existing = indexesOf(db)[spec.fields.join(",")];
+		if (existing && (existing.unique !== (spec.unique === true) || existing.sparse !== (spec.sparse === true))) await this.done(db.removeIndexAsync(fieldName));
+		await this.done(db.ensureIndexAsync({ fieldName, ...indexOptions(spec) }));
+	}
+
+	async dropOtherIndexes(keep: IndexSpec[]): Promise<void> {
+		const db = this.open();
+		const wanted = new Set(["_id", ...keep.map(spec => spec.fields.join(","))]);
+		for (const name of Object.keys(indexesOf(db))) if (!wanted.has(name)) await this.done(db.removeIndexAsync(name));
 	}
 
 	async ping(): Promise<void> {
@@ -124,6 +135,11 @@ export class NedbStore<T extends Doc = Doc> extends StringIdStore<T> implements 
 		if (!this.db) throw new Error(`The store ${this.filename ?? "(memory)"} is not connected`);
 		return this.db;
 	}
+}
+
+/** NeDB's indexes by field name (compound ones by their fields joined with commas). */
+function indexesOf(db: Datastore): Record<string, { unique: boolean; sparse: boolean }> {
+	return (db as unknown as { indexes: Record<string, { unique: boolean; sparse: boolean }> }).indexes;
 }
 
 /** NeDB's persistence, as far as we reach into it: how it appends, and how it compacts. */

@@ -57,6 +57,12 @@ export interface StoreAdapter<T extends Doc = Doc> extends Store<T> {
 	connect(): Promise<void>;
 	disconnect(): Promise<void>;
 	ensureIndex(spec: IndexSpec): Promise<void>;
+	/**
+	 * Drops the indexes the store keeps beyond `keep` (and `_id`). NeDB remembers every index ever
+	 * made in its file and restores it at load: one a newer version no longer asks for would still
+	 * be updated by every write.
+	 */
+	dropOtherIndexes(keep: IndexSpec[]): Promise<void>;
 	/** Resolves when the store answers; rejects when it does not within `timeoutMs`. */
 	ping(timeoutMs: number): Promise<void>;
 }

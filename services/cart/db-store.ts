@@ -16,7 +16,11 @@ export class DbCartStore implements CartStore {
 		const adapter = createAdapter(service.name, "carts");
 		adapter.init(service.broker, service);
 		await adapter.connect();
-		await adapter.ensureIndex({ fields: ["expiresAt"] });
+		// Sparse: only guest carts expire. Signed-in carts all under one "no expiry" key would make
+		// every write to one of them scan that list (NeDB keeps a key's documents in one array).
+		const expiry = { fields: ["expiresAt"], sparse: true };
+		await adapter.ensureIndex(expiry);
+		await adapter.dropOtherIndexes([expiry]);
 		return new DbCartStore(adapter as unknown as Store<CartDoc>, () => adapter.disconnect());
 	}
 

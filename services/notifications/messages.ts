@@ -17,6 +17,13 @@ export interface NotificationDoc extends Doc {
 	attempts: number;
 	/** Not before this (ms): failed sends back off. */
 	nextAttemptAt: number;
+	/**
+	 * The same as nextAttemptAt, but only while the message is unsent: the sweep's sparse index.
+	 * Sent messages do not carry it, so the index holds what may still be due and nothing else
+	 * (an index on `sentAt` kept every unsent message under one key, `null`, which NeDB scans on
+	 * every write to one of them). Absent from messages stored before it existed until the start backfills it.
+	 */
+	dueAt?: number;
 	/** A sender holds the message until then (ms); 0 when nobody does. Two senders never hold it at once. */
 	leaseUntil: number;
 	lastError: string | null;

@@ -38,6 +38,7 @@ interface NotificationsMethods extends ClockMethods {
 	sendSoon(doc: NotificationDoc): Promise<void>;
 	sweep(opts?: { ignoreBackoff?: boolean }): Promise<number>;
 	sendDue(ignoreBackoff: boolean): Promise<number>;
+	backfillDueAt(): Promise<number>;
 }
 
 interface NotificationsVars {
@@ -59,7 +60,8 @@ const NotificationsService: ServiceSchema<NotificationsSettings, NotificationsMe
 	name: NotificationsContract.name,
 	mixins: [
 		DbMixin("notifications", {
-			indexes: [{ fields: ["key"], unique: true }, { fields: ["userId"] }, { fields: ["orderId"] }, { fields: ["sentAt"] }],
+			// The sweep's is `dueAt` (see NotificationDoc): only unsent messages carry it.
+			indexes: [{ fields: ["key"], unique: true }, { fields: ["userId"] }, { fields: ["orderId"] }, { fields: ["dueAt"], sparse: true }],
 		}),
 		Clock,
 		PeriodicWork<NotificationsSettings>({ name: "sweep", every: s => s.sweepIntervalMs, run: "sweep" }),
@@ -132,6 +134,7 @@ const NotificationsService: ServiceSchema<NotificationsSettings, NotificationsMe
 					sentAt: null,
 					attempts: 0,
 					nextAttemptAt: now,
+					dueAt: now,
 					leaseUntil: 0,
 					lastError: null,
 				};
@@ -182,14 +185,14 @@ const NotificationsService: ServiceSchema<NotificationsSettings, NotificationsMe
 				const message = (err as Error).message;
 				await this.adapter.updateMany(
 					{ sentAt: null, leaseUntil, _id: doc._id },
-					{ $set: { leaseUntil: 0, lastError: message, nextAttemptAt: now + retryDelayMs(attempts) }, $inc: { attempts: 1 } },
+					{ $set: { leaseUntil: 0, lastError: message, nextAttemptAt: now + retryDelayMs(attempts), dueAt: now + retryDelayMs(attempts) }, $inc: { attempts: 1 } },
 				);
 				this.logger.warn(`Could not send ${doc.type} of order ${doc.orderId} (attempt ${attempts}); will try again: ${message}`);
 				countShop(this.broker, "shop.notifications.retried.total", { type: doc.type });
 				return "failed";
 			}
 			const sentAt = new Date(this.now()).toISOString();
-			await this.adapter.updateMany({ sentAt: null, _id: doc._id }, { $set: { sentAt, leaseUntil: 0, lastError: null }, $inc: { attempts: 1 } });
+			await this.adapter.updateMany({ sentAt: null, _id: doc._id }, { $set: { sentAt, leaseUntil: 0, lastError: null }, $unset: { dueAt: true }, $inc: { attempts: 1 } });
 			this.logger.info(`Sent ${doc.type} of order ${doc.orderId} by ${this.mailer.kind}`);
 			countShop(this.broker, "shop.notifications.sent.total", { type: doc.type });
 			return "sent";
@@ -218,8 +221,8 @@ const NotificationsService: ServiceSchema<NotificationsSettings, NotificationsMe
 
 		async sendDue(ignoreBackoff: boolean): Promise<number> {
 			const now = this.now();
-			const query: Filter = { sentAt: null, leaseUntil: { $lte: now } };
-			if (!ignoreBackoff) query.nextAttemptAt = { $lte: now };
+			// Through the sparse index on `dueAt`: what is unsent (and due), never the messages long sent.
+			const query: Filter = { dueAt: { $lte: ignoreBackoff ? Number.MAX_SAFE_INTEGER : now }, sentAt: null, leaseUntil: { $lte: now } };
 			const due = await this.adapter.find({ query, sort: ["createdAt"], limit: SWEEP_BATCH });
 			let sent = 0;
 			for (const doc of due) {
@@ -230,6 +233,16 @@ const NotificationsService: ServiceSchema<NotificationsSettings, NotificationsMe
 			}
 			return sent;
 		},
+
+		/**
+		 * Gives `dueAt` to unsent messages stored before it existed, so that the sweep finds them.
+		 * A scan, once at start (no index serves it: that is the point); a no-op once done.
+		 */
+		async backfillDueAt(): Promise<number> {
+			const legacy = await this.adapter.find({ query: { sentAt: null, dueAt: { $exists: false } } });
+			for (const doc of legacy) await this.adapter.updateMany({ _id: doc._id, sentAt: null, dueAt: { $exists: false } }, { $set: { dueAt: doc.nextAttemptAt } });
+			return legacy.length;
+		},
 	},
 
 	created() {
@@ -238,7 +251,9 @@ const NotificationsService: ServiceSchema<NotificationsSettings, NotificationsMe
 		this.mailer = this.createMailer();
 	},
 
-	started() {
+	async started() {
+		const upgraded = await this.backfillDueAt();
+		if (upgraded) this.logger.info(`Gave ${upgraded} unsent message(s) from an older version their due time`);
 		// Whatever the last run left unsent goes now, back-off or not: this may be the restart that fixed it.
 		this.sweep({ ignoreBackoff: true }).catch(err => this.logger.warn(`Notification sweep failed: ${(err as Error).message}`));
 	},
