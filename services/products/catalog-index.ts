@@ -68,8 +68,10 @@ export class CatalogIndex {
 		for (const n of this.all.price.view()) this.vocabulary.add(this.termsAt(n), n);
 	}
 
-	/** A product created or changed. */
+	/** A product created or changed; nothing to do when it is held as it is (this instance's own change, announced back to it). */
 	upsert(doc: ProductDoc): void {
+		const held = this.slotOf.get(doc._id);
+		if (held !== undefined && this.holdsAsIs(held, doc)) return;
 		this.remove(doc._id);
 		const slot = this.add(doc);
 		const category = this.products[slot]!.category;
@@ -240,8 +242,7 @@ export class CatalogIndex {
 		this.products[slot] = product;
 		const { cols } = this;
 		cols.ids[slot] = product.id;
-		// Stored with the product (product.ts keeps it in step with the name): shared, not made again.
-		cols.sortNames[slot] = typeof doc.sortName === "string" ? doc.sortName : sortNameOf(doc.name);
+		cols.sortNames[slot] = sortNameFrom(doc);
 		cols.createdAts[slot] = doc.createdAt;
 		cols.prices[slot] = doc.price;
 		cols.picks[slot] = doc.featured ? doc.featured : NOT_A_PICK;
@@ -250,6 +251,12 @@ export class CatalogIndex {
 		this.categoryIds[slot] = categoryId;
 		this.slotOf.set(product.id, slot);
 		return slot;
+	}
+
+	private holdsAsIs(slot: number, doc: ProductDoc): boolean {
+		const product = this.products[slot]!;
+		const fresh = toProduct(doc, this.baseCurrency);
+		return (Object.keys(fresh) as (keyof Product)[]).every(key => product[key] === fresh[key]) && this.cols.sortNames[slot] === sortNameFrom(doc);
 	}
 
 	private termsAt(slot: number): string[] {
@@ -269,6 +276,11 @@ export class CatalogIndex {
 	private newVocabulary(): Vocabulary {
 		return new Vocabulary(this.compare.price);
 	}
+}
+
+/** Stored with the product (product.ts keeps it in step with the name): shared, not made again. */
+function sortNameFrom(doc: ProductDoc): string {
+	return typeof doc.sortName === "string" ? doc.sortName : sortNameOf(doc.name);
 }
 
 function emptyColumns(size: number): Columns {
