@@ -215,6 +215,8 @@ export class Vocabulary {
 		const several = first.postings.length > 1;
 		const round = several ? this.nextRound() : 0;
 		const { seen } = this;
+		// The usual case: each other word means one common word, so asking it is reading one bit.
+		const bitmaps = rest.every(g => g.bits.length === 1 && g.bits[0]) ? rest.map(g => g.bits[0] as Uint32Array) : null;
 		for (const posting of first.postings) {
 			for (let i = 0; i < posting.length; i++) {
 				const item = posting[i];
@@ -223,7 +225,8 @@ export class Vocabulary {
 					seen[item] = round;
 				}
 				let all = true;
-				for (let g = 0; all && g < rest.length; g++) all = this.has(rest[g], item);
+				if (bitmaps) for (let g = 0; all && g < bitmaps.length; g++) all = (bitmaps[g][item >>> 5] & (1 << (item & 31))) !== 0;
+				else for (let g = 0; all && g < rest.length; g++) all = this.has(rest[g], item);
 				if (all && (accept === undefined || accept(item))) out.push(item);
 			}
 		}
