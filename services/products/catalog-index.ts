@@ -7,102 +7,93 @@
 // The products service keeps it in step: its own writes update it before they are answered, and
 // `products.changed` (broadcast by whichever instance wrote) makes every other instance reread
 // those products from the store.
-import type { CategoryCount, Product, ProductSort, Suggestion } from "./products.contract";
+import type { CategoryCount, Product, Suggestion } from "./products.contract";
 import type { CatalogQuery } from "./query";
 import { toProduct, sortNameOf, type ProductDoc } from "./product";
-import { queryWords, termsOf, Vocabulary, words } from "./search";
+import { buildOrders, comparators, emptyOrders, insertInOrder, NOT_A_PICK, ordersByCategory, removeFromOrder, SORTS, type Columns, type Orders } from "./orders";
+import { SlotList } from "./slot-list";
+import { queryWords, termsOf, Vocabulary, words, type Group } from "./search";
 
-interface Entry {
-	/** Its slot: where the typed arrays below keep what a search filters on. */
-	slot: number;
-	id: string;
-	category: string;
-	price: number;
-	sortName: string;
-	createdAt: string;
-	/** Place among the picks; NOT_A_PICK for the rest, so that they come after every pick. */
-	pick: number;
-	terms: string[];
-	product: Product;
-}
-
-/** Each order as the slots of its entries: walking one reads packed numbers, not scattered objects. */
-type Lists = Record<ProductSort, number[]>;
-const SORTS: readonly ProductSort[] = ["price", "-price", "name", "-name", "createdAt", "-createdAt", "featured"];
-const NOT_A_PICK = Number.MAX_SAFE_INTEGER;
-
-const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-/** Ties always break on id (ascending, in both directions), so pages never overlap. */
-const ORDER: Record<ProductSort, (a: Entry, b: Entry) => number> = {
-	price: (a, b) => a.price - b.price || text(a.id, b.id),
-	"-price": (a, b) => b.price - a.price || text(a.id, b.id),
-	name: (a, b) => text(a.sortName, b.sortName) || text(a.id, b.id),
-	"-name": (a, b) => text(b.sortName, a.sortName) || text(a.id, b.id),
-	createdAt: (a, b) => text(a.createdAt, b.createdAt) || text(a.id, b.id),
-	"-createdAt": (a, b) => text(b.createdAt, a.createdAt) || text(a.id, b.id),
-	// The shop's picks in their order, then the rest as "name" has them (a list a shopper can scan).
-	featured: (a, b) => a.pick - b.pick || text(a.sortName, b.sortName) || text(a.id, b.id),
-};
+/** Walks `order` from its start: the slots it keeps, from the `skip`-th kept up to the `wanted`-th. */
+type Walk = (order: Int32Array, skip: number, wanted: number) => number[];
 
 export interface CatalogPage {
 	rows: Product[];
 	total: number;
 }
 
+/**
+ * Each product lives in a slot (a small whole number) and is held once, as the Product pages
+ * show; what the orders and filters compare sits beside it in arrays by slot (typed where it is a
+ * number). A product's search words are not kept: they are computed again from its name and
+ * description when it changes.
+ */
 export class CatalogIndex {
-	private byId = new Map<string, Entry>();
-	private all = emptyLists();
-	private byCategory = new Map<string, Lists>();
-	private vocabulary = new Vocabulary();
-	/** By slot: the entry, and (packed, for searches that filter many matches) its price and category. */
-	private slots: (Entry | undefined)[] = [];
+	private slotOf = new Map<string, number>();
+	private products: (Product | undefined)[] = [];
 	private freeSlots: number[] = [];
-	private prices = new Float64Array(1024);
-	private categoryIds = new Int32Array(1024);
+	private cols: Columns = emptyColumns(0);
+	private categoryIds = new Int32Array(0);
 	private readonly categoryIdOf = new Map<string, number>();
 	/** By slot: the `pick` round it is a candidate in. */
-	private picked = new Uint32Array(1024);
+	private picked = new Uint32Array(0);
 	private round = 0;
+	private readonly compare = comparators(this.cols);
+	private all = emptyOrders();
+	private byCategory = new Map<string, Orders>();
+	/** Postings in price order: a word's products within a price range are one stretch of its posting. */
+	private vocabulary = this.newVocabulary();
 
 	constructor(private readonly baseCurrency: string) {}
 
 	get size(): number {
-		return this.byId.size;
+		return this.slotOf.size;
 	}
 
-	/** The whole catalog at once (at start), replacing what was there: appended, then each order sorted once. */
+	/** The whole catalog at once (at start), replacing what was there: every order built once (orders.ts). */
 	load(docs: readonly ProductDoc[]): void {
-		this.byId = new Map();
-		this.all = emptyLists();
-		this.byCategory = new Map();
-		this.vocabulary = new Vocabulary();
-		this.slots = [];
+		this.slotOf = new Map();
+		this.products = [];
 		this.freeSlots = [];
-		for (const doc of docs) {
-			if (this.byId.has(doc._id)) continue;
-			const entry = this.add(doc);
-			for (const lists of [this.all, this.listsOf(entry.category)]) for (const sort of SORTS) lists[sort].push(entry.slot);
-		}
-		for (const lists of [this.all, ...this.byCategory.values()]) for (const sort of SORTS) lists[sort].sort(this.bySlot(sort));
+		this.byCategory = new Map();
+		this.vocabulary = this.newVocabulary();
+		const slots: number[] = [];
+		for (const doc of docs) if (!this.slotOf.has(doc._id)) slots.push(this.add(doc));
+		this.all = buildOrders(slots, this.cols, this.compare);
+		const names = [...this.categoryIdOf.keys()];
+		ordersByCategory(this.all, this.categoryIds, names.length).forEach((orders, id) => {
+			if (orders.name.length > 0) this.byCategory.set(names[id], orders);
+		});
+		// In price order, every word's posting is appended to, never searched.
+		for (const n of this.all.price.view()) this.vocabulary.add(this.termsAt(n), n);
 	}
 
-	/** A product created or changed. */
+	/** A product created or changed; nothing to do when it is held as it is (this instance's own change, announced back to it). */
 	upsert(doc: ProductDoc): void {
+		const held = this.slotOf.get(doc._id);
+		if (held !== undefined && this.holdsAsIs(held, doc)) return;
 		this.remove(doc._id);
-		const entry = this.add(doc);
-		for (const lists of [this.all, this.listsOf(entry.category)]) for (const sort of SORTS) insertSorted(lists[sort], entry.slot, this.bySlot(sort));
+		const slot = this.add(doc);
+		const category = this.products[slot]!.category;
+		let lists = this.byCategory.get(category);
+		if (!lists) this.byCategory.set(category, (lists = emptyOrders()));
+		for (const orders of [this.all, lists]) for (const sort of SORTS) insertInOrder(orders[sort], slot, this.compare[sort]);
+		this.vocabulary.add(this.termsAt(slot), slot);
 	}
 
 	remove(id: string): void {
-		const entry = this.byId.get(id);
-		if (!entry) return;
-		this.byId.delete(id);
-		const category = this.byCategory.get(entry.category);
-		for (const lists of [this.all, category]) if (lists) for (const sort of SORTS) removeSorted(lists[sort], entry.slot, this.bySlot(sort));
-		if (category && count(category) === 0) this.byCategory.delete(entry.category);
-		this.vocabulary.remove(entry.terms, entry.slot);
-		this.slots[entry.slot] = undefined;
-		this.freeSlots.push(entry.slot);
+		const slot = this.slotOf.get(id);
+		if (slot === undefined) return;
+		const { category } = this.products[slot]!;
+		// Out of every order and posting first: they find it by what it is compared on.
+		const lists = this.byCategory.get(category);
+		for (const orders of [this.all, lists]) if (orders) for (const sort of SORTS) removeFromOrder(orders[sort], slot, this.compare[sort]);
+		if (lists && lists.name.length === 0) this.byCategory.delete(category);
+		this.vocabulary.remove(this.termsAt(slot), slot);
+		this.slotOf.delete(id);
+		this.products[slot] = undefined;
+		this.cols.ids[slot] = this.cols.sortNames[slot] = this.cols.createdAts[slot] = "";
+		this.freeSlots.push(slot);
 	}
 
 	/** The products among `ids` the read model holds, and the ids it does not know. */
@@ -110,15 +101,15 @@ export class CatalogIndex {
 		const found: Product[] = [];
 		const unknown: string[] = [];
 		for (const id of ids) {
-			const entry = this.byId.get(id);
-			if (entry) found.push(entry.product);
+			const slot = this.slotOf.get(id);
+			if (slot !== undefined) found.push(this.products[slot]!);
 			else unknown.push(id);
 		}
 		return { found, unknown };
 	}
 
 	categories(): CategoryCount[] {
-		return [...this.byCategory].map(([name, lists]) => ({ name, count: count(lists) })).sort((a, b) => text(a.name, b.name));
+		return [...this.byCategory].map(([name, lists]) => ({ name, count: lists.name.length })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 	}
 
 	/** One page of products in the base currency, without `available`. */
@@ -128,26 +119,37 @@ export class CatalogIndex {
 		const order = scope[q.sort];
 		const { minPrice: min, maxPrice: max } = q;
 		const priced = min !== null || max !== null;
+		const lo = min ?? -Infinity;
+		const hi = max ?? Infinity;
+		const { prices } = this.cols;
 
 		if (q.words === null) {
 			if (!priced) return this.slice(order, 0, order.length, q);
 			if (q.sort === "price" || q.sort === "-price") {
-				const [from, to] = priceRange(order, this.prices, min, max, q.sort === "-price");
+				const [from, to] = priceRange(i => prices[order.at(i)], order.length, lo, hi, q.sort === "-price");
 				return this.slice(order, from, to, q);
 			}
-			const [from, to] = priceRange(scope.price, this.prices, min, max, false);
-			return this.pick(order, scope.price.slice(from, to), q);
+			const [from, to] = priceRange(i => prices[scope.price.at(i)], scope.price.length, lo, hi, false);
+			const inRange = scope.price.view(from, to);
+			return this.page(order, inRange.length, q, () => Array.from(inRange), this.among(inRange));
 		}
-		if (q.words.length === 0) return { rows: [], total: 0 };
-		let found = this.vocabulary.match(q.words);
-		if (q.category !== null || priced) {
-			const { prices, categoryIds } = this;
-			const category = q.category === null ? -1 : (this.categoryIdOf.get(q.category) ?? -2);
-			const lo = min ?? -Infinity;
-			const hi = max ?? Infinity;
-			found = found.filter(n => (category === -1 || categoryIds[n] === category) && prices[n] >= lo && prices[n] <= hi);
+		const groups = q.words.length === 0 ? null : this.vocabulary.groups(q.words);
+		if (!groups) return { rows: [], total: 0 };
+
+		// One catalog word, in the whole catalog: its posting, in price order, is the answer, or a stretch of it.
+		if (groups.length === 1 && groups[0].postings.length === 1 && q.category === null) {
+			const posting = groups[0].postings[0];
+			const [from, to] = priced ? priceRange(i => prices[posting[i]], posting.length, lo, hi, false) : [0, posting.length];
+			if (q.sort === "price") return this.slice(posting, from, to, q);
+			return this.page(order, to - from, q, () => posting.slice(from, to), this.holding(groups[0], lo, hi), testCost(groups[0]));
 		}
-		return this.pick(order, found, q);
+
+		// Several words (or meanings), or a category: walk the rarest word, ask the others and the filters.
+		const category = q.category === null ? -1 : (this.categoryIdOf.get(q.category) ?? -2);
+		const { categoryIds } = this;
+		const accept = q.category === null && !priced ? undefined : (n: number) => (category === -1 || categoryIds[n] === category) && prices[n] >= lo && prices[n] <= hi;
+		const found = this.vocabulary.every(groups, accept);
+		return this.page(order, found.length, q, () => found, this.among(found));
 	}
 
 	/**
@@ -161,160 +163,154 @@ export class CatalogIndex {
 		if (wanted.length === 0) return [];
 		const typed = words(q).join(" ");
 		const last = words(q).at(-1) ?? "";
+		const { sortNames } = this.cols;
 		// The best `limit` kept as they come (a common word may match thousands; only a few are shown).
-		const best: { entry: Entry; rank: number }[] = [];
-		const worse = (a: { entry: Entry; rank: number }, b: { entry: Entry; rank: number }) => a.rank - b.rank || ORDER.name(a.entry, b.entry);
+		const best: { slot: number; rank: number }[] = [];
+		const worse = (a: { slot: number; rank: number }, b: { slot: number; rank: number }) => a.rank - b.rank || this.compare.name(a.slot, b.slot);
 		for (const slot of this.vocabulary.match(wanted)) {
-			const entry = this.entryAt(slot);
-			const rank = entry.sortName.startsWith(typed) ? 0 : entry.sortName.split(" ").some(w => w.startsWith(last)) ? 1 : 2;
-			const candidate = { entry, rank };
+			const name = sortNames[slot];
+			const rank = name.startsWith(typed) ? 0 : name.split(" ").some(w => w.startsWith(last)) ? 1 : 2;
+			const candidate = { slot, rank };
 			if (best.length === limit && worse(candidate, best[limit - 1]) >= 0) continue;
-			best.splice(lowerBound(best, b => worse(b, candidate) < 0), 0, candidate);
+			best.splice(lowerBound(best.length, i => worse(best[i], candidate) < 0), 0, candidate);
 			if (best.length > limit) best.pop();
 		}
-		return best.map(({ entry }) => ({ id: entry.id, name: entry.product.name, category: entry.category }));
+		return best.map(({ slot }) => {
+			const { id, name, category } = this.products[slot]!;
+			return { id, name, category };
+		});
 	}
 
-	private slice(order: readonly number[], from: number, to: number, q: CatalogQuery): CatalogPage {
+	/** [from, to) of a list in the page's order: the page is a slice of it. */
+	private slice(list: SlotList | readonly number[], from: number, to: number, q: CatalogQuery): CatalogPage {
 		const start = from + (q.page - 1) * q.pageSize;
-		const rows = start >= to ? [] : order.slice(start, Math.min(to, start + q.pageSize));
-		return { rows: rows.map(n => this.entryAt(n).product), total: to - from };
+		const end = Math.min(to, start + q.pageSize);
+		const rows: Product[] = [];
+		for (let i = start; i < end; i++) rows.push(this.products[list instanceof SlotList ? list.at(i) : list[i]]!);
+		return { rows, total: to - from };
 	}
 
 	/**
-	 * A page of `candidates` (slots, any order) in the order of `order`: either sort the candidates, or
-	 * walk `order` until the page is full, whichever reads fewer products. Few candidates are
-	 * cheap to sort; many are met soon when walking.
+	 * A page of `total` products in the order of `order`: either sort them all (`matches()`), or
+	 * walk `order` keeping those `walk` takes until the page is full, whichever reads fewer
+	 * products (a test costing `cost` reads). Few matches are cheap to sort; many are met soon when walking.
 	 */
-	private pick(order: readonly number[], candidates: number[], q: CatalogQuery): CatalogPage {
-		const total = candidates.length;
+	private page(order: SlotList, total: number, q: CatalogQuery, matches: () => number[], walk: Walk, cost = 1): CatalogPage {
 		const skip = (q.page - 1) * q.pageSize;
 		if (skip >= total) return { rows: [], total };
 		const wanted = Math.min(total, skip + q.pageSize);
-		const walkCost = (wanted * order.length) / total;
+		const walkCost = ((wanted * order.length) / total) * cost;
 		const sortCost = total * Math.log2(total + 1);
-		let rows: number[];
-		if (sortCost <= walkCost) {
-			rows = candidates.sort(this.bySlot(q.sort)).slice(skip, wanted);
-		} else {
-			const round = this.nextRound();
-			const { picked } = this;
-			for (const n of candidates) picked[n] = round;
-			rows = [];
-			let seen = 0;
-			for (const n of order) {
-				if (picked[n] !== round) continue;
-				if (seen++ >= skip) rows.push(n);
-				if (seen >= wanted) break;
+		const rows = sortCost <= walkCost ? matches().sort(this.compare[q.sort]).slice(skip, wanted) : walk(order.view(), skip, wanted);
+		return { rows: rows.map(n => this.products[n]!), total };
+	}
+
+	/** Walks an order keeping the slots among `slots` (each marked first). */
+	private among(slots: ArrayLike<number>): Walk {
+		return (order, skip, wanted) => {
+			if (this.round === 0xffffffff) {
+				this.picked.fill(0);
+				this.round = 0;
 			}
-		}
-		return { rows: rows.map(n => this.entryAt(n).product), total };
-	}
-
-	private entryAt(slot: number): Entry {
-		return this.slots[slot] as Entry;
-	}
-
-	/** An order compared by slot. */
-	private bySlot(sort: ProductSort): (a: number, b: number) => number {
-		const order = ORDER[sort];
-		return (a, b) => order(this.entryAt(a), this.entryAt(b));
-	}
-
-	private nextRound(): number {
-		if (this.round === 0xffffffff) {
-			this.picked.fill(0);
-			this.round = 0;
-		}
-		return ++this.round;
-	}
-
-	/** A new entry in a free slot, known by id and to the search. */
-	private add(doc: ProductDoc): Entry {
-		const slot = this.freeSlots.pop() ?? this.slots.length;
-		if (slot >= this.prices.length) this.grow(slot);
-		const entry = this.entryOf(doc, slot);
-		this.slots[slot] = entry;
-		this.prices[slot] = entry.price;
-		let categoryId = this.categoryIdOf.get(entry.category);
-		if (categoryId === undefined) this.categoryIdOf.set(entry.category, (categoryId = this.categoryIdOf.size));
-		this.categoryIds[slot] = categoryId;
-		this.byId.set(entry.id, entry);
-		this.vocabulary.add(entry.terms, slot);
-		return entry;
-	}
-
-	private grow(slot: number): void {
-		const size = Math.max(slot + 1, this.prices.length * 2);
-		const prices = new Float64Array(size);
-		prices.set(this.prices);
-		const categoryIds = new Int32Array(size);
-		categoryIds.set(this.categoryIds);
-		const picked = new Uint32Array(size);
-		picked.set(this.picked);
-		this.prices = prices;
-		this.categoryIds = categoryIds;
-		this.picked = picked;
-	}
-
-	private entryOf(doc: ProductDoc, slot: number): Entry {
-		return {
-			slot,
-			id: doc._id,
-			category: doc.category,
-			price: doc.price,
-			sortName: sortNameOf(doc.name),
-			createdAt: doc.createdAt,
-			pick: doc.featured ? doc.featured : NOT_A_PICK,
-			terms: termsOf(doc.name, doc.description),
-			product: toProduct(doc, this.baseCurrency),
+			const round = ++this.round;
+			const { picked } = this;
+			for (let i = 0; i < slots.length; i++) picked[slots[i]] = round;
+			const rows: number[] = [];
+			for (let i = 0, seen = 0; i < order.length && seen < wanted; i++) if (picked[order[i]] === round && seen++ >= skip) rows.push(order[i]);
+			return rows;
 		};
 	}
 
-	private listsOf(category: string): Lists {
-		let lists = this.byCategory.get(category);
-		if (!lists) this.byCategory.set(category, (lists = emptyLists()));
-		return lists;
+	/** Walks an order keeping the slots priced within [lo, hi] that hold one of `word`'s meanings. */
+	private holding(word: Group, lo: number, hi: number): Walk {
+		return (order, skip, wanted) => {
+			const { prices } = this.cols;
+			const rows: number[] = [];
+			for (let i = 0, seen = 0; i < order.length && seen < wanted; i++) {
+				const n = order[i];
+				if (prices[n] >= lo && prices[n] <= hi && this.vocabulary.has(word, n) && seen++ >= skip) rows.push(n);
+			}
+			return rows;
+		};
+	}
+
+	/** A product in a free slot, known by id, with what it is compared on; not yet in any order or posting. */
+	private add(doc: ProductDoc): number {
+		const slot = this.freeSlots.pop() ?? this.products.length;
+		if (slot >= this.cols.prices.length) this.grow(slot);
+		const product = toProduct(doc, this.baseCurrency);
+		this.products[slot] = product;
+		const { cols } = this;
+		cols.ids[slot] = product.id;
+		cols.sortNames[slot] = sortNameFrom(doc);
+		cols.createdAts[slot] = doc.createdAt;
+		cols.prices[slot] = doc.price;
+		cols.picks[slot] = doc.featured ? doc.featured : NOT_A_PICK;
+		let categoryId = this.categoryIdOf.get(doc.category);
+		if (categoryId === undefined) this.categoryIdOf.set(doc.category, (categoryId = this.categoryIdOf.size));
+		this.categoryIds[slot] = categoryId;
+		this.slotOf.set(product.id, slot);
+		return slot;
+	}
+
+	private holdsAsIs(slot: number, doc: ProductDoc): boolean {
+		const product = this.products[slot]!;
+		const fresh = toProduct(doc, this.baseCurrency);
+		return (Object.keys(fresh) as (keyof Product)[]).every(key => product[key] === fresh[key]) && this.cols.sortNames[slot] === sortNameFrom(doc);
+	}
+
+	private termsAt(slot: number): string[] {
+		const { name, description } = this.products[slot]!;
+		return termsOf(name, description);
+	}
+
+	private grow(slot: number): void {
+		const size = Math.max(slot + 1, 1024, this.cols.prices.length * 2);
+		const cols = this.cols;
+		cols.prices = grown(cols.prices, new Float64Array(size));
+		cols.picks = grown(cols.picks, new Uint32Array(size));
+		this.categoryIds = grown(this.categoryIds, new Int32Array(size));
+		this.picked = grown(this.picked, new Uint32Array(size));
+	}
+
+	private newVocabulary(): Vocabulary {
+		return new Vocabulary(this.compare.price);
 	}
 }
 
-const count = (lists: Lists) => lists.name.length;
-
-function emptyLists(): Lists {
-	return { price: [], "-price": [], name: [], "-name": [], createdAt: [], "-createdAt": [], featured: [] };
+/** Stored with the product (product.ts keeps it in step with the name): shared, not made again. */
+function sortNameFrom(doc: ProductDoc): string {
+	return typeof doc.sortName === "string" ? doc.sortName : sortNameOf(doc.name);
 }
 
-/** The first index whose item is not `before` (the list is ordered so that those come first). */
-function lowerBound<T>(list: readonly T[], before: (item: T) => boolean): number {
+function emptyColumns(size: number): Columns {
+	return { ids: [], sortNames: [], createdAts: [], prices: new Float64Array(size), picks: new Uint32Array(size) };
+}
+
+function grown<T extends Float64Array | Uint32Array | Int32Array>(old: T, bigger: T): T {
+	bigger.set(old);
+	return bigger;
+}
+
+/** What asking a word's postings about one product costs, in reads: one with a bitmap, a binary search without. */
+function testCost(group: Group): number {
+	return group.bits.every(Boolean) ? 1 : Math.log2(group.size + 1) + 1;
+}
+
+/** The first index in [0, length) whose item is not `before` (the list is ordered so that those come first). */
+function lowerBound(length: number, before: (i: number) => boolean): number {
 	let lo = 0;
-	let hi = list.length;
+	let hi = length;
 	while (lo < hi) {
 		const mid = (lo + hi) >>> 1;
-		if (before(list[mid])) lo = mid + 1;
+		if (before(mid)) lo = mid + 1;
 		else hi = mid;
 	}
 	return lo;
 }
 
-function insertSorted(list: number[], slot: number, cmp: (a: number, b: number) => number): void {
-	list.splice(
-		lowerBound(list, n => cmp(n, slot) < 0),
-		0,
-		slot,
-	);
-}
-
-function removeSorted(list: number[], slot: number, cmp: (a: number, b: number) => number): void {
-	const at = lowerBound(list, n => cmp(n, slot) < 0);
-	if (list[at] === slot) list.splice(at, 1);
-}
-
-/** [from, to) of the slots priced within [min, max] in a list sorted by price (descending when `desc`). */
-function priceRange(list: readonly number[], prices: Float64Array, min: number | null, max: number | null, desc: boolean): [number, number] {
-	const lo = min ?? -Infinity;
-	const hi = max ?? Infinity;
-	const [from, to] = desc
-		? [lowerBound(list, n => prices[n] > hi), lowerBound(list, n => prices[n] >= lo)]
-		: [lowerBound(list, n => prices[n] < lo), lowerBound(list, n => prices[n] <= hi)];
+/** [from, to) of the items priced within [lo, hi] in a list sorted by price (descending when `desc`); `price(i)` is the i-th's. */
+function priceRange(price: (i: number) => number, length: number, lo: number, hi: number, desc: boolean): [number, number] {
+	const [from, to] = desc ? [lowerBound(length, i => price(i) > hi), lowerBound(length, i => price(i) >= lo)] : [lowerBound(length, i => price(i) < lo), lowerBound(length, i => price(i) <= hi)];
 	return [from, Math.max(from, to)]; // an empty range when min > max
 }

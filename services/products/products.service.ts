@@ -161,6 +161,7 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 				this.catalog.upsert(doc);
 				await this.productsChanged([doc._id]);
 				ctx.meta.$statusCode = 201;
+				ctx.meta.$location = `/api/products/${encodeURIComponent(id)}`;
 				const [product] = await this.present(ctx, [toProduct(doc, this.settings.baseCurrency)], undefined);
 				return product;
 			},

@@ -47,8 +47,10 @@ describe("admin edits to the catalog", () => {
 		expect(res.status).toBe(201);
 		expect(res.body).toEqual(expect.objectContaining({ ...lamp, id: expect.stringMatching(/^prod-/), currency: "USD", imageUrl: "/images/products/placeholder.svg" }));
 		expect(announced).toContainEqual([res.body.id]);
+		// Where the new product lives, as a 201 says (and no warning from the gateway at every create).
+		expect(res.headers.get("location")).toBe(`/api/products/${res.body.id}`);
 
-		expect((await http.get(`${base}/api/products/${res.body.id}`)).body.name).toBe("Arc Floor Lamp");
+		expect((await http.get(`${base}${res.headers.get("location")}`)).body.name).toBe("Arc Floor Lamp");
 		expect((await http.get(`${base}/api/products?q=brass%20arc`)).body.rows.map((r: any) => r.id)).toEqual([res.body.id]);
 		const after = await http.get(`${base}/api/categories`);
 		const count = (body: any[]) => body.find(c => c.name === "office").count;

@@ -31,6 +31,21 @@ describe("catalog search", () => {
 		expect(words("Straße STRASSE")).toEqual(["strasse", "strasse"]);
 	});
 
+	it("splits plain ASCII text as the Unicode path would", () => {
+		// The Unicode path itself, as words() takes it for text that is not ASCII.
+		const unicode = (text: string) =>
+			text
+				.normalize("NFKD")
+				.replace(/\p{M}/gu, "")
+				.toUpperCase()
+				.toLowerCase()
+				.split(/[^\p{L}\p{N}]+/u)
+				.filter(Boolean)
+				.map(w => w.slice(0, 24));
+		fc.assert(fc.property(fc.string({ unit: "binary-ascii", maxLength: 80 }), text => expect(words(text)).toEqual(unicode(text))));
+		expect(words("Compact WALNUT kettle-42, x".repeat(3))).toEqual(unicode("Compact WALNUT kettle-42, x".repeat(3)));
+	});
+
 	it("brings plurals to their singular, and leaves other words alone", () => {
 		expect(["lamps", "kettles", "batteries", "boxes", "glasses", "benches", "phones"].map(stem)).toEqual(["lamp", "kettle", "battery", "box", "glass", "bench", "phone"]);
 		expect(["glass", "cactus", "chassis", "bus", "350s", "lamp"].map(stem)).toEqual(["glass", "cactus", "chassis", "bus", "350s", "lamp"]);
