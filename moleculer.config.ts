@@ -13,6 +13,7 @@ import { NewInstanceIsNewNodeMiddleware } from "./middlewares/new-instance-is-ne
 import { WaitForRestartMiddleware } from "./middlewares/wait-for-restart.middleware";
 import { NodeHttpMiddleware } from "./middlewares/node-http.middleware";
 import { RemoteGuardMiddleware } from "./middlewares/remote-guard.middleware";
+import { SettledMetricRatesMiddleware } from "./middlewares/settled-metric-rates.middleware";
 // Registers the "PrometheusText" reporter: metrics rendered by Moleculer, served by our node server.
 import "./lib/node-http";
 
@@ -117,7 +118,11 @@ const brokerConfig: BrokerOptions = {
 		NodeHttpMiddleware({ port: config.metricsPort }),
 		RemoteGuardMiddleware({ enabled: config.production }),
 		FaultInjectionMiddleware,
-		RequestContextMiddleware,
+		// Only JSON log lines carry the request's ids; with any other format the AsyncLocalStorage
+		// would cost every request (a hook on every promise) for nothing.
+		config.logFormat === "json" ? RequestContextMiddleware : null,
+		// Rates of metrics given their final shape before any traffic (see the middleware).
+		SettledMetricRatesMiddleware,
 	] as unknown as BrokerOptions["middlewares"],
 };
 

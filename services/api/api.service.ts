@@ -31,6 +31,7 @@ const startedAt = Date.now();
 const { version } = JSON.parse(fs.readFileSync(path.join(projectRoot, "package.json"), "utf8")) as { version: string };
 const RATE_WINDOW_MS = 60_000;
 const MAX_AUTHORIZATION_LENGTH = 2_048;
+const DEBUG_LOGS = config.logLevel === "debug" || config.logLevel === "trace";
 
 const ApiService: ServiceSchema<ApiSettingsSchema> = {
 	name: "api",
@@ -71,6 +72,7 @@ const ApiService: ServiceSchema<ApiSettingsSchema> = {
 				path: "/api",
 				aliases: { "GET orders/:id/events": orderEventsHandler },
 				mappingPolicy: "restrict",
+				logging: DEBUG_LOGS,
 				authentication: true,
 				bodyParsers: false,
 				cors: { origin: "*", methods: ["GET", "OPTIONS"], allowedHeaders: ["Authorization"], maxAge: 600 },
@@ -80,6 +82,8 @@ const ApiService: ServiceSchema<ApiSettingsSchema> = {
 				path: "/api",
 				aliases: routes,
 				mappingPolicy: "restrict",
+				// moleculer-web builds each request's log lines (coloured) even when debug is off.
+				logging: DEBUG_LOGS,
 				authentication: true,
 				authorization: true,
 				// Our own JSON reader (body.ts), with a limit per route instead of one for all.
