@@ -13,6 +13,8 @@ import { NewInstanceIsNewNodeMiddleware } from "./middlewares/new-instance-is-ne
 import { WaitForRestartMiddleware } from "./middlewares/wait-for-restart.middleware";
 import { NodeHttpMiddleware } from "./middlewares/node-http.middleware";
 import { RemoteGuardMiddleware } from "./middlewares/remote-guard.middleware";
+import { GatewayDrainMiddleware } from "./middlewares/gateway-drain.middleware";
+import { SettledMetricRatesMiddleware } from "./middlewares/settled-metric-rates.middleware";
 // Registers the "PrometheusText" reporter: metrics rendered by Moleculer, served by our node server.
 import "./lib/node-http";
 
@@ -115,9 +117,15 @@ const brokerConfig: BrokerOptions = {
 		// A call to a service whose node left gracefully a moment ago (a rolling deploy) waits up to 5 s for it.
 		WaitForRestartMiddleware({ waitMs: 5_000, rememberMs: 30_000 }),
 		NodeHttpMiddleware({ port: config.metricsPort }),
+		// A stopping gateway serves SHUTDOWN_DRAIN_MS more (readiness 503 already) before its port closes.
+		GatewayDrainMiddleware({ drainMs: config.shutdownDrainMs }),
 		RemoteGuardMiddleware({ enabled: config.production }),
 		FaultInjectionMiddleware,
-		RequestContextMiddleware,
+		// Only JSON log lines carry the request's ids; with any other format the AsyncLocalStorage
+		// would cost every request (a hook on every promise) for nothing.
+		config.logFormat === "json" ? RequestContextMiddleware : null,
+		// Rates of metrics given their final shape before any traffic (see the middleware).
+		SettledMetricRatesMiddleware,
 	] as unknown as BrokerOptions["middlewares"],
 };
 

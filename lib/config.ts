@@ -45,6 +45,8 @@ export interface ShopConfig {
 	transporterAuth: TransporterAuth;
 	/** CACHE_MAX: most entries the in-memory cache holds (least recently used leave first). */
 	cacheMax: number;
+	/** How long a stopping gateway keeps serving (readiness already 503) before it closes its port. */
+	shutdownDrainMs: number;
 	// The cart's store (services/cart/storage.ts).
 	/** CART_STORE: unset, carts live in the shop's store (NeDB or MongoDB); `redis://host:6379/<db>`: in Redis. */
 	cartStore: string | null;
@@ -195,6 +197,8 @@ export function loadConfig(): ShopConfig {
 		zipkinUrl: str("ZIPKIN_URL") ?? "http://127.0.0.1:9411",
 		transporterAuth: readTransporterAuth(),
 		cacheMax: envInt("CACHE_MAX", 10_000, 1),
+		// Long enough for a balancer probing every second or two to see readiness fail and stop sending.
+		shutdownDrainMs: envInt("SHUTDOWN_DRAIN_MS", process.env.NODE_ENV === "production" ? 5_000 : 0),
 		cartStore: cartStoreUrl("CART_STORE"),
 		orders: ordersConfig(),
 		productImagesDir: productImagesDir(),

@@ -18,6 +18,7 @@ import { BODY_LIMIT_DEFAULT, bodyLimitOf, routes, shopServices } from "./routes"
 import { orderEventsHandler, OrderWatch } from "./order-events";
 import { verifyToken } from "../../lib/tokens";
 import { TokenVersions } from "./token-versions";
+import { NodePings } from "./node-pings";
 import { waitIfRestarting } from "../../middlewares/wait-for-restart.middleware";
 import type { Product } from "../products/products.contract";
 import type { AuthUser, ShopMeta } from "../../lib/meta";
@@ -31,6 +32,9 @@ const startedAt = Date.now();
 const { version } = JSON.parse(fs.readFileSync(path.join(projectRoot, "package.json"), "utf8")) as { version: string };
 const RATE_WINDOW_MS = 60_000;
 const MAX_AUTHORIZATION_LENGTH = 2_048;
+/** A node that does not answer a readiness ping within this counts as not answering (the probe does not wait for it). */
+const READY_PING_TIMEOUT_MS = 1_000;
+const DEBUG_LOGS = config.logLevel === "debug" || config.logLevel === "trace";
 
 const ApiService: ServiceSchema<ApiSettingsSchema> = {
 	name: "api",
@@ -71,6 +75,7 @@ const ApiService: ServiceSchema<ApiSettingsSchema> = {
 				path: "/api",
 				aliases: { "GET orders/:id/events": orderEventsHandler },
 				mappingPolicy: "restrict",
+				logging: DEBUG_LOGS,
 				authentication: true,
 				bodyParsers: false,
 				cors: { origin: "*", methods: ["GET", "OPTIONS"], allowedHeaders: ["Authorization"], maxAge: 600 },
@@ -80,6 +85,8 @@ const ApiService: ServiceSchema<ApiSettingsSchema> = {
 				path: "/api",
 				aliases: routes,
 				mappingPolicy: "restrict",
+				// moleculer-web builds each request's log lines (coloured) even when debug is off.
+				logging: DEBUG_LOGS,
 				authentication: true,
 				authorization: true,
 				// Our own JSON reader (body.ts), with a limit per route instead of one for all.
@@ -141,15 +148,20 @@ const ApiService: ServiceSchema<ApiSettingsSchema> = {
 			},
 		},
 
-		/** Readiness: every shop service is discovered and one of its nodes answers a ping. */
+		/**
+		 * Readiness: every shop service is discovered and one of its nodes answered a ping lately
+		 * (node-pings.ts: a probe never waits long on a node that does not answer). A gateway that
+		 * is stopping is not ready, from the first moment: it drains (middlewares/gateway-drain).
+		 */
 		ready: {
 			auth: "public",
 			params: { $$strict: true },
 			async handler(ctx: Context<unknown, ShopMeta>) {
 				const services = await this.serviceStatus();
-				const ready = Object.values(services).every(s => s === "up");
+				const stopping = !(this.broker as ServiceBroker & { started: boolean }).started;
+				const ready = !stopping && Object.values(services).every(s => s === "up");
 				if (!ready) ctx.meta.$statusCode = 503;
-				return { status: ready ? "ready" : "not ready", services };
+				return { status: ready ? "ready" : "not ready", services, ...(stopping ? { stopping: true } : {}) };
 			},
 		},
 
@@ -192,6 +204,10 @@ const ApiService: ServiceSchema<ApiSettingsSchema> = {
 
 	created() {
 		this.orderWatch = new OrderWatch();
+		this.nodePings = new NodePings(
+			async nodeID => (await this.broker.ping(nodeID, READY_PING_TIMEOUT_MS)) != null,
+			{ refreshMs: 1_000, freshMs: 3_000, waitMs: 150 },
+		);
 		this.tokenVersions = new TokenVersions(async id => {
 			const answer = await call(this.broker, "users.tokenVersion", { id }, { timeout: 1_000, ifDown: { fallback: undefined } });
 			return answer?.version;
@@ -240,9 +256,10 @@ const ApiService: ServiceSchema<ApiSettingsSchema> = {
 			for (const svc of this.broker.registry.getServiceList({ onlyAvailable: true, skipInternal: true }) as { name: string; nodeID: string }[]) {
 				nodesOf.set(svc.name, [...(nodesOf.get(svc.name) ?? []), svc.nodeID]);
 			}
-			const remote = [...new Set([...nodesOf.values()].flat())].filter(id => id !== this.broker.nodeID);
-			const pongs = remote.length ? ((await this.broker.ping(remote, 1_000)) as unknown as Record<string, unknown>) : {};
-			const answering = (nodeID: string) => nodeID === this.broker.nodeID || pongs[nodeID] != null;
+			const remote = new Set([...nodesOf.values()].flat().filter(id => id !== this.broker.nodeID));
+			this.nodePings.keepOnly(remote);
+			const answered = await this.nodePings.answering(remote);
+			const answering = (nodeID: string) => nodeID === this.broker.nodeID || answered.has(nodeID);
 			return Object.fromEntries(shopServices.map(name => [name, (nodesOf.get(name) ?? []).some(answering) ? "up" : "down"]));
 		},
 

@@ -38,10 +38,10 @@ type BodyRequest = IncomingMessage & { body?: unknown };
 /** A moleculer-web route middleware (`use`): parses JSON bodies within each route's limit, `fallback` for routes not listed. */
 export function jsonBody(limits: Limit[], fallback: number) {
 	return function readJsonBody(req: BodyRequest, _res: ServerResponse, next: Next): void {
-		const path = (req.url ?? "/").split("?")[0];
-		const limit = limits.find(l => l.method === req.method && l.path.test(path))?.bytes ?? fallback;
 		req.body = {};
 		if (!isJson(req.headers["content-type"])) return next();
+		const path = (req.url ?? "/").split("?")[0];
+		const limit = limits.find(l => l.method === req.method && l.path.test(path))?.bytes ?? fallback;
 
 		const encoding = (req.headers["content-encoding"] ?? "identity").toLowerCase();
 		if (encoding !== "identity") return next(new BodyError("encoding.unsupported", `Content-Encoding '${encoding.slice(0, 20)}' is not accepted`));

@@ -5,10 +5,13 @@ import { clientKey } from "../../lib/client-key";
 import { config } from "../../lib/config";
 import { invalidField } from "../../lib/errors";
 
+const SANE_REQUEST_ID = /^[\w.:-]{1,64}$/;
+
 /** A client's X-Request-Id becomes the request id in every log line: only a sane one. */
 export function saneRequestId(options: { requestID?: string }, req: IncomingMessage): void {
 	const id = req.headers["x-request-id"];
-	if (typeof id !== "string" || !/^[\w.:-]{1,64}$/.test(id)) delete options.requestID;
+	// Cleared, not deleted: a delete would turn the options object of every request into a slow one.
+	if (typeof id !== "string" || !SANE_REQUEST_ID.test(id)) options.requestID = undefined;
 }
 
 /**
