@@ -134,6 +134,26 @@ describe("a shopper in the browser", () => {
 		expect(misses).toEqual([]);
 	});
 
+	journey("keeps what is typed in “To” while the page applies “From”", shop, async ({ page }) => {
+		const status = page.getByRole("status").filter({ hasText: " of " });
+		const unfiltered = await status.innerText();
+		// Leaving "From" applies it; the page that follows must not wipe "To" while the shopper
+		// types there. In one task, so the new page surely comes after the typing (on a busy
+		// machine it does anyway).
+		await page.evaluate(() => {
+			const doc = (globalThis as any).document;
+			const from = doc.getElementById("f-min");
+			const to = doc.getElementById("f-max");
+			from.value = "200";
+			from.dispatchEvent(new Event("change", { bubbles: true }));
+			to.focus();
+			to.value = "100";
+		});
+		await page.waitForFunction(() => (globalThis as any).location.hash.includes("minPrice=20000"));
+		await status.filter({ hasNotText: unfiltered }).waitFor(); // the page for "From" is drawn
+		expect(await page.getByLabel("To", { exact: true }).inputValue()).toBe("100");
+	});
+
 	journey("hears in words when the price range is the wrong way round", shop, async ({ page }) => {
 		await page.locator(".card").first().waitFor();
 		await page.getByLabel("From").fill("200");

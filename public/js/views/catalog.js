@@ -70,6 +70,7 @@ export default async function catalog(el, ctx) {
 	const priceBox = (id, name) => h("input", { id, name, type: "text", inputmode: "decimal", autocomplete: "off", maxlength: "12", onChange: () => apply() });
 	const min = priceBox("f-min", "minPrice");
 	const max = priceBox("f-max", "maxPrice");
+	let shownBounds = {}; // the bounds the boxes were last drawn for
 	const legend = h("legend");
 	const sort = h("select", { id: "f-sort", name: "sort", onChange: () => apply() }, SORTS.map(([value, text]) => h("option", { value }, text)));
 	const clear = h("a", { href: "#/", class: "clear-filters" }, "Clear all filters");
@@ -122,11 +123,15 @@ export default async function catalog(el, ctx) {
 		const currency = filters.priceIn ?? SHOP_CURRENCY;
 		legend.textContent = `Price (${shownCurrency()})`;
 		// A box the shopper is in keeps what they typed when it is the same amount ("100" stays
-		// "100" under their cursor); any other amount (a link, the other bound) is written out.
-		for (const [box, value] of [[min, filters.minPrice], [max, filters.maxPrice]]) {
-			if (box === document.activeElement && toMinor(box.value, currency) === (value ?? null)) continue;
-			box.value = value === undefined ? "" : fromMinor(value, currency);
+		// "100" under their cursor), or when its own bound has not changed: leaving "From" applies
+		// it, and that page may come while they are typing "To". A bound changed elsewhere (a link,
+		// a currency switch) is written out.
+		for (const [box, key] of [[min, "minPrice"], [max, "maxPrice"]]) {
+			const value = filters[key];
+			const typing = box === document.activeElement && (toMinor(box.value, currency) === (value ?? null) || value === shownBounds[key]);
+			if (!typing) box.value = value === undefined ? "" : fromMinor(value, currency);
 		}
+		shownBounds = { minPrice: filters.minPrice, maxPrice: filters.maxPrice };
 		sort.value = filters.sort ?? DEFAULT_SORT;
 		const chosen = [filters.category, filters.minPrice ?? filters.maxPrice, filters.sort].filter(v => v !== undefined).length;
 		toggle.textContent = chosen ? `Filters (${chosen})` : "Filters";
