@@ -42,6 +42,11 @@ export default tseslint.config(
 		},
 	})),
 	{
+		// A service's schema reads top to bottom on a few screens; its modules hold the rest.
+		files: ["services/*/*.service.ts"],
+		rules: { "max-lines": ["error", { max: 300 }] },
+	},
+	{
 		files: ["lib/**/*.ts", "mixins/**/*.ts", "middlewares/**/*.ts"],
 		rules: { "no-restricted-imports": ["error", { patterns: [intoAnyService] }] },
 	},

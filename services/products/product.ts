@@ -1,6 +1,6 @@
 // A product as stored, and as shown.
 import type { Doc } from "../../mixins/db.mixin";
-import { invalidField } from "../../lib/errors";
+import { ConflictError, invalidField } from "../../lib/errors";
 import type { Product, ProductInput } from "./products.contract";
 import { words } from "./search";
 
@@ -79,4 +79,9 @@ export const SEED_PICKS: readonly string[] = ["KIT-DUTCH-5", "AUD-HP-ANC", "OUT-
 /** A seeded product's place among the picks (0: not one). */
 export function seedPick(sku: string): number {
 	return SEED_PICKS.indexOf(sku) + 1;
+}
+
+/** Two products may not share a SKU. */
+export function skuTaken(sku: string): ConflictError {
+	return new ConflictError(`SKU ${sku} is already used by another product`, "SKU_TAKEN", { sku });
 }

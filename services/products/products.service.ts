@@ -10,14 +10,14 @@ import { call } from "../../lib/call";
 import { implement, onEvent } from "../../lib/contract";
 import { catalogCache, Generations } from "./cache";
 import { CatalogIndex } from "./catalog-index";
-import { assertBaseCurrency, newProductDoc, derived, PRODUCT_INDEXES, seedPick, toProduct, type ProductDoc } from "./product";
+import { assertBaseCurrency, newProductDoc, derived, PRODUCT_INDEXES, seedPick, skuTaken, toProduct, type ProductDoc } from "./product";
 import { normalizeQuery } from "./query";
 import { drawTile } from "./images";
 import { ProductsContract, type Product } from "./products.contract";
 import { SEED_PRODUCTS } from "../../lib/seed-catalog/seed";
 import { config } from "../../lib/config";
 import { convertOrKeep } from "../../lib/currency-client";
-import { ConflictError, invalidField, NotFoundError } from "../../lib/errors";
+import { invalidField, NotFoundError } from "../../lib/errors";
 import { DbMixin, isDuplicateKey, type Store } from "../../mixins/db.mixin";
 import { Clock, type ClockMethods } from "../../mixins/clock.mixin";
 import type { Events } from "../../lib/events";
@@ -178,12 +178,8 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 				if (changes.sku !== undefined && changes.sku !== current.sku) await this.assertSkuFree(changes.sku, id);
 
 				const set: Partial<ProductDoc> = { ...changes, updatedAt: new Date(this.now()).toISOString() };
-				if (changes.name !== undefined) {
-					Object.assign(set, derived(changes.name));
-				}
-				const updated = await this.adapter.updateById(id, { $set: set }).catch((err: unknown) => {
-					throw isDuplicateKey(err) ? skuTaken(changes.sku ?? "") : err;
-				});
+				if (changes.name !== undefined) Object.assign(set, derived(changes.name));
+				const updated = await this.adapter.updateById(id, { $set: set }).catch((err: unknown) => Promise.reject(isDuplicateKey(err) ? skuTaken(changes.sku ?? "") : err));
 				if (!updated) throw new NotFoundError("Product", { id });
 				this.catalog.upsert(updated);
 				await this.productsChanged([id]);
@@ -286,7 +282,6 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 			this.generations.productsChanged();
 			await broadcast(this.broker, "products.changed", { ids });
 		},
-
 	},
 
 	created() {
@@ -300,9 +295,5 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 		this.catalog.load(await this.adapter.find({}));
 	},
 };
-
-function skuTaken(sku: string): ConflictError {
-	return new ConflictError(`SKU ${sku} is already used by another product`, "SKU_TAKEN", { sku });
-}
 
 export default ProductsService;

@@ -16,6 +16,12 @@ async function problems(filePath: string, code: string): Promise<string[]> {
 }
 
 describe("architecture boundaries (eslint)", () => {
+	it("keeps a service's schema file to 300 lines", async () => {
+		const lines = (n: number) => Array.from({ length: n }, (_, i) => `export const x${i} = ${i};`).join("\n") + "\n";
+		expect(await problems("services/cart/cart.service.ts", lines(301))).toContain("max-lines");
+		expect(await problems("services/cart/cart.service.ts", lines(300))).toEqual([]);
+	});
+
 	it("refuses a service importing another service's module", async () => {
 		expect(await problems("services/cart/bad.ts", `import { OrderRepo } from "../orders/repo";\nexport const x = OrderRepo;\n`)).toContain("no-restricted-imports");
 	});
