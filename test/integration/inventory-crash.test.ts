@@ -220,6 +220,48 @@ describe("a crash after any single write", () => {
 	});
 });
 
+describe("a crash right after the sale is written", () => {
+	it("leaves the order sold and free: the retried commit answers at once, and the books balance", async () => {
+		const dir = await seeded();
+		let dead = false;
+		let die!: () => void;
+		const died = new Promise<void>(resolve => (die = resolve));
+		const opened = await open(dir);
+		// The process dies right after the write that brings the sale to rest (where the write that
+		// only let go of the lock used to follow it): nothing of it runs any more.
+		const reservations = new Proxy(opened.reservations, {
+			get(target, name) {
+				const value = Reflect.get(target, name);
+				if (typeof value !== "function") return value;
+				return async (...args: unknown[]) => {
+					if (dead) return new Promise(() => undefined);
+					const result = await value.apply(target, args);
+					if (name === "updateMany" && (args[1] as { $set?: { state?: string } }).$set?.state === "committed") {
+						dead = true;
+						die();
+						return new Promise(() => undefined);
+					}
+					return result;
+				};
+			},
+		});
+		const stores = { ...opened, reservations };
+		const first = ledger(stores, () => T0);
+		await first.reserve("order-1", LINES);
+		await Promise.race([first.commit("order-1"), died]);
+		expect(dead).toBe(true);
+
+		// The next start, at once: no lock to wait for, the order is sold.
+		const reopened = await open(dir);
+		const next = ledger(reopened, () => T0 + 1);
+		expect((await next.commit("order-1")).state).toBe("committed");
+		const end = await books(reopened);
+		expect(end.problems).toEqual([]);
+		expect(end.stock.map(d => [d._id, d.available, d.reserved, d.sold])).toEqual([["a", 3, 0, 2], ["b", 4, 0, 1], ["c", 2, 0, 3]]);
+		await reopened.close();
+	});
+});
+
 describe("two inventory instances sharing one store", () => {
 	it("sell the last 5 to exactly 5 of 50 shoppers split between them, and the files say so after a reload", async () => {
 		const dir = newDir();
