@@ -10,6 +10,7 @@ import { OutboxRelay } from "../../services/orders/outbox";
 import { LeaseLostError, OrderRepo } from "../../services/orders/repo";
 import { OrderSaga, type Invoke } from "../../services/orders/saga";
 import { ShipmentFollower } from "../../services/orders/shipments";
+import { waitFor } from "../support/poll";
 import type { CardDetails } from "../../services/orders/orders.contract";
 
 const GOOD: CardDetails = { cardNumber: "4242424242424242", expMonth: 12, expYear: 2030, cvc: "123" };
@@ -472,6 +473,78 @@ describe("checkout saga", () => {
 		expect(await stored(doc._id)).toMatchObject({ outboxDue: false });
 		expect((await stored(doc._id)).sweepAt).toBeUndefined(); // nothing left: off the sweep's list
 		expect(await repo.due(10)).toEqual([]);
+	});
+
+	/** The store as one orders process uses it: its writes counted, and none landing once it has died. */
+	function processStore(): { store: Store<OrderDoc>; writes: () => number; die: () => void } {
+		let writes = 0;
+		let dead = false;
+		const proxy = new Proxy(store, {
+			get(target, name) {
+				const value = Reflect.get(target, name) as unknown;
+				if (typeof value !== "function") return value;
+				return (...args: unknown[]) => {
+					if (dead) return new Promise(() => undefined);
+					if (name === "updateMany") writes++;
+					return (value as (...a: unknown[]) => unknown).apply(target, args);
+				};
+			},
+		});
+		return { store: proxy, writes: () => writes, die: () => (dead = true) };
+	}
+
+	it("records the delivered messages and frees the cart in one write", async () => {
+		const { repo, saga } = instance("a");
+		const doc = await saga.forward(await pendingOrder(repo), shop.invoke, GOOD);
+		const p = processStore();
+		const relay = new OutboxRelay(new OrderRepo(p.store, "a", LEASE_MS, now, announcer), 1_000, 5_000, quietLogger);
+		expect(await relay.relay(doc, shop.invoke)).toBe(true);
+		expect(p.writes()).toBe(1);
+		const saved = await stored(doc._id);
+		expect(saved).toMatchObject({ outboxDue: false, outboxSent: [`${doc._id}:order.confirmed`, `${doc._id}:cart.removeOrdered`] });
+		expect(saved.cartLock).toBeUndefined();
+		expect(saved.sweepAt).toBeUndefined();
+	});
+
+	it("frees the cart at once when the confirmation is slow to be acknowledged", async () => {
+		const { repo, saga } = instance("a");
+		const relay = new OutboxRelay(repo, 10_000, 5_000, quietLogger);
+		const doc = await saga.forward(await pendingOrder(repo), shop.invoke, GOOD);
+		let answer!: () => void;
+		shop.gates.set("notifications.enqueue", () => new Promise<void>(r => (answer = r)));
+		const relaying = relay.relay(doc, shop.invoke);
+		await waitFor(() => stored(doc._id), o => o.cartLock === undefined, { what: "the cart to be freed" });
+		expect(shop.notifications.size).toBe(0); // the confirmation is still on its way
+		answer();
+		expect(await relaying).toBe(true);
+		expect(await stored(doc._id)).toMatchObject({ outboxDue: false, outboxSent: [`${doc._id}:cart.removeOrdered`, `${doc._id}:order.confirmed`] });
+	});
+
+	it("frees the cart through the sweep when orders dies after the cart let go of the lines, before it wrote anything", async () => {
+		const { repo, saga } = instance("a");
+		const doc = await saga.forward(await pendingOrder(repo), shop.invoke, GOOD);
+		const p = processStore();
+		const dying = new OutboxRelay(new OrderRepo(p.store, "a", LEASE_MS, now, announcer), 1_000, 5_000, quietLogger);
+		shop.gates.set("notifications.enqueue", () => {
+			p.die(); // nothing this process writes from here on lands
+			return new Promise(() => undefined);
+		});
+		void dying.relay(doc, shop.invoke);
+		await waitFor(() => shop.cartRemovals.length, n => n === 1, { what: "the cart to take the lines out" });
+		const left = await stored(doc._id);
+		expect([left.cartLock, left.outboxSent, left.outboxDue]).toEqual(["u1", [], true]); // where the cart's own write used to be
+		shop.gates.clear();
+
+		const b = instance("b");
+		const [due] = await b.repo.due(10);
+		expect(due._id).toBe(doc._id);
+		expect(await new OutboxRelay(b.repo, 1_000, 5_000, quietLogger).relay(due, shop.invoke)).toBe(true);
+		const saved = await stored(doc._id);
+		expect(saved.cartLock).toBeUndefined();
+		expect(saved).toMatchObject({ outboxDue: false });
+		// Sent twice under one key (the cart applies a key once), the confirmation once.
+		expect(shop.cartRemovals).toEqual([`${doc._id}:cart.removeOrdered`, `${doc._id}:cart.removeOrdered`]);
+		expect(shop.notifications.get(`${doc._id}:order.confirmed`)).toBe(1);
 	});
 
 	it("gives up on a message its receiver refuses (422), so it cannot hold up the others", async () => {
