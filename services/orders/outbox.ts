@@ -60,8 +60,8 @@ export class OutboxRelay {
 	}
 
 	/**
-	 * The bought lines are out of the cart: it is the shopper's again at once, not once the other
-	 * messages (a confirmation to a mail service that is slow) have gone too. Usually they settle a
+	 * The bought lines are out of the cart: it is the shopper's again within CART_GRACE_MS, not once
+	 * the other messages (a confirmation to a mail service that is slow) have gone too. Usually they settle a
 	 * moment later, and the one write that records them frees the cart as well (one write fewer);
 	 * only if they keep it waiting is the cart freed on its own. A crash before either write
 	 * leaves the message unacknowledged: the sweep sends it again (the cart takes each key once)
