@@ -44,6 +44,9 @@ export class NedbStore<T extends Doc = Doc> extends StringIdStore<T> implements 
 	}
 
 	async ensureIndex(spec: IndexSpec): Promise<void> {
+		// NeDB never reads an index to sort (a cursor sorts the matches in memory); it would only
+		// be updated by every write.
+		if (spec.sortOnly) return;
 		// NeDB 3 takes several fields as an array (a compound index); its typings still say one string.
 		const fieldName = (spec.fields.length === 1 ? spec.fields[0] : spec.fields) as string;
 		const db = this.open();
@@ -56,7 +59,7 @@ export class NedbStore<T extends Doc = Doc> extends StringIdStore<T> implements 
 
 	async dropOtherIndexes(keep: IndexSpec[]): Promise<void> {
 		const db = this.open();
-		const wanted = new Set(["_id", ...keep.map(spec => spec.fields.join(","))]);
+		const wanted = new Set(["_id", ...keep.filter(spec => !spec.sortOnly).map(spec => spec.fields.join(","))]);
 		for (const name of Object.keys(indexesOf(db))) if (!wanted.has(name)) await this.done(db.removeIndexAsync(name));
 	}
 

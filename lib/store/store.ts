@@ -47,6 +47,8 @@ export interface IndexSpec {
 	unique?: boolean;
 	/** Leave documents without the field out of the index (e.g. only open orders carry `sweepAt`). */
 	sparse?: boolean;
+	/** Only sorting asks for this field: MongoDB sorts through the index, NeDB (which sorts in memory) keeps none. */
+	sortOnly?: boolean;
 }
 
 /** A store together with what the mixin does to it: open, index, watch, close. */

@@ -11,14 +11,14 @@
 // One call at a time works on an order (a lock with a lease in the reservation record): the
 // duplicates that checkout's retries produce wait for the first call and return its outcome.
 import crypto from "node:crypto";
-import { isDuplicateKey, type Store } from "../../mixins/db.mixin";
+import { isDuplicateKey, type Filter, type Store } from "../../mixins/db.mixin";
 import type { OrderLine } from "./inventory.contract";
 import { ConflictError, NotFoundError, OutOfStockError, type ShortLine } from "../../lib/errors";
 import { sleep } from "../../lib/time";
 import { ReservationBusyError, ReservationMismatchError, ReservationStateError, StockHeldError } from "./errors";
 import { mergeLines, sameLines } from "./lines";
 import { sell, take, unhold, restock, unmark, type Move } from "./moves";
-import { IN_FLIGHT_STATES, sweepAtOf, sweepAtUpdate, type ReservationDoc, type StockDoc } from "./records";
+import { IN_FLIGHT_STATES, sweepAtOf, sweepAtUpdate, type ReservationDoc, type ReservationState, type StockDoc } from "./records";
 
 export interface LedgerOptions {
 	/** How long a held reservation keeps its stock. */
@@ -34,6 +34,12 @@ export interface LedgerOptions {
 	/** Told which products' availability changed, after each call that changed some. */
 	onChange(productIds: string[]): void;
 	warn(message: string, err: unknown): void;
+}
+
+/** A state under way to write with the lock, when the reservation is as `only` says. */
+interface Intent {
+	only: Filter;
+	state: Extract<ReservationState, "committing">;
 }
 
 /** One call's hold on an order. */
@@ -151,18 +157,26 @@ export class StockLedger {
 
 	/** The sale: held units leave the shelf. After expiry it is a 409 and the stock is back on sale. */
 	async commit(orderId: string): Promise<ReservationDoc> {
-		const s = await this.lock(orderId);
+		// Usually the reservation is held, unexpired and free: one write takes the lock and writes
+		// the intent. It is the write the lock and then "committing" were, in one conditional update:
+		// a crash after it leaves "committing" under a lock, as a crash after those two did.
+		const s = (await this.tryLock(orderId, { only: { state: "held", expiresAt: { $gt: this.opts.now() } }, state: "committing" })) ?? (await this.lock(orderId));
 		if (!s) throw new NotFoundError(`Reservation for order ${orderId}`);
 		return this.run(s, async () => {
-			await this.settle(s);
-			if (s.doc.state === "held") {
-				if (this.isExpired(s.doc)) {
-					await this.expire(s);
-					throw new ReservationStateError(orderId, "expired", "commit");
-				}
-				await this.save(s, { state: "committing" });
+			if (s.doc.state !== "committing") {
 				await this.settle(s);
+				if (s.doc.state === "held") {
+					if (this.isExpired(s.doc)) {
+						await this.expire(s);
+						throw new ReservationStateError(orderId, "expired", "commit");
+					}
+					await this.save(s, { state: "committing" });
+				}
 			}
+			// The sale's last write also lets go of the order: one write fewer. A crash before it
+			// leaves "committing" under the lock, finished like any other (settle); after it,
+			// there is nothing left to finish, and nobody has to wait for the lock to run out.
+			await this.settle(s, true);
 			if (s.doc.state !== "committed") throw new ReservationStateError(orderId, s.doc.state, "commit");
 			return s.doc;
 		});
@@ -272,8 +286,11 @@ export class StockLedger {
 		await this.settle(s);
 	}
 
-	/** Finishes whatever an earlier call left under way, so that the reservation is in a resting state. */
-	private async settle(s: Session): Promise<void> {
+	/**
+	 * Finishes whatever an earlier call left under way, so that the reservation is in a resting
+	 * state. `last`: the caller writes nothing after it, so the write that comes to rest unlocks.
+	 */
+	private async settle(s: Session, last = false): Promise<void> {
 		for (;;) {
 			const lines = s.doc.lines;
 			switch (s.doc.state) {
@@ -283,7 +300,7 @@ export class StockLedger {
 					break;
 				case "committing":
 					for (const line of lines) await this.move(s, sell, line);
-					await this.save(s, { state: "committed" });
+					await this.save(s, { state: "committed" }, last);
 					break;
 				case "releasing": {
 					for (const line of lines) if (await this.move(s, unhold, line)) s.touched.add(line.productId);
@@ -338,12 +355,18 @@ export class StockLedger {
 		return this.opts.now() >= doc.expiresAt;
 	}
 
-	/** Takes the order's lock if it is free; null when it is not, or when there is no such reservation. */
-	private async tryLock(orderId: string): Promise<Session | null> {
+	/**
+	 * Takes the order's lock if it is free; null when it is not, or when there is no such
+	 * reservation. With an `intent`, only if the reservation is as `intent.only` says, and it
+	 * moves to `intent.state` (one under way) in the same write.
+	 */
+	private async tryLock(orderId: string, intent?: Intent): Promise<Session | null> {
 		const token = crypto.randomUUID();
 		const now = this.opts.now();
-		const set = { lock: token, lockedUntil: now + this.opts.lockLeaseMs };
-		if (!(await this.reservations.updateMany({ _id: orderId, lockedUntil: { $lte: now } }, { $set: set, $inc: { rev: 1 } }))) return null;
+		const lockedUntil = now + this.opts.lockLeaseMs;
+		// Under way from here: the sweeper looks at it once the lock has run out (see sweepAtOf).
+		const set = { lock: token, lockedUntil, ...(intent && { state: intent.state, updatedAt: now, sweepAt: lockedUntil }) };
+		if (!(await this.reservations.updateMany({ ...intent?.only, _id: orderId, lockedUntil: { $lte: now } }, { $set: set, $inc: { rev: 1 } }))) return null;
 		const doc = await this.reservations.findOne({ _id: orderId });
 		return doc && { doc, token, locked: true, touched: new Set() };
 	}

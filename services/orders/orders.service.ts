@@ -57,7 +57,8 @@ const OrdersService: ServiceSchema<OrdersSettings, OrdersMethods, OrdersVars> = 
 				{ fields: ["userId"] },
 				// The admin's search by buyer: one short list per buyer, like userId's.
 				{ fields: ["email"] },
-				{ fields: ["createdAt"] },
+				// Lists are sorted by it, never filtered: no index on NeDB, one write's work less.
+				{ fields: ["createdAt"], sortOnly: true },
 				// Not open, outboxDue or status: NeDB keeps every document of one value in one list,
 				// and an index on a field most orders share costs a scan of that list on every write.
 				{ fields: ["sweepAt"], sparse: true },

@@ -8,6 +8,9 @@ import type { OrderDoc, OutboxMessage } from "./model";
 import type { OrderRepo } from "./repo";
 import type { Invoke } from "./saga";
 
+/** How long a cart whose lines have left it may wait for the order's other messages, to be freed in the same write. */
+const CART_GRACE_MS = 100;
+
 export class OutboxRelay {
 	/** Orders this instance is relaying right now: the sweep and a request never do one twice at once. */
 	private readonly busy = new Set<string>();
@@ -26,8 +29,14 @@ export class OutboxRelay {
 		this.busy.add(doc._id);
 		try {
 			const due = doc.outbox.filter(m => !doc.outboxSent.includes(m.key));
-			const results = await Promise.allSettled(due.map(m => this.settle(doc, m, invoke)));
+			const settling = due.map(m => this.settle(doc, m, invoke));
+			const all = Promise.allSettled(settling);
+			const cart = due.findIndex(m => m.kind === "removeOrdered");
+			const freeing = cart < 0 ? null : settling[cart].then(() => this.freeCartUnlessSoon(doc, due[cart].key, all), () => undefined);
+			const results = await all;
+			await freeing;
 			const sent = due.filter((_, i) => results[i].status === "fulfilled").map(m => m.key);
+			// Frees the cart too if its message is among `sent` (repo.ts).
 			await this.repo.outboxDelivered(doc, sent, sent.length === due.length, this.repo.now() + this.retryMs);
 			return !doc.outboxDue;
 		} finally {
@@ -48,9 +57,21 @@ export class OutboxRelay {
 			// the messages that can go. It is logged for a person to look at.
 			this.logger.error(`Order ${doc._id}: outbox message ${m.key} refused, giving up:`, (err as Error).message);
 		}
-		// The bought lines are out of the cart: it is the shopper's again at once, not once the
-		// other messages (a confirmation to a mail service that is down) have gone too.
-		if (m.kind === "removeOrdered") await this.repo.cartCleared(doc, m.key);
+	}
+
+	/**
+	 * The bought lines are out of the cart: it is the shopper's again within CART_GRACE_MS, not once
+	 * the other messages (a confirmation to a mail service that is slow) have gone too. Usually they settle a
+	 * moment later, and the one write that records them frees the cart as well (one write fewer);
+	 * only if they keep it waiting is the cart freed on its own. A crash before either write
+	 * leaves the message unacknowledged: the sweep sends it again (the cart takes each key once)
+	 * and frees the cart then.
+	 */
+	private async freeCartUnlessSoon(doc: OrderDoc, key: string, others: Promise<unknown>): Promise<void> {
+		let timer: NodeJS.Timeout | undefined;
+		const soon = await Promise.race([others.then(() => true), new Promise<boolean>(resolve => (timer = setTimeout(resolve, CART_GRACE_MS, false)))]);
+		clearTimeout(timer);
+		if (!soon) await this.repo.cartCleared(doc, key);
 	}
 
 	private async deliver(doc: OrderDoc, m: OutboxMessage, invoke: Invoke): Promise<void> {

@@ -146,20 +146,24 @@ export class OrderRepo {
 	 * sweep tries again after `retryAt`.
 	 */
 	async outboxDelivered(doc: OrderDoc, sent: string[], allSent: boolean, retryAt: number): Promise<void> {
-		const mark: Update = { $addToSet: { outboxSent: { $each: sent } } };
+		// Its lines out of the cart: the order no longer holds it (see cartCleared).
+		const freesCart = doc.cartLock !== undefined && doc.outbox.some(m => m.kind === "removeOrdered" && sent.includes(m.key));
+		const mark: Update = { $addToSet: { outboxSent: { $each: sent } }, ...(freesCart && { $unset: { cartLock: true } }) };
 		const done = withSweepAt({ ...mark, $set: { outboxDue: false } }, nextSweepAt({ ...doc, outboxDue: false }, this.now()));
 		if (allSent && (await this.store.updateMany({ _id: doc._id, outboxVersion: doc.outboxVersion, open: doc.open }, done)) === 1) {
 			applyUpdate(doc, done);
 			return;
 		}
-		if (sent.length) await this.store.updateMany({ _id: doc._id }, mark);
+		if (sent.length) {
+			await this.store.updateMany({ _id: doc._id }, mark);
+			applyUpdate(doc, mark);
+		}
 		// Later, and behind the orders that are due now: a receiver that stays down must not keep
 		// the sweep busy with the same messages while abandoned checkouts wait.
 		if (!doc.open && (await this.store.updateMany({ _id: doc._id, open: false, outboxDue: true }, { $set: { sweepAt: retryAt } }))) doc.sweepAt = retryAt;
-		doc.outboxSent = [...new Set([...doc.outboxSent, ...sent])];
 	}
 
-	/** The bought lines have left the buyer's cart (message `key`): the order no longer holds it. */
+	/** The bought lines have left the buyer's cart (message `key`): the order no longer holds it, before its other messages are acknowledged. */
 	async cartCleared(doc: OrderDoc, key: string): Promise<void> {
 		const update = { $addToSet: { outboxSent: key }, $unset: { cartLock: true } };
 		await this.store.updateMany({ _id: doc._id }, update);

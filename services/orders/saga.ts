@@ -1,9 +1,9 @@
 // The checkout saga and the cancellation. The checkout is the table STEPS: going forward runs
 // each step not yet done, undoing runs the `undo` of each step that may have taken effect, and
-// resuming an order a dead run left behind asks the last step done whether to finish or undo.
-// Each step's outcome is written on the order before the next step starts, and every call is
-// idempotent per order id on the service that answers it, so any run can pick an order up from
-// what the order says, as often as needed.
+// resuming an order a dead run left behind asks the last step written whether to finish or undo.
+// A step's outcome is written on the order before the next step starts, unless the step is
+// `recorded: false` (see SagaStep); every call is idempotent per order id on the service that
+// answers it, so any run can pick an order up from what the order says, as often as needed.
 import type { Logger } from "moleculer";
 import { Errors } from "moleculer";
 import { StepUnreachableError, type ActionName, type CallOptions, type ParamsOf, type ResultOf } from "../../lib/call";
@@ -49,6 +49,14 @@ interface SagaStep {
 	 * the order does not keep. Finishing before the charge would need the card, which is never stored.
 	 */
 	ifCutOff: "undo" | "finish";
+	/**
+	 * Whether the order is written once this step is done, before the next one starts. A step
+	 * that is not (one write fewer per checkout) leaves `saga.done` short of it while the next
+	 * step runs, so a run resuming from the order must cope with both having taken effect:
+	 * going forward it runs this step again (its `run` is idempotent), undoing it undoes this
+	 * step and the next (see `mayHaveRun`). What `run` resolved to is written with the next write.
+	 */
+	recorded: boolean;
 }
 
 const linesOf = (doc: OrderDoc) => doc.items.map(i => ({ productId: i.productId, quantity: i.quantity }));
@@ -103,16 +111,32 @@ async function commitStock({ doc, invoke, opts }: StepRun) {
 
 /** The checkout, in order. A new step is one row; its undo cannot be forgotten. */
 export const STEPS: readonly SagaStep[] = [
-	{ name: "reserve", run: reserveStock, undo: releaseStock, ifCutOff: "undo" },
-	{ name: "charge", run: chargeCard, undo: refundCharge, ifCutOff: "finish" },
-	{ name: "book", run: bookShipment, undo: cancelShipment, ifCutOff: "finish" },
-	{ name: "commit", run: commitStock, undo: releaseStock, ifCutOff: "finish" },
+	// Not recorded: an order cut off with the hold and perhaps the charge taken says `done: 0`,
+	// and is undone, charge included (a refund before the charge voids it: a late charge is refused).
+	{ name: "reserve", run: reserveStock, undo: releaseStock, ifCutOff: "undo", recorded: false },
+	{ name: "charge", run: chargeCard, undo: refundCharge, ifCutOff: "finish", recorded: true },
+	// Not recorded: an order cut off with the parcel booked says `done: 2`, and is finished by
+	// booking again, which answers the same booking (shipping keeps one per order id).
+	{ name: "book", run: bookShipment, undo: cancelShipment, ifCutOff: "finish", recorded: false },
+	{ name: "commit", run: commitStock, undo: releaseStock, ifCutOff: "finish", recorded: true },
 ];
 if (STEPS.map(s => s.name).join() !== STEP_NAMES.join()) throw new Error("saga.ts STEPS and state.ts STEP_NAMES disagree");
+// The confirmation is written with the last step: it cannot go unwritten.
+if (!STEPS[STEPS.length - 1].recorded) throw new Error("saga.ts: the last step must be recorded");
 
-/** Whether a checkout cut off after `done` steps is finished (true) or undone. */
+/** Whether a checkout cut off with `done` steps written is finished (true) or undone. */
 export function resumesForward(done: number): boolean {
 	return done > 0 && STEPS[Math.min(done, STEPS.length) - 1].ifCutOff === "finish";
+}
+
+/**
+ * How many steps may have taken effect on an order cut off with `done` steps written: the one
+ * after them may have been sent, and if that one is not recorded, the one after it too.
+ */
+export function mayHaveRun(done: number): number {
+	let n = Math.min(done + 1, STEPS.length);
+	while (n < STEPS.length && !STEPS[n - 1].recorded) n++;
+	return n;
 }
 
 /** The checkout was cut off (its orders process died) before the money was taken; it is undone. */
@@ -154,6 +178,17 @@ function confirmation(doc: OrderDoc): { set: Record<string, unknown>; more: Upda
 	};
 }
 
+/** Why and where a checkout stopped: what compensation writes first, then undoes. */
+interface CutOff {
+	failure: StoredError;
+	/** How many steps may have taken effect (see attemptedSteps, mayHaveRun). */
+	attempted: number;
+	/** Whether the last of them may still land late (then a recheck undoes once more). */
+	uncertain: boolean;
+	/** What done steps that were not written yet resolved to. */
+	unwritten?: Record<string, unknown>;
+}
+
 export class OrderSaga {
 	constructor(
 		readonly repo: OrderRepo,
@@ -172,16 +207,24 @@ export class OrderSaga {
 	 */
 	async forward(doc: OrderDoc, invoke: Invoke, card?: CardDetails): Promise<OrderDoc> {
 		const run = this.run(doc, invoke, 0, card);
+		// Steps this run knows are done, and what the ones not written yet resolved to.
+		let done = doc.saga.done;
+		let unwritten: Record<string, unknown> = {};
 		try {
 			for (let i = doc.saga.done; i < STEPS.length; i++) {
-				const written = await STEPS[i].run(run);
+				unwritten = { ...unwritten, ...(await STEPS[i].run(run)) };
+				done = i + 1;
+				if (!STEPS[i].recorded) continue;
 				const last = i === STEPS.length - 1 ? confirmation(doc) : { set: {}, more: {} };
-				await this.repo.advance(doc, { ...written, ...last.set, "saga.done": i + 1 }, last.more);
+				await this.repo.advance(doc, { ...unwritten, ...last.set, "saga.done": done }, last.more);
+				unwritten = {};
 			}
 			return doc;
 		} catch (err) {
 			if (err instanceof LeaseLostError) throw new ServiceDownError("orders", "This checkout is being finished by another orders instance");
-			const undoing = this.compensate(doc, storedError(err), outcomeOf(err), invoke).catch(undoErr => {
+			const outcome = outcomeOf(err);
+			const cutOff = { failure: storedError(err), attempted: attemptedSteps(done, outcome), uncertain: outcome === "unknown", unwritten };
+			const undoing = this.compensate(doc, cutOff, invoke).catch(undoErr => {
 				this.logger.warn(`Order ${doc._id}: could not start undoing; the recovery sweep will:`, (undoErr as Error).message);
 			});
 			// Undoing takes milliseconds when the services answer; one that does not (the one that
@@ -195,12 +238,14 @@ export class OrderSaga {
 	 * Undoes a failed checkout and marks the order failed. If a service needed to undo is down,
 	 * the order stays open (its failure written) and the recovery sweep finishes the job.
 	 */
-	async compensate(doc: OrderDoc, failure: StoredError, outcome: StepOutcome, invoke: Invoke): Promise<void> {
+	async compensate(doc: OrderDoc, { failure, attempted, uncertain, unwritten = {} }: CutOff, invoke: Invoke): Promise<void> {
 		const set: Record<string, unknown> = {
+			// What done steps not written yet resolved to (a booking): the undo reads it.
+			...unwritten,
 			"saga.phase": "compensating",
 			"saga.failure": failure,
-			"saga.attempted": attemptedSteps(doc.saga.done, outcome),
-			"saga.uncertain": outcome === "unknown",
+			"saga.attempted": attempted,
+			"saga.uncertain": uncertain,
 		};
 		if (failure.code === 402) set["payment.status"] = "declined";
 		// The shopper is told it failed now, while the undo may go on: their cart is theirs again.
@@ -266,7 +311,7 @@ export class OrderSaga {
 		switch (doc.saga.phase) {
 			case "checkout":
 				if (resumesForward(doc.saga.done)) await this.forward(doc, invoke).catch(err => this.logger.info(`Order ${doc._id} resumed and failed:`, (err as Error).message));
-				else await this.compensate(doc, INTERRUPTED, "unknown", invoke);
+				else await this.compensate(doc, { failure: INTERRUPTED, attempted: mayHaveRun(doc.saga.done), uncertain: true }, invoke);
 				return;
 			case "compensating":
 				return this.finishCompensation(doc, invoke);

@@ -25,7 +25,8 @@ export function isFinal(status: OrderStatus): boolean {
 
 /**
  * The checkout's forward steps, in order. `saga.done` counts the ones whose outcome is written
- * on the order; the step after them may have been sent and not answered (a crash, a timeout).
+ * on the order; the step after them may have been sent and not answered (a crash, a timeout),
+ * and more than one when a step's outcome is not written on its own (saga.ts, `recorded`).
  */
 export const STEP_NAMES = ["reserve", "charge", "book", "commit"] as const;
 export type StepName = (typeof STEP_NAMES)[number];

@@ -53,7 +53,8 @@ const PaymentsService: ServiceSchema<PaymentsSettings, PaymentsMethods, Payments
 	mixins: [
 		Clock,
 		DbMixin("charges", {
-			indexes: [{ fields: ["orderId"], unique: true }, { fields: ["createdAt"] }],
+			// Charges are listed by createdAt, never filtered by it: no index on NeDB (see IndexSpec.sortOnly).
+			indexes: [{ fields: ["orderId"], unique: true }, { fields: ["createdAt"], sortOnly: true }],
 		}),
 	],
 

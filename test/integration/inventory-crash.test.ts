@@ -220,6 +220,91 @@ describe("a crash after any single write", () => {
 	});
 });
 
+/**
+ * The inventory's stores in `dir`, as a process uses them that dies right after the reservation
+ * write that moves it to `state` (that write lands; nothing of the process runs any more). Also
+ * counts the process's reservation writes.
+ */
+async function diesAfterWriting(dir: string, state: string): Promise<{ stores: Stores; died: Promise<void>; writes: () => number }> {
+	let dead = false;
+	let writes = 0;
+	let die!: () => void;
+	const died = new Promise<void>(resolve => (die = resolve));
+	const opened = await open(dir);
+	const reservations = new Proxy(opened.reservations, {
+		get(target, name) {
+			const value = Reflect.get(target, name);
+			if (typeof value !== "function") return value;
+			return async (...args: unknown[]) => {
+				if (dead) return new Promise(() => undefined);
+				const result = await value.apply(target, args);
+				if (WRITES.has(String(name)) && (name !== "updateMany" || result)) writes++;
+				if (name === "updateMany" && result && (args[1] as { $set?: { state?: string } }).$set?.state === state) {
+					dead = true;
+					die();
+					return new Promise(() => undefined);
+				}
+				return result;
+			};
+		},
+	});
+	return { stores: { ...opened, reservations }, died, writes: () => writes };
+}
+
+const SOLD = [
+	["a", 3, 0, 2],
+	["b", 4, 0, 1],
+	["c", 2, 0, 3],
+];
+
+describe("a commit", () => {
+	it("writes the reservation twice: the lock with the intent, and the sale with the unlock", async () => {
+		const { stores, writes } = await diesAfterWriting(await seeded(), "never");
+		const l = ledger(stores, () => T0);
+		await l.reserve("order-1", LINES);
+		const before = writes();
+		expect((await l.commit("order-1")).state).toBe("committed");
+		expect(writes() - before).toBe(2);
+		await stores.close();
+	});
+
+	it("cut off right after its first write (the lock and the intent) is finished by the sweeper, each line sold once", async () => {
+		const dir = await seeded();
+		const { stores, died } = await diesAfterWriting(dir, "committing");
+		const first = ledger(stores, () => T0);
+		await first.reserve("order-1", LINES);
+		await Promise.race([first.commit("order-1"), died]);
+
+		const reopened = await open(dir);
+		expect((await reopened.reservations.findOne({ _id: "order-1" }))?.state).toBe("committing");
+		const next = ledger(reopened, () => T0 + LEASE + 1);
+		expect(await next.sweep()).toBe(1);
+		expect((await next.commit("order-1")).state).toBe("committed");
+		const end = await books(reopened);
+		expect(end.problems).toEqual([]);
+		expect(end.stock.map(d => [d._id, d.available, d.reserved, d.sold])).toEqual(SOLD);
+		await reopened.close();
+	});
+
+	it("cut off right after the sale is written leaves the order sold and free: the retried commit answers at once", async () => {
+		const dir = await seeded();
+		// Where the write that only let go of the lock used to follow.
+		const { stores, died } = await diesAfterWriting(dir, "committed");
+		const first = ledger(stores, () => T0);
+		await first.reserve("order-1", LINES);
+		await Promise.race([first.commit("order-1"), died]);
+
+		// The next start, at once: no lock to wait for, the order is sold.
+		const reopened = await open(dir);
+		const next = ledger(reopened, () => T0 + 1);
+		expect((await next.commit("order-1")).state).toBe("committed");
+		const end = await books(reopened);
+		expect(end.problems).toEqual([]);
+		expect(end.stock.map(d => [d._id, d.available, d.reserved, d.sold])).toEqual(SOLD);
+		await reopened.close();
+	});
+});
+
 describe("two inventory instances sharing one store", () => {
 	it("sell the last 5 to exactly 5 of 50 shoppers split between them, and the files say so after a reload", async () => {
 		const dir = newDir();

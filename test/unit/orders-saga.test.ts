@@ -10,6 +10,7 @@ import { OutboxRelay } from "../../services/orders/outbox";
 import { LeaseLostError, OrderRepo } from "../../services/orders/repo";
 import { OrderSaga, type Invoke } from "../../services/orders/saga";
 import { ShipmentFollower } from "../../services/orders/shipments";
+import { waitFor } from "../support/poll";
 import type { CardDetails } from "../../services/orders/orders.contract";
 
 const GOOD: CardDetails = { cardNumber: "4242424242424242", expMonth: 12, expYear: 2030, cvc: "123" };
@@ -334,7 +335,7 @@ describe("checkout saga", () => {
 		shop.gates.set("payments.charge", () => charging);
 		const dying = a.saga.forward(doc, shop.invoke, GOOD).catch(err => err);
 		await new Promise(r => setTimeout(r, 20));
-		expect((await stored(doc._id)).saga.done).toBe(1);
+		expect((await stored(doc._id)).saga.done).toBe(0); // the hold is not written on its own (saga.ts)
 
 		clock += LEASE_MS + 1;
 		shop.gates.delete("payments.charge");
@@ -349,6 +350,83 @@ describe("checkout saga", () => {
 		expect(shop.kept()).toBe(0);
 		expect(shop.stock.get("p1")).toEqual({ available: 5, reserved: 0, sold: 0 });
 		expect((await stored(doc._id)).status).toBe("failed");
+	});
+
+	/**
+	 * Runs a checkout on instance "a" that dies once `action` is sent (`landed` says what of it
+	 * took effect; no answer comes back, nothing more is written), and has "b" take it over.
+	 * Resolves to the order as the dead run left it, and as "b" settled it.
+	 */
+	async function dieAt(action: string, landed: (orderId: string) => void): Promise<{ left: OrderDoc; order: OrderDoc }> {
+		const a = instance("a");
+		const doc = await pendingOrder(a.repo);
+		let reached!: () => void;
+		const atStep = new Promise<void>(r => (reached = r));
+		shop.gates.set(action, () => {
+			landed(doc._id);
+			reached();
+			return new Promise(() => {}); // the process is gone
+		});
+		void a.saga.forward(doc, shop.invoke, GOOD).catch(() => undefined);
+		await atStep;
+		const left = await stored(doc._id);
+		shop.gates.clear();
+		clock += LEASE_MS + 1;
+		const b = instance("b");
+		const [stale] = await b.repo.due(10);
+		expect(await b.repo.claim(stale)).toBe(true);
+		await b.saga.resume(stale, shop.invoke);
+		return { left, order: await stored(doc._id) };
+	}
+
+	it("undoes an order cut off after the hold, before the charge was sent: stock back, and a charge sent later is refused", async () => {
+		const { left, order } = await dieAt("payments.charge", () => undefined);
+		expect(left.saga.done).toBe(0); // where the write of the hold used to be
+		expect(order).toMatchObject({ status: "failed", open: false, saga: { done: 0, failure: { type: "CHECKOUT_INTERRUPTED" } } });
+		expect(shop.stock.get("p1")).toEqual({ available: 5, reserved: 0, sold: 0 });
+		expect(shop.charges.get(order._id)?.status).toBe("voided");
+		await expect(shop.handle("payments.charge", { orderId: order._id, amount: order.total, card: GOOD })).rejects.toMatchObject({ code: 409 });
+		expect(shop.kept()).toBe(0);
+	});
+
+	it("refunds an order cut off with the card charged but the charge not yet written: the books balance", async () => {
+		const { left, order } = await dieAt("payments.charge", id => shop.charges.set(id, { amount: 2500, status: "charged" }));
+		expect(left.saga.done).toBe(0);
+		expect(order).toMatchObject({ status: "failed", open: false, payment: { status: "refunded" }, saga: { attempted: 2 } });
+		expect(shop.charges.get(order._id)?.status).toBe("refunded");
+		expect(shop.kept()).toBe(0); // charged − refunded = the confirmed orders' totals (none)
+		expect(shop.stock.get("p1")).toEqual({ available: 5, reserved: 0, sold: 0 });
+		expect(order.recheckAt).toBe(clock + 60_000); // and once more later, in case anything lands late
+	});
+
+	it("finishes an order cut off with the parcel booked but the booking not yet written: one booking, charged once", async () => {
+		const { left, order } = await dieAt("inventory.commit", () => undefined);
+		expect([left.saga.done, left.shipment]).toEqual([2, null]); // where the write of the booking used to be
+		expect(order).toMatchObject({ status: "confirmed", open: false, payment: { status: "charged" }, shipment: { carrier: "UPS", trackingId: "1Z", status: "booked" } });
+		expect(shop.shipments.size).toBe(1);
+		expect(shop.kept()).toBe(order.total);
+		expect(shop.stock.get("p1")).toEqual({ available: 3, reserved: 0, sold: 2 });
+	});
+
+	it("finishes an order cut off after the sale, before the confirmation was written", async () => {
+		const { order } = await dieAt("inventory.commit", id => {
+			shop.reservations.get(id)!.state = "committed";
+			Object.assign(shop.stock.get("p1")!, { reserved: 0, sold: 2 });
+		});
+		expect(order).toMatchObject({ status: "confirmed", payment: { status: "charged" }, shipment: { status: "booked" } });
+		expect(shop.kept()).toBe(order.total);
+		expect(shop.stock.get("p1")).toEqual({ available: 3, reserved: 0, sold: 2 });
+	});
+
+	it("undoes the booking too when the sale is refused after it: the order shows its shipment cancelled", async () => {
+		const { repo, saga } = instance("a");
+		shop.refuse.set("inventory.commit", () => new ConflictError("The reservation expired", "RESERVATION_EXPIRED"));
+		const doc = await pendingOrder(repo);
+		await expect(saga.forward(doc, shop.invoke, GOOD)).rejects.toMatchObject({ code: 409 });
+		expect(await stored(doc._id)).toMatchObject({ status: "failed", payment: { status: "refunded" }, shipment: { carrier: "UPS", status: "cancelled" } });
+		expect(shop.shipments.get(doc._id)?.status).toBe("cancelled");
+		expect(shop.kept()).toBe(0);
+		expect(shop.stock.get("p1")).toEqual({ available: 5, reserved: 0, sold: 0 });
 	});
 
 	it("cancels a confirmed order: shipment cancelled, money back, stock back, the shopper told", async () => {
@@ -395,6 +473,78 @@ describe("checkout saga", () => {
 		expect(await stored(doc._id)).toMatchObject({ outboxDue: false });
 		expect((await stored(doc._id)).sweepAt).toBeUndefined(); // nothing left: off the sweep's list
 		expect(await repo.due(10)).toEqual([]);
+	});
+
+	/** The store as one orders process uses it: its writes counted, and none landing once it has died. */
+	function processStore(): { store: Store<OrderDoc>; writes: () => number; die: () => void } {
+		let writes = 0;
+		let dead = false;
+		const proxy = new Proxy(store, {
+			get(target, name) {
+				const value = Reflect.get(target, name) as unknown;
+				if (typeof value !== "function") return value;
+				return (...args: unknown[]) => {
+					if (dead) return new Promise(() => undefined);
+					if (name === "updateMany") writes++;
+					return (value as (...a: unknown[]) => unknown).apply(target, args);
+				};
+			},
+		});
+		return { store: proxy, writes: () => writes, die: () => (dead = true) };
+	}
+
+	it("records the delivered messages and frees the cart in one write", async () => {
+		const { repo, saga } = instance("a");
+		const doc = await saga.forward(await pendingOrder(repo), shop.invoke, GOOD);
+		const p = processStore();
+		const relay = new OutboxRelay(new OrderRepo(p.store, "a", LEASE_MS, now, announcer), 1_000, 5_000, quietLogger);
+		expect(await relay.relay(doc, shop.invoke)).toBe(true);
+		expect(p.writes()).toBe(1);
+		const saved = await stored(doc._id);
+		expect(saved).toMatchObject({ outboxDue: false, outboxSent: [`${doc._id}:order.confirmed`, `${doc._id}:cart.removeOrdered`] });
+		expect(saved.cartLock).toBeUndefined();
+		expect(saved.sweepAt).toBeUndefined();
+	});
+
+	it("frees the cart at once when the confirmation is slow to be acknowledged", async () => {
+		const { repo, saga } = instance("a");
+		const relay = new OutboxRelay(repo, 10_000, 5_000, quietLogger);
+		const doc = await saga.forward(await pendingOrder(repo), shop.invoke, GOOD);
+		let answer!: () => void;
+		shop.gates.set("notifications.enqueue", () => new Promise<void>(r => (answer = r)));
+		const relaying = relay.relay(doc, shop.invoke);
+		await waitFor(() => stored(doc._id), o => o.cartLock === undefined, { what: "the cart to be freed" });
+		expect(shop.notifications.size).toBe(0); // the confirmation is still on its way
+		answer();
+		expect(await relaying).toBe(true);
+		expect(await stored(doc._id)).toMatchObject({ outboxDue: false, outboxSent: [`${doc._id}:cart.removeOrdered`, `${doc._id}:order.confirmed`] });
+	});
+
+	it("frees the cart through the sweep when orders dies after the cart let go of the lines, before it wrote anything", async () => {
+		const { repo, saga } = instance("a");
+		const doc = await saga.forward(await pendingOrder(repo), shop.invoke, GOOD);
+		const p = processStore();
+		const dying = new OutboxRelay(new OrderRepo(p.store, "a", LEASE_MS, now, announcer), 1_000, 5_000, quietLogger);
+		shop.gates.set("notifications.enqueue", () => {
+			p.die(); // nothing this process writes from here on lands
+			return new Promise(() => undefined);
+		});
+		void dying.relay(doc, shop.invoke);
+		await waitFor(() => shop.cartRemovals.length, n => n === 1, { what: "the cart to take the lines out" });
+		const left = await stored(doc._id);
+		expect([left.cartLock, left.outboxSent, left.outboxDue]).toEqual(["u1", [], true]); // where the cart's own write used to be
+		shop.gates.clear();
+
+		const b = instance("b");
+		const [due] = await b.repo.due(10);
+		expect(due._id).toBe(doc._id);
+		expect(await new OutboxRelay(b.repo, 1_000, 5_000, quietLogger).relay(due, shop.invoke)).toBe(true);
+		const saved = await stored(doc._id);
+		expect(saved.cartLock).toBeUndefined();
+		expect(saved).toMatchObject({ outboxDue: false });
+		// Sent twice under one key (the cart applies a key once), the confirmation once.
+		expect(shop.cartRemovals).toEqual([`${doc._id}:cart.removeOrdered`, `${doc._id}:cart.removeOrdered`]);
+		expect(shop.notifications.get(`${doc._id}:order.confirmed`)).toBe(1);
 	});
 
 	it("gives up on a message its receiver refuses (422), so it cannot hold up the others", async () => {
