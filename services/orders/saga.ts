@@ -212,6 +212,9 @@ export class OrderSaga {
 		let unwritten: Record<string, unknown> = {};
 		try {
 			for (let i = doc.saga.done; i < STEPS.length; i++) {
+				// Steps that are not recorded do not renew the lease either: one that would run out
+				// during the next step is renewed first, or the sweep could take a live checkout over.
+				if (doc.lease.until - this.repo.now() < this.opts.stepTimeoutMs) await this.repo.advance(doc, {});
 				unwritten = { ...unwritten, ...(await STEPS[i].run(run)) };
 				done = i + 1;
 				if (!STEPS[i].recorded) continue;

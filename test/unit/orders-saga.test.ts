@@ -175,6 +175,25 @@ describe("checkout saga", () => {
 		expect(announced).toEqual([`${doc._id}:confirmed`]); // announced by the store, once it is written
 	});
 
+	it("renews the lease before a step it would not outlast, though the step before wrote nothing", async () => {
+		const { repo, saga } = instance("a");
+		const sweeper = instance("b");
+		const doc = await pendingOrder(repo);
+		const invoke: typeof shop.invoke = async (action, params, opts) => {
+			if (action === "inventory.reserve") clock += LEASE_MS - 500; // a slow hold, not written
+			if (action === "payments.charge") {
+				clock += 800; // past the first lease
+				const seen = await stored(doc._id);
+				// What the sweep does with an open order: take it over only once its lease ran out.
+				expect(seen.lease.until >= clock || !(await sweeper.repo.claim(seen))).toBe(true);
+			}
+			return shop.invoke(action, params, opts);
+		};
+		await saga.forward(doc, invoke, GOOD);
+		expect(await stored(doc._id)).toMatchObject({ status: "confirmed", payment: { status: "charged" } });
+		expect(shop.kept()).toBe(2500);
+	});
+
 	it("answers a declined card with 402, gives the stock back and charges nothing", async () => {
 		const { repo, saga } = instance("a");
 		const doc = await pendingOrder(repo);
