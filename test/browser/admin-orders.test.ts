@@ -4,7 +4,7 @@
 // "Cancel and refund" taking it back; the payments list paged and filtered the same way.
 // axe on every page: not one violation.
 import type { Page } from "playwright-core";
-import { ADDRESS, ADMIN, GOOD_CARD, expectAccessible, journey, useShop } from "../support/browser";
+import { ADDRESS, expectAccessible, GOOD_CARD, journey, signInAsAdmin, useShop } from "../support/browser";
 import { http } from "../support/http";
 import { waitFor } from "../support/poll";
 
@@ -14,14 +14,6 @@ const DECLINED_CARD = { ...GOOD_CARD, cardNumber: "4000000000000002" };
 interface Buyer {
 	email: string;
 	token: string;
-}
-
-async function signInAsAdmin(page: Page): Promise<void> {
-	await page.goto("/#/login");
-	await page.getByLabel("Email").fill(ADMIN.email);
-	await page.getByLabel("Password").fill(ADMIN.password);
-	await page.getByRole("button", { name: "Sign in" }).click();
-	await page.getByRole("link", { name: "Admin" }).waitFor();
 }
 
 const shortId = (id: string) => id.split("-")[0].toUpperCase();

@@ -1,17 +1,8 @@
 // The admin in Chromium: every admin page renders with no serious accessibility problem, and a
 // product the admin creates is shown with its own picture wherever a shopper meets it.
-import type { Page } from "playwright-core";
-import { ADMIN, expectAccessible, journey, newShopper, orderOf, signUp, useShop } from "../support/browser";
+import { expectAccessible, journey, newShopper, orderOf, signInAsAdmin, signUp, useShop } from "../support/browser";
 
 const shop = useShop();
-
-async function signInAsAdmin(page: Page): Promise<void> {
-	await page.goto("/#/login");
-	await page.getByLabel("Email").fill(ADMIN.email);
-	await page.getByLabel("Password").fill(ADMIN.password);
-	await page.getByRole("button", { name: "Sign in" }).click();
-	await page.getByRole("link", { name: "Admin" }).waitFor();
-}
 
 describe("the admin in the browser", () => {
 	journey("sees every admin page with no accessibility violation (axe)", shop, async ({ page }) => {

@@ -2,7 +2,7 @@
 // as the shop is used, a fault switched on from the page that the shop then shows (a product page
 // without its recommendations), cleared from the page, and the last minutes drawn as a chart.
 import type { Page } from "playwright-core";
-import { ADMIN, expectAccessible, journey, newShopper, useShop, type Visit } from "../support/browser";
+import { expectAccessible, journey, newShopper, signInAsAdmin, type Visit, useShop } from "../support/browser";
 import { waitFor } from "../support/poll";
 
 // Moleculer's metrics are off in tests by default; this page is about them.
@@ -10,14 +10,6 @@ const shop = useShop({ broker: { metrics: { enabled: true } } });
 
 const PRODUCT = "prod-0007";
 const SERVICES = ["api", "cart", "currency", "inventory", "notifications", "ops", "orders", "payments", "products", "recommendations", "shipping", "users"];
-
-async function signInAsAdmin(page: Page): Promise<void> {
-	await page.goto("/#/login");
-	await page.getByLabel("Email").fill(ADMIN.email);
-	await page.getByLabel("Password").fill(ADMIN.password);
-	await page.getByRole("button", { name: "Sign in" }).click();
-	await page.getByRole("link", { name: "Admin" }).waitFor();
-}
 
 /** The row of `service` in the live table, cell by column heading. */
 async function rowOf(page: Page, service: string): Promise<Record<string, string>> {

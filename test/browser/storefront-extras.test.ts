@@ -3,18 +3,10 @@
 // phone too); the Messages link counts what the shopper has not seen; and the admin picks a
 // category from a list and sees what runs low. axe-core on every page shown.
 import type { Page } from "playwright-core";
-import { ADMIN, apiFromPage, expectAccessible, journey, orderOf, signUp, useShop } from "../support/browser";
+import { apiFromPage, expectAccessible, journey, orderOf, signInAsAdmin, signUp, useShop } from "../support/browser";
 import { waitFor } from "../support/poll";
 
 const shop = useShop();
-
-async function signInAsAdmin(page: Page): Promise<void> {
-	await page.goto("/#/login");
-	await page.getByLabel("Email").fill(ADMIN.email);
-	await page.getByLabel("Password").fill(ADMIN.password);
-	await page.getByRole("button", { name: "Sign in" }).click();
-	await page.getByRole("link", { name: "Admin" }).waitFor();
-}
 
 const cardNames = (page: Page) => page.locator(".card .card-name").allInnerTexts();
 

@@ -233,3 +233,12 @@ export async function orderOf(page: Page, productId: string, quantity = 1): Prom
 export function overlaps(a: { x: number; y: number; width: number; height: number }, b: { x: number; y: number; width: number; height: number }): boolean {
 	return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 }
+
+/** Signs the shop's admin in on this page and waits for the Admin link. */
+export async function signInAsAdmin(page: Page): Promise<void> {
+	await page.goto("/#/login");
+	await page.getByLabel("Email").fill(ADMIN.email);
+	await page.getByLabel("Password").fill(ADMIN.password);
+	await page.getByRole("button", { name: "Sign in" }).click();
+	await page.getByRole("link", { name: "Admin" }).waitFor();
+}

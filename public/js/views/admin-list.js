@@ -1,7 +1,7 @@
 // What the admin's long lists (orders, payments) share: the page and page size read from the
 // hash (a hand-edited URL must not cause a 422), the "Per page" choice, the count line and the pager.
-import { h } from "../dom.js";
-import { pager } from "../components.js";
+import { h, fill } from "../dom.js";
+import { errorBox, pager } from "../components.js";
 import { plural } from "../format.js";
 
 export const PAGE_SIZES = [10, 25, 50, 100];
@@ -62,4 +62,35 @@ export function pagerFor(page, total, pageSize, hrefFor) {
 	const pages = totalPages(total, pageSize);
 	if (page > pages && total > 0) return h("p", null, h("a", { href: hrefFor(pages) }, `Go to the last page (${pages})`));
 	return pager(page, pages, hrefFor);
+}
+
+/**
+ * One page of an admin list: `load()` answers { rows, total } (or { message } to show instead),
+ * drawn by `render` with the count line and the pager; a failure is an error box with "Try again".
+ */
+export async function showListPage({ results, count, signal, filters, noun, load, render, hrefFor, retry }) {
+	try {
+		const page = await load();
+		if (signal.aborted) return;
+		if (page.message) return void fill(results, h("p", { class: "empty" }, page.message));
+		count.textContent = countText(filters.page, filters.pageSize, page.rows.length, page.total, noun);
+		fill(results, page.rows.length ? render(page.rows) : null, pagerFor(filters.page, page.total, filters.pageSize, to => hrefFor(filters, to)));
+	} catch (err) {
+		if (err?.name === "AbortError" || signal.aborted) return;
+		fill(results, errorBox(err, { retry }));
+	}
+}
+
+/** A list tab as the router drives it: drawn now, then again for each new hash. */
+export function listTab(panel, count, show, ctx) {
+	return {
+		ready: show(ctx),
+		async update(next) {
+			// The control that was used (a pager link, the button) is drawn anew: keep the keyboard
+			// where the news is, on the count line, rather than lost at the top of the document.
+			const focusWasHere = panel.contains(document.activeElement);
+			await show(next);
+			if (focusWasHere && !panel.contains(document.activeElement)) count.focus();
+		},
+	};
 }

@@ -6,9 +6,9 @@ import * as api from "../api.js";
 import * as store from "../store.js";
 import { h, fill, pageTitle, loading } from "../dom.js";
 import { errorBox, loadInto, table } from "../components.js";
-import { countryName, dateTime, money, notificationText, shortId, statusText } from "../format.js";
+import { dateTime, money, notificationText, shortId } from "../format.js";
 import { signInFirst } from "./guard.js";
-import { statusBadge } from "./orders.js";
+import { orderFacts, orderTotals, statusBadge } from "./orders.js";
 import { failureText, ordersListHref } from "./admin-orders.js";
 import { chargeTable } from "./admin-payments.js";
 
@@ -67,23 +67,8 @@ async function draw(body, id, signal, news = null) {
 			["Item", "Unit price", "Quantity", "Total"],
 			order.items.map(line => [line.name, money(line.unitPrice, order.currency), String(line.quantity), h("span", { class: "price" }, money(line.lineTotal, order.currency))]),
 		),
-		h(
-			"dl",
-			{ class: "totals" },
-			h("dt", null, "Subtotal"),
-			h("dd", null, money(order.subtotal, order.currency)),
-			h("dt", null, "Shipping"),
-			h("dd", null, money(order.shippingCost, order.currency)),
-			h("dt", null, "Total"),
-			h("dd", { class: "price total" }, money(order.total, order.currency)),
-		),
-		h(
-			"div",
-			{ class: "order-facts" },
-			h("section", null, h("h2", null, "Shipping to"), address(order.shippingAddress)),
-			h("section", null, h("h2", null, "Payment"), h("p", null, `Card ending ${order.payment?.last4 ?? "—"}: ${statusText(order.payment?.status).toLowerCase()}`)),
-			h("section", null, h("h2", null, "Shipment"), shipment(order.shipment)),
-		),
+		orderTotals(order),
+		orderFacts(order, "Shipment"),
 		h("section", { "aria-labelledby": "ao-payments" }, h("h2", { id: "ao-payments" }, "Payment attempts"), payments),
 		h("section", { "aria-labelledby": "ao-messages" }, h("h2", { id: "ao-messages" }, "Messages to the customer"), messages),
 		actions,
@@ -101,16 +86,6 @@ async function draw(body, id, signal, news = null) {
 			return list.length ? messageTable(list) : h("p", { class: "empty" }, "No messages yet.");
 		}),
 	]);
-}
-
-function address(a) {
-	if (!a) return h("p", null, "—");
-	return h("address", null, a.name, h("br"), a.street, h("br"), `${a.postalCode} ${a.city}`, h("br"), countryName(a.country));
-}
-
-function shipment(s) {
-	if (!s) return h("p", null, "Not booked.");
-	return h("p", null, `${s.carrier}, ${statusText(s.status).toLowerCase()}`, h("br"), "Tracking: ", h("code", null, s.trackingId));
 }
 
 function messageTable(list) {

@@ -4,11 +4,11 @@
 // bookmarked and the back button walks the pages. Each order opens on its admin page.
 import * as api from "../api.js";
 import { h, fill, loading } from "../dom.js";
-import { errorBox, table } from "../components.js";
+import { table } from "../components.js";
 import { dateTime, money, plural, shortId, statusText } from "../format.js";
 import { href } from "../router.js";
 import { statusBadge } from "./orders.js";
-import { countText, pageSizeField, pageSizeParam, pagerFor, pagingOf, statusField } from "./admin-list.js";
+import { listTab, pageSizeField, pageSizeParam, pagingOf, showListPage, statusField } from "./admin-list.js";
 
 export const ORDER_STATUSES = ["pending", "confirmed", "cancelled", "failed", "shipped", "delivered"];
 
@@ -78,31 +78,24 @@ export function ordersTab(panel, ctx) {
 		}
 		count.textContent = "";
 		fill(results, loading("Loading orders"));
-		try {
-			const { rows, total } = await api.getPage("/orders", {
-				query: { all: true, page: filters.page, pageSize: filters.pageSize, status: filters.status, orderId: search.orderId, email: search.email },
-				signal: next.signal,
-			});
-			if (next.signal.aborted) return;
-			count.textContent = countText(filters.page, filters.pageSize, rows.length, total, "order");
-			fill(results, rows.length ? adminOrderTable(rows) : null, pagerFor(filters.page, total, filters.pageSize, page => hrefFor(filters, page)));
-		} catch (err) {
-			if (err?.name === "AbortError" || next.signal.aborted) return;
-			fill(results, errorBox(err, { retry: () => show(next) }));
-		}
+		await showListPage({
+			results,
+			count,
+			signal: next.signal,
+			filters,
+			noun: "order",
+			load: () =>
+				api.getPage("/orders", {
+					query: { all: true, page: filters.page, pageSize: filters.pageSize, status: filters.status, orderId: search.orderId, email: search.email },
+					signal: next.signal,
+				}),
+			render: adminOrderTable,
+			hrefFor,
+			retry: () => show(next),
+		});
 	}
 
-	const first = show(ctx);
-	return {
-		ready: first,
-		async update(next) {
-			// The control that was used (a pager link, the button) is drawn anew: keep the keyboard
-			// where the news is, on the count line, rather than lost at the top of the document.
-			const focusWasHere = panel.contains(document.activeElement);
-			await show(next);
-			if (focusWasHere && !panel.contains(document.activeElement)) count.focus();
-		},
-	};
+	return listTab(panel, count, show, ctx);
 }
 
 function adminOrderTable(list) {

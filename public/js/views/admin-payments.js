@@ -2,11 +2,11 @@
 // The filters live in the hash (#/admin/payments?status=refunded&orderId=…&page=2).
 import * as api from "../api.js";
 import { h, fill, loading } from "../dom.js";
-import { errorBox, table } from "../components.js";
+import { table } from "../components.js";
 import { dateTime, money, shortId, statusText } from "../format.js";
 import { href } from "../router.js";
 import { statusBadge } from "./orders.js";
-import { countText, pageSizeField, pageSizeParam, pagerFor, pagingOf, statusField } from "./admin-list.js";
+import { listTab, pageSizeField, pageSizeParam, pagingOf, showListPage, statusField } from "./admin-list.js";
 
 const CHARGE_STATUSES = ["charged", "declined", "refunded"];
 const ORDER_ID = /^[\w-]{1,64}$/;
@@ -67,34 +67,24 @@ export function paymentsTab(panel, ctx) {
 			return;
 		}
 		fill(results, loading("Loading payments"));
-		try {
-			const order = filters.orderId ? await wholeOrderId(filters.orderId, next.signal) : {};
-			if (order.problem) {
-				fill(results, h("p", { class: "empty" }, order.problem));
-				return;
-			}
-			const { rows, total } = await api.getPage("/payments", {
-				query: { page: filters.page, pageSize: filters.pageSize, status: filters.status, orderId: order.id },
-				signal: next.signal,
-			});
-			if (next.signal.aborted) return;
-			count.textContent = countText(filters.page, filters.pageSize, rows.length, total, "charge attempt");
-			fill(results, rows.length ? chargeTable(rows) : null, pagerFor(filters.page, total, filters.pageSize, page => hrefFor(filters, page)));
-		} catch (err) {
-			if (err?.name === "AbortError" || next.signal.aborted) return;
-			fill(results, errorBox(err, { retry: () => show(next) }));
-		}
+		await showListPage({
+			results,
+			count,
+			signal: next.signal,
+			filters,
+			noun: "charge attempt",
+			async load() {
+				const order = filters.orderId ? await wholeOrderId(filters.orderId, next.signal) : {};
+				if (order.problem) return { message: order.problem };
+				return api.getPage("/payments", { query: { page: filters.page, pageSize: filters.pageSize, status: filters.status, orderId: order.id }, signal: next.signal });
+			},
+			render: chargeTable,
+			hrefFor,
+			retry: () => show(next),
+		});
 	}
 
-	const first = show(ctx);
-	return {
-		ready: first,
-		async update(next) {
-			const focusWasHere = panel.contains(document.activeElement);
-			await show(next);
-			if (focusWasHere && !panel.contains(document.activeElement)) count.focus();
-		},
-	};
+	return listTab(panel, count, show, ctx);
 }
 
 /** Charge attempts as a table; also the admin order page's "Payment attempts". */

@@ -3,9 +3,9 @@
 import * as api from "../api.js";
 import { h, fill, pageTitle, loading, toast } from "../dom.js";
 import { errorBox, table } from "../components.js";
-import { countryName, dateTime, money, shortId, statusText } from "../format.js";
+import { dateTime, money, shortId, statusText } from "../format.js";
 import { signInFirst } from "./guard.js";
-import { statusBadge } from "./orders.js";
+import { orderFacts, orderTotals, statusBadge } from "./orders.js";
 
 // Until it ships, an order can still be called back (the contract answers 409 after that).
 const CANCELLABLE = new Set(["pending", "confirmed"]);
@@ -54,23 +54,8 @@ function show(el, title, order, justPlaced) {
 				h("span", { class: "price" }, money(line.lineTotal, order.currency)),
 			]),
 		),
-		h(
-			"dl",
-			{ class: "totals" },
-			h("dt", null, "Subtotal"),
-			h("dd", null, money(order.subtotal, order.currency)),
-			h("dt", null, "Shipping"),
-			h("dd", null, money(order.shippingCost, order.currency)),
-			h("dt", null, "Total"),
-			h("dd", { class: "price total" }, money(order.total, order.currency)),
-		),
-		h(
-			"div",
-			{ class: "order-facts" },
-			h("section", null, h("h2", null, "Shipping to"), address(order.shippingAddress)),
-			h("section", null, h("h2", null, "Payment"), h("p", null, order.payment ? `Card ending ${order.payment.last4}: ${statusText(order.payment.status).toLowerCase()}` : "—")),
-			h("section", null, h("h2", null, "Delivery"), shipment(order.shipment)),
-		),
+		orderTotals(order),
+		orderFacts(order, "Delivery"),
 		cancelArea,
 	);
 	if (CANCELLABLE.has(order.status)) cancelArea.append(cancelButton(el, title, order, cancelArea));
@@ -84,16 +69,6 @@ function thanks(order) {
 		h("p", { class: "big" }, confirmed ? "Thank you! Your order is confirmed." : `Thank you! Your order is ${statusText(order.status).toLowerCase()}.`),
 		h("p", null, "A confirmation is on its way to you; you can also find it under ", h("a", { href: "#/notifications" }, "Messages"), "."),
 	);
-}
-
-function address(a) {
-	if (!a) return h("p", null, "—");
-	return h("address", null, a.name, h("br"), a.street, h("br"), `${a.postalCode} ${a.city}`, h("br"), countryName(a.country));
-}
-
-function shipment(s) {
-	if (!s) return h("p", null, "Not booked yet.");
-	return h("p", null, `${s.carrier}, ${statusText(s.status).toLowerCase()}`, h("br"), "Tracking: ", h("code", null, s.trackingId));
 }
 
 function cancelButton(el, title, order, area) {

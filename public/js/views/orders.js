@@ -2,7 +2,7 @@
 import * as api from "../api.js";
 import { h, fill, pageTitle, loading } from "../dom.js";
 import { errorBox, table } from "../components.js";
-import { dateTime, money, plural, shortId, statusText } from "../format.js";
+import { countryName, dateTime, money, plural, shortId, statusText } from "../format.js";
 import { signInFirst } from "./guard.js";
 
 export default async function orders(el, ctx) {
@@ -41,4 +41,40 @@ export function orderTable(caption, list, { showUser = false } = {}) {
 
 export function statusBadge(status) {
 	return h("span", { class: `badge status-${status}` }, statusText(status));
+}
+
+/** An order's subtotal, shipping and total. */
+export function orderTotals(order) {
+	return h(
+		"dl",
+		{ class: "totals" },
+		h("dt", null, "Subtotal"),
+		h("dd", null, money(order.subtotal, order.currency)),
+		h("dt", null, "Shipping"),
+		h("dd", null, money(order.shippingCost, order.currency)),
+		h("dt", null, "Total"),
+		h("dd", { class: "price total" }, money(order.total, order.currency)),
+	);
+}
+
+/** Where an order goes, how it was paid and its parcel (the shopper's "Delivery", the admin's "Shipment"). */
+export function orderFacts(order, shipmentHeading) {
+	const payment = order.payment ? `Card ending ${order.payment.last4 ?? "—"}: ${statusText(order.payment.status).toLowerCase()}` : "—";
+	return h(
+		"div",
+		{ class: "order-facts" },
+		h("section", null, h("h2", null, "Shipping to"), address(order.shippingAddress)),
+		h("section", null, h("h2", null, "Payment"), h("p", null, payment)),
+		h("section", null, h("h2", null, shipmentHeading), shipment(order.shipment)),
+	);
+}
+
+function address(a) {
+	if (!a) return h("p", null, "—");
+	return h("address", null, a.name, h("br"), a.street, h("br"), `${a.postalCode} ${a.city}`, h("br"), countryName(a.country));
+}
+
+function shipment(s) {
+	if (!s) return h("p", null, "Not booked yet.");
+	return h("p", null, `${s.carrier}, ${statusText(s.status).toLowerCase()}`, h("br"), "Tracking: ", h("code", null, s.trackingId));
 }
