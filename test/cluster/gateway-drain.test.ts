@@ -5,52 +5,10 @@
 // - A node killed with kill -9 is noticed by the cluster only seconds later; meanwhile readiness
 //   must not wait on it, or a balancer with a 1 s check takes the healthy gateways out.
 import { TestCluster } from "../support/cluster";
+import { Balancer } from "../support/balancer";
 import { http } from "../support/http";
 
 const DRAIN_MS = 3_000;
-
-/** Round robin over the gateways its check finds ready (every 250 ms; out after 3 failures, in after 2 passes). It never retries. */
-class Balancer {
-	private readonly up: boolean[];
-	private readonly streak: number[];
-	private next = 0;
-	private checking = true;
-	readonly checks: Promise<void>;
-
-	constructor(private readonly gateways: string[]) {
-		this.up = gateways.map(() => true);
-		this.streak = gateways.map(() => 0);
-		this.checks = this.healthChecks();
-	}
-
-	/** The gateway this request goes to; no answer at all is the client's failure. */
-	pick(): string {
-		for (let n = 0; n < this.gateways.length; n++) {
-			const i = this.next++ % this.gateways.length;
-			if (this.up[i]) return this.gateways[i];
-		}
-		return this.gateways[this.next++ % this.gateways.length];
-	}
-
-	stop(): Promise<void> {
-		this.checking = false;
-		return this.checks;
-	}
-
-	private async healthChecks(): Promise<void> {
-		while (this.checking) {
-			await Promise.all(
-				this.gateways.map(async (gw, i) => {
-					const passed = (await http.get(`${gw}/api/health/ready`, { timeoutMs: 1_000 }).catch(() => null))?.status === 200;
-					this.streak[i] = passed !== this.up[i] ? this.streak[i] + 1 : 0;
-					if (this.up[i] && this.streak[i] >= 3) [this.up[i], this.streak[i]] = [false, 0];
-					else if (!this.up[i] && this.streak[i] >= 2) [this.up[i], this.streak[i]] = [true, 0];
-				}),
-			);
-			await new Promise(r => setTimeout(r, 250));
-		}
-	}
-}
 
 describe("gateways behind a health-checking balancer", () => {
 	const cluster = new TestCluster();
@@ -126,7 +84,7 @@ describe("gateways behind a health-checking balancer", () => {
 		let reading = true;
 		const readers = Array.from({ length: 3 }, async () => {
 			while (reading) {
-				const gw = balancer.pick();
+				const gw = balancer.pickGateway();
 				const res = await http.get(`${gw}/api/products/prod-0001`, { timeoutMs: 5_000 }).catch((err: Error & { cause?: { code?: string; message?: string } }) => err);
 				if (res instanceof Error) failures.push(`${gw}: ${res.cause?.code ?? res.cause?.message ?? res.message}`);
 				else if (res.status !== 200) failures.push(`${gw}: ${res.status}`);
