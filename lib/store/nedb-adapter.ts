@@ -5,6 +5,7 @@
 // No answer, not even a read's, leaves before the writes it can see are in the file.
 import Datastore from "@seald-io/nedb";
 import { Appender } from "./appender";
+import { endWithNewline, model, writeCompacted, type NedbPersistence } from "./nedb-file";
 import { indexOptions, sortSpec, StringIdStore, type Doc, type Filter, type FindOptions, type IndexSpec, type StoreAdapter, type Update } from "./store";
 
 /** NeDB appends every write; compacting now and then keeps the file, and the next start, small. */
@@ -29,8 +30,14 @@ export class NedbStore<T extends Doc = Doc> extends StringIdStore<T> implements 
 	async connect(): Promise<void> {
 		if (this.db) return; // moleculer-db calls connect() again when something after it failed
 		const db = new Datastore<T>(this.filename ? { filename: this.filename } : {});
+		const persistence = db.persistence as unknown as NedbPersistence;
+		// NeDB rewrites the whole file once loaded; the file as it is loads the same (nedb-file.ts).
+		if (this.filename) persistence.persistCachedDatabaseAsync = async () => undefined;
 		await db.loadDatabaseAsync();
-		if (this.filename) this.appender = appendThrough(db, this.filename);
+		if (this.filename) {
+			endWithNewline(this.filename);
+			this.appender = appendThrough(db, this.filename);
+		}
 		this.db = db;
 		// NeDB's own timer would keep the process alive; compaction is never a reason to stay.
 		if (this.filename) this.compactor = setInterval(() => void this.compact(db), COMPACT_EVERY_MS).unref();
@@ -145,18 +152,6 @@ function indexesOf(db: Datastore): Record<string, { unique: boolean; sparse: boo
 	return (db as unknown as { indexes: Record<string, { unique: boolean; sparse: boolean }> }).indexes;
 }
 
-/** NeDB's persistence, as far as we reach into it: how it appends, and how it compacts. */
-interface NedbPersistence {
-	modes?: { fileMode?: number };
-	afterSerialization(line: string): string;
-	persistNewStateAsync(docs: object[]): Promise<void>;
-	persistCachedDatabaseAsync(): Promise<void>;
-}
-
-// NeDB's own serializer, so that the lines are exactly those NeDB would have written.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const model = require("@seald-io/nedb/lib/model") as { serialize(doc: object): string };
-
 /**
  * Routes NeDB's appends through an Appender. NeDB waits for each append before it takes the next
  * operation; handing the lines over instead lets the operations of one moment share one write,
@@ -170,10 +165,9 @@ function appendThrough(db: Datastore, filename: string): Appender {
 	};
 	// Compaction writes the whole collection to a new file and renames it over the old one: the
 	// appends waiting go first (the new file holds them too), and the next ones go to the new file.
-	const compact = persistence.persistCachedDatabaseAsync.bind(persistence);
 	persistence.persistCachedDatabaseAsync = async () => {
 		await appender.settled().catch(() => undefined);
-		await compact();
+		await writeCompacted(persistence, filename);
 		await appender.reopen();
 	};
 	return appender;
