@@ -32,11 +32,16 @@ export class StepUnreachableError extends ServiceDownError {
 /** `call(ctx, "inventory.reserve", { … }, { timeout, ifDown })`; a broker works too (tests, REPL scripts). */
 export function call<A extends ActionName>(caller: Caller, action: A, params: ParamsOf<A>, opts?: CallOptions): Promise<ResultOf<A>>;
 export function call<A extends ActionName, F>(caller: Caller, action: A, params: ParamsOf<A>, opts: CallOptions<F> & { ifDown: { fallback: F } }): Promise<ResultOf<A> | F>;
-export async function call<A extends ActionName, F>(caller: Caller, action: A, params: ParamsOf<A>, opts: CallOptions<F> = {}): Promise<ResultOf<A> | F> {
+// Not an async function: a plain promise chain costs less on a path every request takes.
+export function call<A extends ActionName, F>(caller: Caller, action: A, params: ParamsOf<A>, opts: CallOptions<F> = {}): Promise<ResultOf<A> | F> {
 	const { ifDown = "fail", ...calling } = opts;
+	let sent: Promise<unknown>;
 	try {
-		return (await caller.call(action, params, calling)) as ResultOf<A>;
+		sent = caller.call(action, params, calling);
 	} catch (err) {
+		sent = Promise.reject(err);
+	}
+	return (sent as Promise<ResultOf<A>>).catch((err: unknown): F => {
 		const service = action.slice(0, action.indexOf("."));
 		if (typeof ifDown === "object") {
 			if (!isUnreachable(err) && isAnswer(err)) throw err;
@@ -46,7 +51,7 @@ export async function call<A extends ActionName, F>(caller: Caller, action: A, p
 		if (!isUnreachable(err) || err instanceof ServiceDownError) throw err;
 		if (ifDown === "unknown") throw new StepUnreachableError(service, !neverSent(err));
 		throw new ServiceDownError(service);
-	}
+	});
 }
 
 /** A 4xx is the service's answer, not a failure to reach it. */

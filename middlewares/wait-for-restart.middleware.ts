@@ -65,17 +65,22 @@ export function WaitForRestartMiddleware(opts: WaitForRestartOptions = { waitMs:
 		return {
 			name: "WaitForRestart",
 			call(next: Call): Call {
-				return async function waitingCall(actionName, params, callOpts) {
+				// A plain promise chain, not an async function: this runs on every call the node makes.
+				return function waitingCall(actionName, params, callOpts) {
+					let sent: Promise<unknown>;
 					try {
-						return await next(actionName, params, callOpts);
+						sent = next(actionName, params, callOpts);
 					} catch (err) {
+						sent = Promise.reject(err);
+					}
+					return sent.catch(async (err: unknown) => {
 						const missing = err instanceof Errors.ServiceNotFoundError || err instanceof Errors.ServiceNotAvailableError;
 						if (!missing || typeof actionName !== "string") throw err;
 						const before = watch.leftAt.get(serviceOf(actionName));
 						if (before === undefined || Date.now() - before >= opts.rememberMs) throw err;
 						await waitIfRestarting(broker, actionName);
 						return next(actionName, params, callOpts);
-					}
+					});
 				};
 			},
 		} as unknown as Middleware;

@@ -129,12 +129,12 @@ const ApiService: ServiceSchema<ApiSettingsSchema> = {
 
 	actions: {
 		/**
-		 * moleculer-web's entry for every HTTP request. The action each request reaches has its
-		 * own timeout, bulkhead and circuit breaker; wrapping the whole request in another set of
-		 * them too would only cost time on every request (a third of a cached read's).
+		 * moleculer-web's entry for every HTTP request (never repeated). The action each request reaches has its own timeout,
+		 * retries, bulkhead and circuit breaker; another set around the whole request would only cost time (a third of a cached read's).
 		 */
 		rest: {
 			timeout: 0,
+			retryPolicy: { enabled: false },
 			bulkhead: { enabled: false },
 			circuitBreaker: { enabled: false },
 		},
