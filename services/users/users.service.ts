@@ -113,6 +113,7 @@ const UsersService: ServiceSchema<UsersSettings, UsersMethods, UsersVars> = {
 					throw isDuplicateKey(err) ? emailTaken() : err; // registered in parallel with us
 				}
 				ctx.meta.$statusCode = 201;
+				ctx.meta.$location = "/api/auth/me"; // the new account, as its token reads it
 				return this.signIn(ctx, doc);
 			},
 		},

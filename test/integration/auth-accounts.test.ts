@@ -70,6 +70,7 @@ describe("register, login, me", () => {
 		const account = newAccount();
 		const reg = await http.post(`${api}/api/auth/register`, { ...account, email: `  ${account.email.toUpperCase()} ` });
 		expect(reg.status).toBe(201);
+		expect(reg.headers.get("location")).toBe("/api/auth/me"); // a 201 says where the new resource is
 		expect(Object.keys(reg.body).sort()).toEqual(["token", "user"]);
 		expect(reg.body.user).toEqual({ id: expect.any(String), email: account.email, name: account.name, role: "customer", createdAt: expect.any(String) });
 		expect(new Date(reg.body.user.createdAt).toISOString()).toBe(reg.body.user.createdAt);
