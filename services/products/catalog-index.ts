@@ -35,6 +35,8 @@ export class CatalogIndex {
 	private cols: Columns = emptyColumns(0);
 	private categoryIds = new Int32Array(0);
 	private readonly categoryIdOf = new Map<string, number>();
+	/** By category id: one bit per slot, so a search in a category crosses bitmaps 32 slots at a time (search.ts). */
+	private categoryBits: Uint32Array[] = [];
 	/** By slot: the `pick` round it is a candidate in. */
 	private picked = new Uint32Array(0);
 	private round = 0;
@@ -55,6 +57,7 @@ export class CatalogIndex {
 		this.slotOf = new Map();
 		this.products = [];
 		this.freeSlots = [];
+		this.categoryBits = [];
 		this.byCategory = new Map();
 		this.vocabulary = this.newVocabulary();
 		const slots: number[] = [];
@@ -90,6 +93,7 @@ export class CatalogIndex {
 		for (const orders of [this.all, lists]) if (orders) for (const sort of SORTS) removeFromOrder(orders[sort], slot, this.compare[sort]);
 		if (lists && lists.name.length === 0) this.byCategory.delete(category);
 		this.vocabulary.remove(this.termsAt(slot), slot);
+		this.categoryBits[this.categoryIds[slot]][slot >>> 5] &= ~(1 << (slot & 31));
 		this.slotOf.delete(id);
 		this.products[slot] = undefined;
 		this.cols.ids[slot] = this.cols.sortNames[slot] = this.cols.createdAts[slot] = "";
@@ -148,7 +152,7 @@ export class CatalogIndex {
 		const category = q.category === null ? -1 : (this.categoryIdOf.get(q.category) ?? -2);
 		const { categoryIds } = this;
 		const accept = q.category === null && !priced ? undefined : (n: number) => (category === -1 || categoryIds[n] === category) && prices[n] >= lo && prices[n] <= hi;
-		const found = this.vocabulary.every(groups, accept);
+		const found = this.vocabulary.every(groups, accept, category >= 0 ? this.categoryBits[category] : undefined);
 		return this.page(order, found.length, q, () => found, this.among(found));
 	}
 
@@ -249,6 +253,8 @@ export class CatalogIndex {
 		let categoryId = this.categoryIdOf.get(doc.category);
 		if (categoryId === undefined) this.categoryIdOf.set(doc.category, (categoryId = this.categoryIdOf.size));
 		this.categoryIds[slot] = categoryId;
+		const bits = (this.categoryBits[categoryId] ??= new Uint32Array((this.picked.length + 31) >>> 5));
+		bits[slot >>> 5] |= 1 << (slot & 31);
 		this.slotOf.set(product.id, slot);
 		return slot;
 	}
@@ -271,6 +277,7 @@ export class CatalogIndex {
 		cols.picks = grown(cols.picks, new Uint32Array(size));
 		this.categoryIds = grown(this.categoryIds, new Int32Array(size));
 		this.picked = grown(this.picked, new Uint32Array(size));
+		this.categoryBits = this.categoryBits.map(bits => grown(bits, new Uint32Array((size + 31) >>> 5)));
 	}
 
 	private newVocabulary(): Vocabulary {

@@ -103,6 +103,44 @@ describe("catalog search", () => {
 		expect(find("35")).toEqual([]);
 	});
 
+	// Thousands of items on a few words: every word is common, so its posting has a bitmap and
+	// words (and a filter bitmap, as a category) are crossed 32 items at a time; the items pass
+	// 1024 and 2048, so the bitmaps grow under it, and removals clear bits.
+	it("crosses common words and a filter by bitmaps as walking the postings would", () => {
+		const crossed = jest.spyOn(Vocabulary.prototype as unknown as { everyByBits: () => number[] }, "everyByBits");
+		const WORDS = ["oak", "desk", "lamp", "kettle", "kettles", "scarf"];
+		fc.assert(
+			fc.property(
+				fc.array(fc.subarray(WORDS, { minLength: 1 }), { minLength: 1000, maxLength: 2600 }),
+				fc.array(fc.nat(), { maxLength: 200 }),
+				fc.array(fc.subarray(["oak", "desk", "lamp", "kett", "scarf"], { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 4 }),
+				fc.nat(),
+				(items, removals, queries, seed) => {
+					const vocabulary = new Vocabulary();
+					const held = new Map(items.map((terms, item) => [item, terms]));
+					items.forEach((terms, item) => vocabulary.add(terms, item));
+					for (const r of removals) {
+						const item = r % items.length;
+						if (held.has(item)) vocabulary.remove(held.get(item)!, item);
+						held.delete(item);
+					}
+					const inFilter = (item: number) => (item * 7 + seed) % 3 === 0;
+					const filter = new Uint32Array(items.length >>> 5);
+					for (let item = 0; item < filter.length * 32; item++) if (inFilter(item)) filter[item >>> 5] |= 1 << (item & 31);
+					for (const query of queries) {
+						const groups = vocabulary.groups(query)!;
+						const expected = [...held].filter(([, terms]) => query.every(q => terms.some(t => t.startsWith(q)))).map(([item]) => item);
+						expect(vocabulary.every(groups).sort((a, b) => a - b)).toEqual(expected);
+						expect(vocabulary.every(groups, undefined, filter).sort((a, b) => a - b)).toEqual(expected.filter(item => item < filter.length * 32 && inFilter(item)));
+					}
+				},
+			),
+			{ numRuns: 25 },
+		);
+		expect(crossed).toHaveBeenCalled();
+		crossed.mockRestore();
+	});
+
 	it("asks for every query word once, at most a few", () => {
 		expect(queryWords("cast IRON cast skillets")).toEqual(["cast", "iron", "skillet"]);
 		expect(queryWords("a b c d e f g h i j k")).toHaveLength(MAX_QUERY_WORDS);
