@@ -94,3 +94,19 @@ export function listTab(panel, count, show, ctx) {
 		},
 	};
 }
+
+/**
+ * The filter form, the count line and the results of a list tab, in `panel`; submitting the form
+ * goes to the hash `hashOf(its values)` gives.
+ */
+export function listParts(panel, label, hashOf) {
+	const form = h("form", { class: "toolbar admin-filters", role: "search", "aria-label": label });
+	const count = h("p", { class: "result-count", role: "status", tabindex: "-1" });
+	const results = h("div", { class: "admin-results" });
+	panel.append(form, count, results);
+	form.addEventListener("submit", event => {
+		event.preventDefault();
+		location.hash = hashOf(new FormData(form));
+	});
+	return { form, count, results };
+}

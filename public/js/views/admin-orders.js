@@ -8,7 +8,7 @@ import { table } from "../components.js";
 import { dateTime, money, plural, shortId, statusText } from "../format.js";
 import { href } from "../router.js";
 import { statusBadge } from "./orders.js";
-import { listTab, pageSizeField, pageSizeParam, pagingOf, showListPage, statusField } from "./admin-list.js";
+import { listParts, listTab, pageSizeField, pageSizeParam, pagingOf, showListPage, statusField } from "./admin-list.js";
 
 export const ORDER_STATUSES = ["pending", "confirmed", "cancelled", "failed", "shipped", "delivered"];
 
@@ -42,17 +42,10 @@ function searchOf(q) {
 const hrefFor = (filters, page) => href("/admin/orders", { status: filters.status, q: filters.q, pageSize: pageSizeParam(filters.pageSize), page: page > 1 ? page : undefined });
 
 export function ordersTab(panel, ctx) {
-	const form = h("form", { class: "toolbar admin-filters", role: "search", "aria-label": "Find orders" });
-	const count = h("p", { class: "result-count", role: "status", tabindex: "-1" });
-	const results = h("div", { class: "admin-results" });
-	panel.append(form, count, results);
-
-	form.addEventListener("submit", event => {
-		event.preventDefault();
-		const values = new FormData(form);
-		// A new search starts at page 1: page 3 of the old results means nothing for the new ones.
-		location.hash = hrefFor({ status: values.get("status") || undefined, q: String(values.get("q") ?? "").trim() || undefined, pageSize: Number(values.get("pageSize")) }, 1);
-	});
+	// A new search starts at page 1: page 3 of the old results means nothing for the new ones.
+	const { form, count, results } = listParts(panel, "Find orders", values =>
+		hrefFor({ status: values.get("status") || undefined, q: String(values.get("q") ?? "").trim() || undefined, pageSize: Number(values.get("pageSize")) }, 1),
+	);
 
 	async function show(next) {
 		const filters = filtersOf(next.query);

@@ -6,7 +6,7 @@ import { table } from "../components.js";
 import { dateTime, money, shortId, statusText } from "../format.js";
 import { href } from "../router.js";
 import { statusBadge } from "./orders.js";
-import { listTab, pageSizeField, pageSizeParam, pagingOf, showListPage, statusField } from "./admin-list.js";
+import { listParts, listTab, pageSizeField, pageSizeParam, pagingOf, showListPage, statusField } from "./admin-list.js";
 
 const CHARGE_STATUSES = ["charged", "declined", "refunded"];
 const ORDER_ID = /^[\w-]{1,64}$/;
@@ -35,16 +35,9 @@ async function wholeOrderId(typed, signal) {
 }
 
 export function paymentsTab(panel, ctx) {
-	const form = h("form", { class: "toolbar admin-filters", role: "search", "aria-label": "Find payments" });
-	const count = h("p", { class: "result-count", role: "status", tabindex: "-1" });
-	const results = h("div", { class: "admin-results" });
-	panel.append(form, count, results);
-
-	form.addEventListener("submit", event => {
-		event.preventDefault();
-		const values = new FormData(form);
-		location.hash = hrefFor({ status: values.get("status") || undefined, orderId: String(values.get("orderId") ?? "").trim() || undefined, pageSize: Number(values.get("pageSize")) }, 1);
-	});
+	const { form, count, results } = listParts(panel, "Find payments", values =>
+		hrefFor({ status: values.get("status") || undefined, orderId: String(values.get("orderId") ?? "").trim() || undefined, pageSize: Number(values.get("pageSize")) }, 1),
+	);
 
 	async function show(next) {
 		const filters = filtersOf(next.query);
