@@ -15,6 +15,17 @@ function doc(i: number, name: string, category: string, price: number): ProductD
 	return newProductDoc(`p-${String(i).padStart(3, "0")}`, { sku: `SKU-${i}`, name, description: "", category, price, featured }, new Date(Date.UTC(2024, 0, 1 + (i % 7))).toISOString());
 }
 
+/** Product `i` written as `w` says (removed, or stored with its name, category and price) to the index and to `current`, the truth. */
+function write(index: CatalogIndex, current: Map<number, ProductDoc>, i: number, w: { remove: boolean; name: string; category: string; price: number }): void {
+	if (w.remove) {
+		index.remove(doc(i, "", "a", 0)._id);
+		current.delete(i);
+	} else {
+		current.set(i, doc(i, w.name, w.category, w.price));
+		index.upsert(current.get(i)!);
+	}
+}
+
 /** What a page must be, computed the slow obvious way. */
 function oracle(docs: ProductDoc[], q: CatalogQuery): { ids: string[]; total: number } {
 	const key: Record<ProductSort, (d: ProductDoc) => number | string> = {
@@ -117,16 +128,7 @@ describe("catalog read model", () => {
 					const current = new Map(products.map((p, i) => [i, doc(i, p.name, p.category, p.price)]));
 					const index = new CatalogIndex("USD");
 					index.load([...current.values()]);
-					for (const w of writes) {
-						const i = w.at % (products.length + 10);
-						if (w.remove) {
-							index.remove(doc(i, "", "a", 0)._id);
-							current.delete(i);
-						} else {
-							current.set(i, doc(i, w.name, w.category, w.price));
-							index.upsert(current.get(i)!);
-						}
-					}
+					writes.forEach(w => write(index, current, w.at % (products.length + 10), w));
 					for (const q of queries) {
 						const page = index.query(q);
 						expect({ ids: page.rows.map(r => r.id), total: page.total }).toEqual(oracle([...current.values()], q));
@@ -149,17 +151,8 @@ describe("catalog read model", () => {
 					const current = new Map(products.map((p, i) => [i, doc(i, p.name, p.category, p.price)]));
 					const index = new CatalogIndex("USD");
 					index.load([...current.values()]);
-					writes.forEach((w, k) => {
-						// New products first (the catalog passes 1024 slots), then any of them changed or removed.
-						const i = k < 130 ? products.length + k : w.at % (products.length + 130);
-						if (w.remove) {
-							index.remove(doc(i, "", "a", 0)._id);
-							current.delete(i);
-						} else {
-							current.set(i, doc(i, w.name, w.category, w.price));
-							index.upsert(current.get(i)!);
-						}
-					});
+					// New products first (the catalog passes 1024 slots), then any of them changed or removed.
+					writes.forEach((w, k) => write(index, current, k < 130 ? products.length + k : w.at % (products.length + 130), w));
 					for (const { words, category, sort, page } of queries) {
 						const q: CatalogQuery = { words, category, minPrice: null, maxPrice: null, sort, page, pageSize: 10 };
 						const answer = index.query(q);
