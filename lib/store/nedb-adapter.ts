@@ -11,6 +11,17 @@ import { indexOptions, sortSpec, StringIdStore, type Doc, type Filter, type Find
 /** NeDB appends every write; compacting now and then keeps the file, and the next start, small. */
 const COMPACT_EVERY_MS = 10 * 60_000;
 
+/**
+ * The query with an exact `_id` as its last field. NeDB looks candidates up by the last field of the
+ * query that has an index and an exact value: `{ _id, state: "held" }` with `state` indexed would
+ * read every held document to find one; with `_id` last it reads that one.
+ */
+function idLast(query: Filter): Filter {
+	if (typeof query._id !== "string") return query;
+	const { _id, ...rest } = query;
+	return { ...rest, _id };
+}
+
 export class NedbStore<T extends Doc = Doc> extends StringIdStore<T> implements StoreAdapter<T> {
 	private db: Datastore<T> | null = null;
 	private appender: Appender | null = null;
@@ -75,7 +86,7 @@ export class NedbStore<T extends Doc = Doc> extends StringIdStore<T> implements 
 	}
 
 	find({ query = {}, sort, limit, offset }: FindOptions): Promise<T[]> {
-		const cursor = this.open().findAsync(query);
+		const cursor = this.open().findAsync(idLast(query));
 		if (sort?.length) cursor.sort(sortSpec(sort));
 		if (offset && offset > 0) cursor.skip(offset);
 		if (limit && limit > 0) cursor.limit(limit);
@@ -83,7 +94,7 @@ export class NedbStore<T extends Doc = Doc> extends StringIdStore<T> implements 
 	}
 
 	async findOne(query: Filter): Promise<T | null> {
-		return (await this.done(this.open().findOneAsync(query))) ?? null;
+		return (await this.done(this.open().findOneAsync(idLast(query)))) ?? null;
 	}
 
 	findById(id: string): Promise<T | null> {
@@ -95,7 +106,7 @@ export class NedbStore<T extends Doc = Doc> extends StringIdStore<T> implements 
 	}
 
 	async count({ query = {} }: { query?: Filter } = {}): Promise<number> {
-		return this.done(this.open().countAsync(query));
+		return this.done(this.open().countAsync(idLast(query)));
 	}
 
 	insert(doc: T): Promise<T> {
@@ -108,7 +119,7 @@ export class NedbStore<T extends Doc = Doc> extends StringIdStore<T> implements 
 	}
 
 	async updateMany(filter: Filter, update: Update): Promise<number> {
-		return (await this.done(this.open().updateAsync(filter, update, { multi: true }))).numAffected;
+		return (await this.done(this.open().updateAsync(idLast(filter), update, { multi: true }))).numAffected;
 	}
 
 	async updateById(id: string, update: Update): Promise<T | null> {
@@ -117,13 +128,12 @@ export class NedbStore<T extends Doc = Doc> extends StringIdStore<T> implements 
 	}
 
 	removeMany(filter: Filter): Promise<number> {
-		return this.done(this.open().removeAsync(filter, { multi: true }));
+		return this.done(this.open().removeAsync(idLast(filter), { multi: true }));
 	}
 
 	removeById(id: string): Promise<number> {
 		return this.done(this.open().removeAsync({ _id: id }, {}));
 	}
-
 
 	/** The answer of `operation`, once the writes it may have seen are in the file. */
 	private async done<R>(operation: PromiseLike<R>): Promise<R> {

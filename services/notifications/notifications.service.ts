@@ -172,9 +172,7 @@ const NotificationsService: ServiceSchema<NotificationsSettings, NotificationsMe
 		async deliver(doc: NotificationDoc): Promise<Attempt> {
 			const now = this.now();
 			const leaseUntil = now + this.settings.leaseMs;
-			// `_id` last in every query here: NeDB looks candidates up by the last indexed field it can
-			// match exactly, and by `sentAt: null` that would be every unsent message, not this one.
-			const taken = await this.adapter.updateMany({ sentAt: null, leaseUntil: { $lte: now }, _id: doc._id }, { $set: { leaseUntil } });
+			const taken = await this.adapter.updateMany({ _id: doc._id, sentAt: null, leaseUntil: { $lte: now } }, { $set: { leaseUntil } });
 			if (taken !== 1) return "skipped";
 
 			const letter: Letter = { id: doc._id, from: this.settings.from, to: doc.email, subject: doc.subject, text: doc.text, date: new Date(doc.createdAt) };
@@ -184,7 +182,7 @@ const NotificationsService: ServiceSchema<NotificationsSettings, NotificationsMe
 				const attempts = doc.attempts + 1;
 				const message = (err as Error).message;
 				await this.adapter.updateMany(
-					{ sentAt: null, leaseUntil, _id: doc._id },
+					{ _id: doc._id, sentAt: null, leaseUntil },
 					{ $set: { leaseUntil: 0, lastError: message, nextAttemptAt: now + retryDelayMs(attempts), dueAt: now + retryDelayMs(attempts) }, $inc: { attempts: 1 } },
 				);
 				this.logger.warn(`Could not send ${doc.type} of order ${doc.orderId} (attempt ${attempts}); will try again: ${message}`);
@@ -192,7 +190,7 @@ const NotificationsService: ServiceSchema<NotificationsSettings, NotificationsMe
 				return "failed";
 			}
 			const sentAt = new Date(this.now()).toISOString();
-			await this.adapter.updateMany({ sentAt: null, _id: doc._id }, { $set: { sentAt, leaseUntil: 0, lastError: null }, $unset: { dueAt: true }, $inc: { attempts: 1 } });
+			await this.adapter.updateMany({ _id: doc._id, sentAt: null }, { $set: { sentAt, leaseUntil: 0, lastError: null }, $unset: { dueAt: true }, $inc: { attempts: 1 } });
 			this.logger.info(`Sent ${doc.type} of order ${doc.orderId} by ${this.mailer.kind}`);
 			countShop(this.broker, "shop.notifications.sent.total", { type: doc.type });
 			return "sent";

@@ -30,6 +30,19 @@ afterEach(async () => {
 const inFile = (id: string) => fs.readFileSync(file, "utf8").includes(`"_id":"${id}"`);
 
 describe("NedbStore on a file", () => {
+	it("finds a document by its id, not by another indexed field the query also names", async () => {
+		await store.ensureIndex({ fields: ["n"] });
+		await store.insertMany(Array.from({ length: 500 }, (_, i) => ({ _id: `i${i}`, n: 0 })));
+		// NeDB reads candidates from the index of one exact field of the query: with `n` it would
+		// read all 500 documents that share n = 0 to change one.
+		const indexes = (store as unknown as { db: { indexes: Record<string, { getMatching(v: unknown): unknown[] }> } }).db.indexes;
+		const byN = jest.spyOn(indexes.n, "getMatching");
+		expect(await store.updateMany({ _id: "i7", n: 0 }, { $set: { n: 1 } })).toBe(1);
+		expect(await store.findOne({ _id: "i7", n: 1 })).toMatchObject({ _id: "i7", n: 1 });
+		expect(await store.count({ query: { _id: "i8", n: 0 } })).toBe(1);
+		expect(byN).not.toHaveBeenCalled();
+	});
+
 	it("opens its file once for many writes, and writes those of one moment together", async () => {
 		const opens = jest.spyOn(fs, "openSync");
 		const appends = jest.spyOn(fs, "writeSync");
