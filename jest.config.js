@@ -1,7 +1,7 @@
 // Four tiers, each a jest project: `npm run test:unit` (logic, no broker), `test:integration`
 // (brokers in one process: local, or several nodes on Moleculer's Fake transporter), `test:cluster`
 // (real node processes on NATS; only this tier looks for a NATS server), `test:browser` (the storefront
-// in Chromium). `npm test` runs all four.
+// in Chromium). `npm test` runs all four in one jest run, the browser tier last (see the sequencer).
 const shared = {
 	testEnvironment: "node",
 	testMatch: ["**/*.test.ts"],
@@ -18,6 +18,7 @@ module.exports = {
 		// The storefront in the system's Chromium (test/support/browser.ts finds it, never downloads one).
 		{ ...shared, displayName: "browser", roots: ["<rootDir>/test/browser"] },
 	],
+	testSequencer: "<rootDir>/test/support/browser-last.sequencer.mjs",
 	testTimeout: 30_000,
 	// Two cores: cluster tests start real node processes; more workers would only fight for CPU.
 	maxWorkers: 2,

@@ -4,15 +4,12 @@ import { ServiceBroker } from "moleculer";
 import { jsonLine, RequestContextMiddleware } from "../../lib/request-context";
 
 describe("JSON log lines with the request's ids", () => {
+	// The broker logs as the shop does in production (Console logger, jsonLine formatter); the lines
+	// it prints are caught here instead of reaching the test output.
 	const lines: Record<string, unknown>[] = [];
+	const print = jest.spyOn(console, "log").mockImplementation((line: string) => void lines.push(JSON.parse(line)));
 	const broker = new ServiceBroker({
-		logger: {
-			type: "Console",
-			options: { level: "info", formatter: (type: string, args: unknown[], bindings: Record<string, unknown>) => {
-				lines.push(JSON.parse(jsonLine(type, args, bindings, { printArgs: a => a })[0]));
-				return [];
-			} },
-		},
+		logger: { type: "Console", options: { level: "info", colors: false, formatter: jsonLine } },
 		middlewares: [RequestContextMiddleware()],
 	});
 	broker.createService({
@@ -27,7 +24,10 @@ describe("JSON log lines with the request's ids", () => {
 	});
 	broker.createService({ name: "inner", actions: { async run() { await new Promise(r => setImmediate(r)); this.logger.info("inner runs"); } } });
 	beforeAll(() => broker.start());
-	afterAll(() => broker.stop());
+	afterAll(async () => {
+		await broker.stop();
+		print.mockRestore();
+	});
 
 	it("gives every line of one request, in every service, the same request id", async () => {
 		lines.length = 0;
