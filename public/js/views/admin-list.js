@@ -45,6 +45,21 @@ export function statusField(id, statuses, current, text) {
 	);
 }
 
+/** A search box of the filter form: what it finds is in its label; typed text kept as given. */
+export function searchField({ id, name, label, value, max }) {
+	return h(
+		"div",
+		{ class: "field admin-search" },
+		h("label", { for: id }, label),
+		h("input", { id, name, type: "search", value: value ?? "", maxlength: String(max), autocomplete: "off", spellcheck: "false" }),
+	);
+}
+
+/** The form's submit button, and a way back to the whole list while a filter narrows it. */
+export function filterActions(submitText, filtered, clearHref) {
+	return [h("button", { type: "submit", class: "btn btn-primary" }, submitText), filtered ? h("a", { href: clearHref, class: "clear-filters" }, "Clear filters") : null];
+}
+
 /** "Showing 26–50 of 112 orders", or what there is when nothing is. */
 export function countText(page, pageSize, shown, total, noun) {
 	if (total === 0) return `No ${noun}s match.`;

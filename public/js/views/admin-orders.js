@@ -8,7 +8,7 @@ import { table } from "../components.js";
 import { dateTime, money, plural, shortId, statusText } from "../format.js";
 import { href } from "../router.js";
 import { statusBadge } from "./orders.js";
-import { listParts, listTab, pageSizeField, pageSizeParam, pagingOf, showListPage, statusField } from "./admin-list.js";
+import { filterActions, listParts, listTab, pageSizeField, pageSizeParam, pagingOf, searchField, showListPage, statusField } from "./admin-list.js";
 
 export const ORDER_STATUSES = ["pending", "confirmed", "cancelled", "failed", "shipped", "delivered"];
 
@@ -53,15 +53,9 @@ export function ordersTab(panel, ctx) {
 		fill(
 			form,
 			statusField("ao-status", ORDER_STATUSES, filters.status, statusText),
-			h(
-				"div",
-				{ class: "field admin-search" },
-				h("label", { for: "ao-q" }, "Order id or customer e-mail"),
-				h("input", { id: "ao-q", name: "q", type: "search", value: filters.q ?? "", maxlength: String(EMAIL_MAX), autocomplete: "off", spellcheck: "false" }),
-			),
+			searchField({ id: "ao-q", name: "q", label: "Order id or customer e-mail", value: filters.q, max: EMAIL_MAX }),
 			pageSizeField("ao-size", filters.pageSize),
-			h("button", { type: "submit", class: "btn btn-primary" }, "Find orders"),
-			filters.status || filters.q ? h("a", { href: hrefFor({ pageSize: filters.pageSize }, 1), class: "clear-filters" }, "Clear filters") : null,
+			filterActions("Find orders", filters.status || filters.q, hrefFor({ pageSize: filters.pageSize }, 1)),
 		);
 		const search = searchOf(filters.q);
 		if (search.invalid) {

@@ -6,7 +6,7 @@ import { table } from "../components.js";
 import { dateTime, money, shortId, statusText } from "../format.js";
 import { href } from "../router.js";
 import { statusBadge } from "./orders.js";
-import { listParts, listTab, pageSizeField, pageSizeParam, pagingOf, showListPage, statusField } from "./admin-list.js";
+import { filterActions, listParts, listTab, pageSizeField, pageSizeParam, pagingOf, searchField, showListPage, statusField } from "./admin-list.js";
 
 const CHARGE_STATUSES = ["charged", "declined", "refunded"];
 const ORDER_ID = /^[\w-]{1,64}$/;
@@ -44,15 +44,9 @@ export function paymentsTab(panel, ctx) {
 		fill(
 			form,
 			statusField("ap-status", CHARGE_STATUSES, filters.status, statusText),
-			h(
-				"div",
-				{ class: "field admin-search" },
-				h("label", { for: "ap-order" }, "Order id"),
-				h("input", { id: "ap-order", name: "orderId", type: "search", value: filters.orderId ?? "", maxlength: "64", autocomplete: "off", spellcheck: "false" }),
-			),
+			searchField({ id: "ap-order", name: "orderId", label: "Order id", value: filters.orderId, max: 64 }),
 			pageSizeField("ap-size", filters.pageSize),
-			h("button", { type: "submit", class: "btn btn-primary" }, "Filter"),
-			filters.status || filters.orderId ? h("a", { href: hrefFor({ pageSize: filters.pageSize }, 1), class: "clear-filters" }, "Clear filters") : null,
+			filterActions("Filter", filters.status || filters.orderId, hrefFor({ pageSize: filters.pageSize }, 1)),
 		);
 		count.textContent = "";
 		if (filters.orderId && !ORDER_ID.test(filters.orderId)) {
