@@ -1,14 +1,17 @@
 // The admin looks after orders in Chromium: the orders list a page at a time (the page, the
 // status filter and the search kept in the hash), found by status, by buyer e-mail and by the
 // short id the lists show; one order's page with its payment attempts, shipment and messages;
-// "Cancel and refund" taking it back; the payments list paged and filtered the same way.
+// "Cancel and refund" taking it back; the payments list paged and filtered the same way; an order
+// that ships while its page is open refused in words. Shipping runs on a clock the test moves.
 // axe on every page: not one violation.
 import type { Page } from "playwright-core";
 import { ADDRESS, expectAccessible, GOOD_CARD, journey, signInAsAdmin, useShop } from "../support/browser";
 import { http } from "../support/http";
 import { waitFor } from "../support/poll";
+import { SHIP_AFTER, shippingOnClock, sweepShipments } from "../support/shipping";
 
-const shop = useShop();
+let clock = Date.now();
+const shop = useShop({ services: { shipping: shippingOnClock(() => clock) } });
 const DECLINED_CARD = { ...GOOD_CARD, cardNumber: "4000000000000002" };
 
 interface Buyer {
@@ -150,4 +153,31 @@ describe("the admin looks after orders", () => {
 		undefined,
 		90_000,
 	);
+
+	journey("says why an order that shipped while its page was open cannot be cancelled", shop, async ({ page }) => {
+		const products = (await http.get(`${api()}/products?pageSize=100`)).body.rows.filter((p: any) => p.available >= 10);
+		const who = await buyer("cy");
+		const placed = await order(who, products);
+		await signInAsAdmin(page);
+		await page.goto(`/#/admin/orders/${encodeURIComponent(placed.id)}`);
+		const cancel = page.getByRole("button", { name: "Cancel and refund" });
+		await cancel.waitFor();
+
+		// The parcel leaves while the admin reads the page; the order learns it from shipping's event.
+		clock += SHIP_AFTER;
+		await sweepShipments(shop().broker);
+		await waitFor(
+			async () => (await http.get(`${api()}/orders/${encodeURIComponent(placed.id)}`, { token: who.token })).body.status,
+			status => status === "shipped",
+			{ what: "the order shipped", timeoutMs: 15_000 },
+		);
+
+		await cancel.click();
+		const refusal = page.getByRole("alert").filter({ hasText: "This order has already shipped and can no longer be cancelled" });
+		await refusal.waitFor();
+		expect(await cancel.count()).toBe(0); // nothing to try again
+		await expectAccessible(page, "admin order page, shipped meanwhile");
+		await page.reload();
+		await page.getByText("A shipped order can no longer be cancelled.").waitFor();
+	});
 });

@@ -9,7 +9,7 @@ import type { Events } from "../../lib/events";
 import type { Address } from "../../services/orders/orders.contract";
 import { gatewayUrl, startBroker } from "../support/broker";
 import { http } from "../support/http";
-import { DELIVER_AFTER, SHIP_AFTER, shippingOnClock } from "../support/shipping";
+import { DELIVER_AFTER, SHIP_AFTER, shippingOnClock, sweepShipments } from "../support/shipping";
 
 let clock = Date.parse("2030-03-01T09:00:00Z");
 
@@ -38,7 +38,7 @@ const newOrderId = () => `ship-order-${++orderSeq}`;
 describe("shipping", () => {
 	let broker: ServiceBroker;
 	let api: string;
-	const sweep = () => (broker.getLocalService("shipping") as unknown as { sweep(): Promise<number> }).sweep();
+	const sweep = () => sweepShipments(broker);
 	const create = (orderId: string, to: Partial<Address> = {}) => call(broker, "shipping.create", { orderId, address: { ...address, ...to }, items });
 	const heardFor = (orderId: string) => heard.filter(e => e.orderId === orderId);
 

@@ -8,7 +8,7 @@ import { call } from "../../lib/call";
 import { config } from "../../lib/config";
 import type { Events } from "../../lib/events";
 import { startBroker } from "../support/broker";
-import { DELIVER_AFTER, SHIP_AFTER, shippingOnClock } from "../support/shipping";
+import { DELIVER_AFTER, SHIP_AFTER, shippingOnClock, sweepShipments } from "../support/shipping";
 
 const T0 = Date.parse("2030-03-01T09:00:00Z");
 let clock = T0;
@@ -32,7 +32,7 @@ describe("shipping across a restart", () => {
 	const savedDir = config.dataDir;
 	let dir: string;
 	let broker: ServiceBroker | null = null;
-	const sweep = () => (broker?.getLocalService("shipping") as unknown as { sweep(): Promise<number> }).sweep();
+	const sweep = () => sweepShipments(broker!);
 
 	beforeAll(() => {
 		dir = fs.mkdtempSync(path.join(os.tmpdir(), "shop-shipping-"));

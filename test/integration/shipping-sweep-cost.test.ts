@@ -6,7 +6,7 @@ import type { Store } from "../../mixins/db.mixin";
 import { call } from "../../lib/call";
 import { startBroker } from "../support/broker";
 import { countReads } from "../support/store-reads";
-import { DELIVER_AFTER, SHIP_AFTER, shippingOnClock } from "../support/shipping";
+import { DELIVER_AFTER, SHIP_AFTER, shippingOnClock, sweepShipments } from "../support/shipping";
 
 const T0 = Date.parse("2030-05-01T09:00:00Z");
 let clock = T0;
@@ -42,7 +42,7 @@ function finished(i: number): ShipmentDoc {
 describe("the shipping sweep", () => {
 	let broker: ServiceBroker;
 	let store: Store<StoredShipment>;
-	const sweep = () => (broker.getLocalService("shipping") as unknown as { sweep(): Promise<number> }).sweep();
+	const sweep = () => sweepShipments(broker);
 
 	beforeAll(async () => {
 		broker = await startBroker([TestShipping, Follower]);

@@ -3,7 +3,7 @@
 // The tests never download a browser: they use the one installed here, or say how to get one.
 import fs from "node:fs";
 import path from "node:path";
-import type { BrokerOptions } from "moleculer";
+import type { BrokerOptions, ServiceBroker } from "moleculer";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { gatewayUrl, startBroker } from "./broker";
 import { CHEAP_PASSWORD_COST, everyService } from "./shop";
@@ -53,14 +53,17 @@ export interface Shop {
 	/** The gateway's address: pages and /api. */
 	base: string;
 	browser: Browser;
+	/** The shop's broker, for a test that moves what the shopper cannot (a parcel leaving, say). */
+	broker: ServiceBroker;
 }
 
 /**
  * The whole shop (with an admin account) and a Chromium for this test file, started before its
  * first test and stopped after its last. One per file: files run in parallel, each on its own.
- * `broker` adds broker options (the ops page's test turns Moleculer's metrics on).
+ * `broker` adds broker options (the ops page's test turns Moleculer's metrics on); `services` gives
+ * services settings or methods of the test's own, as everyService takes them (shipping on a clock).
  */
-export function useShop(opts: { broker?: BrokerOptions } = {}): () => Shop {
+export function useShop(opts: { broker?: BrokerOptions; services?: Parameters<typeof everyService>[0] } = {}): () => Shop {
 	let shop: (Shop & { stop(): Promise<void> }) | null = null;
 	beforeAll(async () => {
 		const [broker, browser] = await Promise.all([
@@ -71,12 +74,13 @@ export function useShop(opts: { broker?: BrokerOptions } = {}): () => Shop {
 					// machine busy with other test files, 500 ms for currency would sometimes pass
 					// and the prices come in dollars, rightly, but not what a journey expects.
 					products: { settings: { optionalCallTimeoutMs: 5_000 } },
+					...opts.services,
 				}),
 				opts.broker,
 			),
 			chromium.launch(launchOptions()),
 		]);
-		shop = { base: gatewayUrl(broker), browser, stop: async () => void (await Promise.allSettled([browser.close(), broker.stop()])) };
+		shop = { base: gatewayUrl(broker), browser, broker, stop: async () => void (await Promise.allSettled([browser.close(), broker.stop()])) };
 	}, 60_000);
 	afterAll(() => shop?.stop());
 	return () => {
