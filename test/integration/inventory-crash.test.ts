@@ -22,8 +22,11 @@ const LINES: OrderLine[] = [
 const WRITES = new Set(["insert", "insertMany", "updateMany", "updateById", "removeMany", "removeById", "clear"]);
 
 const dirs: string[] = [];
+/** Every store opened, the "crashed" ones too: a dead node's stores keep their timers in this process. */
+const opened: Stores[] = [];
 const memory = config.dataDir;
-afterAll(() => {
+afterAll(async () => {
+	await Promise.all(opened.map(stores => stores.close()));
 	config.dataDir = memory;
 	for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
 });
@@ -40,11 +43,13 @@ async function open(dir: string): Promise<Stores> {
 	const stock = createAdapter("inventory", "stock");
 	const reservations = createAdapter("inventory", "reservations");
 	await Promise.all([stock.connect(), reservations.connect()]);
-	return {
+	const stores = {
 		stock: stock as unknown as Store<StockDoc>,
 		reservations: reservations as unknown as Store<ReservationDoc>,
 		close: () => Promise.all([stock.disconnect(), reservations.disconnect()]),
 	};
+	opened.push(stores);
+	return stores;
 }
 
 function newDir(): string {
