@@ -30,8 +30,6 @@ export async function startShop(opts: { port: number; services?: string[]; dataD
 			METRICS_PORT: "0",
 			LOG_LEVEL: "warn",
 			TRANSPORTER: "",
-			// Pictures drawn for new products stay with the bench's data, not in the shop's public/.
-			PRODUCT_IMAGES_DIR: path.join(dataDir, "images"),
 			...opts.env,
 		},
 		stdio: ["ignore", "inherit", "inherit"],

@@ -2,7 +2,6 @@
 // The defaults run the whole shop on a laptop with nothing else installed.
 import fs from "node:fs";
 import path from "node:path";
-import { publicDir } from "./paths";
 
 export interface ShopConfig {
 	/** Unset: a single node, no broker between services. `nats://host:4222`: one node of a cluster. */
@@ -51,14 +50,6 @@ export interface ShopConfig {
 	/** CART_STORE: unset, carts live in the shop's store (NeDB or MongoDB); `redis://host:6379/<db>`: in Redis. */
 	cartStore: string | null;
 	orders: OrdersConfig;
-	// --- catalog ---
-	/**
-	 * PRODUCT_IMAGES_DIR: where the products service writes the picture it draws for a product
-	 * created without one (served as /images/products/<id>.svg, so the gateway must serve this
-	 * folder: by default the shop's own public/images/products). Unset with DATA_DIR=":memory:"
-	 * (nothing on disk); "off" turns it off (new products get the placeholder).
-	 */
-	productImagesDir: string | null;
 	// --- security (hostile input and network) ---
 	/** SIGNUP_LIMIT: sign-ups one client address (IPv6: its /64) may start per 15 minutes; 0 turns the limit off (load tests). */
 	signUpLimit: number;
@@ -163,13 +154,6 @@ function cartStoreUrl(name: string): string | null {
 	return raw;
 }
 
-function productImagesDir(): string | null {
-	const dir = str("PRODUCT_IMAGES_DIR");
-	if (dir === "off") return null;
-	if (dir) return path.resolve(dir);
-	return str("DATA_DIR") === ":memory:" ? null : path.join(publicDir, "images", "products");
-}
-
 /** Reads the environment now; tests call it again after changing process.env. */
 export function loadConfig(): ShopConfig {
 	const cfg: ShopConfig = {
@@ -201,7 +185,6 @@ export function loadConfig(): ShopConfig {
 		shutdownDrainMs: envInt("SHUTDOWN_DRAIN_MS", process.env.NODE_ENV === "production" ? 5_000 : 0),
 		cartStore: cartStoreUrl("CART_STORE"),
 		orders: ordersConfig(),
-		productImagesDir: productImagesDir(),
 		// --- security ---
 		signUpLimit: envInt("SIGNUP_LIMIT", 20),
 	};

@@ -12,5 +12,9 @@ declare module "moleculer" {
 		description?: string;
 		/** Per-action request timeout in ms, overriding the broker's requestTimeout. */
 		timeout?: number;
+		/** moleculer-web: the Content-Type of the answer (for answers that are not JSON), cached answers included. */
+		responseType?: string;
+		/** moleculer-web: headers added to every successful answer of the action. */
+		responseHeaders?: Record<string, string>;
 	}
 }

@@ -1,6 +1,8 @@
 // Product pictures the shop serves itself: one small SVG per product, drawn from its category
 // (colour and motif) and its id (the pattern of circles, and a shift of hue), so that no two
-// look alike. Written to public/images/products by lib/seed-catalog/write-images.ts.
+// look alike. The seeded products' are written to public/images/products by
+// lib/seed-catalog/write-images.ts; a product created without a picture gets its tile drawn when
+// asked for (services/products/images.ts).
 import crypto from "node:crypto";
 
 /** The picture of a product that has none of its own. */

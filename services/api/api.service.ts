@@ -14,7 +14,7 @@ import { clientAddress, headerOf, rateLimitKey, rejectPrototypeKeys, saneRequest
 import { RETRY_AFTER_UNAVAILABLE, toPublicError } from "./errors";
 import { buildOpenApi, type RoutedAction } from "./openapi";
 import { jsonBody, bodyLimits } from "./body";
-import { BODY_LIMIT_DEFAULT, bodyLimitOf, routes, shopServices } from "./routes";
+import { BODY_LIMIT_DEFAULT, bodyLimitOf, pictureRoute, routes, shopServices } from "./routes";
 import { orderEventsHandler, OrderWatch } from "./order-events";
 import { verifyToken } from "../../lib/tokens";
 import { TokenVersions } from "./token-versions";
@@ -68,6 +68,7 @@ const ApiService: ServiceSchema<ApiSettingsSchema> = {
 		},
 
 		routes: [
+			pictureRoute,
 			// A stream, not a call: signed in as for any route, then order-events.ts checks the order is the caller's.
 			{
 				// Named: moleculer-web takes two unnamed routes on one path for the same route.
@@ -123,8 +124,7 @@ const ApiService: ServiceSchema<ApiSettingsSchema> = {
 			},
 		],
 
-		// The web pages and the product images, served by the shop itself.
-		assets: { folder: publicDir, options: { maxAge: "1h" } },
+		assets: { folder: publicDir, options: { maxAge: "1h" } }, // The pages and the seeded pictures (pictureRoute: the drawn ones).
 	},
 
 	actions: {

@@ -1,6 +1,8 @@
 // Every public route of the shop, and the action that answers it. Nothing else is reachable
 // through the gateway: not Moleculer's internal `$node` actions, not actions other services call.
 // Who may call each action is declared on the action itself (`auth`), next to its params.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ApiRouteSchema } from "moleculer-web";
 import type { ActionName } from "../../lib/call";
 
 export type Aliases = Record<string, ActionName | `api.${string}`>;
@@ -54,6 +56,38 @@ export const routes: Aliases = {
 	"GET notifications/unread": "notifications.unread",
 	"POST notifications/read": "notifications.markRead",
 };
+
+/**
+ * GET /images/products/<id>.svg: the file in public/images/products when there is one (a seeded
+ * product's picture, the placeholder), sent as every other file of the shop; otherwise the tile
+ * products.picture draws for the product, so that no disk need be shared between the products
+ * nodes and the gateways. The ETag lets a browser ask again for the price of a 304.
+ */
+export const pictureRoute: ApiRouteSchema = {
+	name: "pictures",
+	path: "/images/products",
+	aliases: { "GET :id.svg": "products.picture" } satisfies Aliases,
+	mappingPolicy: "restrict",
+	use: [publicFileFirst],
+	authorization: true,
+	bodyParsers: false,
+	etag: true,
+	logging: false,
+};
+
+type Next = (err?: unknown) => void;
+type FileServer = (req: IncomingMessage, res: ServerResponse, next: Next) => void;
+
+/** Called by moleculer-web with the gateway as `this`: its own file server (settings.assets) first, which reads paths from the site's root. */
+function publicFileFirst(this: { serve?: FileServer }, req: IncomingMessage & { originalUrl?: string }, res: ServerResponse, next: Next): void {
+	const routed = req.url;
+	if (!this.serve || !req.originalUrl) return next();
+	req.url = req.originalUrl;
+	this.serve(req, res, err => {
+		req.url = routed;
+		next(err);
+	});
+}
 
 /**
  * The largest JSON body each route takes, in bytes; a route not listed takes BODY_LIMIT_DEFAULT.

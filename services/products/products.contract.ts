@@ -2,6 +2,7 @@
 import { action, as, contract, event, type ActionsOf, type EventsOf } from "../../lib/contract";
 import { currencyParam } from "../currency/currency.contract";
 import { categoryParam, listParams, MAX_PRICE, wholeNumber } from "./query";
+import { PICTURE_ID } from "./images";
 
 /** Money is always an integer number of minor units (cents) with its ISO 4217 currency. */
 export interface Product {
@@ -12,7 +13,10 @@ export interface Product {
 	category: string;
 	price: number;
 	currency: string;
-	/** A path on the shop itself (`/images/products/<id>.svg`), or an https URL an admin gave. */
+	/**
+	 * A path on the shop itself (`/images/products/<id>.svg`: a seeded product's file, or the tile
+	 * drawn for a product created without a picture), or an https URL an admin gave.
+	 */
 	imageUrl: string;
 	/**
 	 * Quantity that can be bought now (stock on hand less reservations), read from inventory in
@@ -147,6 +151,12 @@ export const ProductsContract = contract(
 			},
 			result: as<Product>(),
 		}),
+		/**
+		 * GET /images/products/<id>.svg when public/ holds no such file: the product's tile (SVG
+		 * text), drawn from its category, id and name; 404 for an unknown id. Cached until the
+		 * catalog changes.
+		 */
+		picture: action({ params: { $$strict: true, id: PICTURE_ID }, result: as<string>() }),
 		/** DELETE /api/products/:id. */
 		remove: action({ params: { $$strict: true, id: ID }, result: as<{ id: string }>() }),
 	},

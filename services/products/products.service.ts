@@ -12,7 +12,7 @@ import { catalogCache, Generations } from "./cache";
 import { CatalogIndex } from "./catalog-index";
 import { assertBaseCurrency, newProductDoc, derived, PRODUCT_INDEXES, seedPick, skuTaken, toProduct, type ProductDoc } from "./product";
 import { normalizeQuery } from "./query";
-import { drawTile } from "./images";
+import { drawnPictureUrl, pictureAction } from "./images";
 import { ProductsContract, type Product } from "./products.contract";
 import { SEED_PRODUCTS } from "../../lib/seed-catalog/seed";
 import { config } from "../../lib/config";
@@ -40,8 +40,6 @@ interface ProductsSettings extends ServiceSettingSchema {
 	baseCurrency: string;
 	/** How long an answer waits for inventory or currency before going without them. */
 	optionalCallTimeoutMs: number;
-	/** Where pictures of new products are drawn (config.productImagesDir); null: the placeholder. */
-	imagesDir: string | null;
 }
 
 interface ProductsMethods extends ClockMethods {
@@ -74,7 +72,6 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 	settings: {
 		baseCurrency: config.baseCurrency,
 		optionalCallTimeoutMs: 500,
-		imagesDir: config.productImagesDir,
 	},
 
 	actions: implement<ProductsThis>()(ProductsContract, {
@@ -151,10 +148,8 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 				assertBaseCurrency(currency, this.settings.baseCurrency);
 				await this.assertSkuFree(input.sku, null);
 				const id = `prod-${crypto.randomUUID()}`;
-				// Drawn before the product exists, so that no page ever shows it without its picture.
-				const { imagesDir } = this.settings;
-				const imageUrl = input.imageUrl ?? (imagesDir ? await drawTile(imagesDir, { id, ...input }) : null) ?? undefined;
-				const doc = newProductDoc(id, { ...input, imageUrl }, new Date(this.now()).toISOString());
+				// Without a picture of its own, its tile: drawn when asked for (picture, below), no file written.
+				const doc = newProductDoc(id, { ...input, imageUrl: input.imageUrl ?? drawnPictureUrl(id) }, new Date(this.now()).toISOString());
 				await this.adapter.insert(doc).catch((err: unknown) => {
 					throw isDuplicateKey(err) ? skuTaken(doc.sku) : err;
 				});
@@ -187,6 +182,8 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 				return product;
 			},
 		},
+
+		picture: pictureAction(catalogCache("products.picture", "catalog", CATALOG_TTL_SECONDS)),
 
 		/** Stock records stay with inventory (orders may still name the product). */
 		remove: {

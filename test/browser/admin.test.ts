@@ -55,7 +55,8 @@ describe("the admin in the browser", () => {
 			await guest.goto(`/#/product/${id}`);
 			await guest.getByRole("heading", { level: 1, name: "Desk Globe" }).waitFor();
 			const picture = await guest.locator(".product-image img").getAttribute("src");
-			expect(picture).toBeTruthy();
+			// Its own: the tile drawn for it (products.picture), not the placeholder.
+			expect(picture).toBe(`/images/products/${id}.svg`);
 			await guest.locator("form.buy").getByRole("button", { name: "Add to cart" }).click();
 			await guest.locator("#cart-count", { hasText: "1" }).waitFor();
 			await guest.goto("/#/cart");

@@ -90,7 +90,7 @@ async function editor(id, ctx, back) {
 		),
 		field("Name", { name: "name", required: true, maxlength: "200", value: product.name }),
 		field("Description", { name: "description", required: true, rows: "4", maxlength: "5000" }, { tag: "textarea" }),
-		field("Image URL", { name: "imageUrl", maxlength: "300", value: product.imageUrl, placeholder: "/images/products/…" }, { optional: true, hint: "A picture on this shop, e.g. /images/products/prod-0001.svg. Empty: the shop's placeholder picture." }),
+		field("Image URL", { name: "imageUrl", maxlength: "300", value: product.imageUrl, placeholder: "/images/products/…" }, { optional: true, hint: "A picture on this shop, e.g. /images/products/prod-0001.svg. Empty: a picture drawn from its category and name." }),
 		picker.newField,
 		field(
 			"Place under Featured",
