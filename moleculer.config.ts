@@ -17,6 +17,11 @@ import { GatewayDrainMiddleware } from "./middlewares/gateway-drain.middleware";
 import { SettledMetricRatesMiddleware } from "./middlewares/settled-metric-rates.middleware";
 // Registers the "PrometheusText" reporter: metrics rendered by Moleculer, served by our node server.
 import "./lib/node-http";
+import { useLeanMetricTypes } from "./lib/lean-metric-types";
+
+// Moleculer's counters, gauges and histograms, with the same figures at a fraction of the cost per
+// update (every action call makes 5 to 12 of them): before any broker registers a metric.
+useLeanMetricTypes();
 
 // A caller-side failure (bad input, not found, declined card) says nothing about the health of
 // the service that answered it; only timeouts, lost nodes and server errors may open a circuit.
