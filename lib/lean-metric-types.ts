@@ -45,10 +45,23 @@ interface KeyNode {
  */
 export class LabelKeys {
 	private readonly root: KeyNode = { next: new Map() };
+	/** Keys of frozen label sets (which cannot change), by the object: one lookup. */
+	private readonly ofFrozen = new WeakMap<object, string>();
 
 	constructor(private readonly labelNames: readonly string[]) {}
 
 	of(labels: Labels): string {
+		if (labels != null && typeof labels === "object" && Object.isFrozen(labels)) {
+			const known = this.ofFrozen.get(labels);
+			if (known !== undefined) return known;
+			const key = this.walk(labels);
+			this.ofFrozen.set(labels, key);
+			return key;
+		}
+		return this.walk(labels);
+	}
+
+	private walk(labels: Labels): string {
 		const names = this.labelNames;
 		if (names.length === 0 || labels == null || typeof labels !== "object") return "";
 		let node = this.root;
