@@ -8,14 +8,19 @@ import * as moleculer from "moleculer";
 import { METRIC, type Context, type Middleware, type ServiceBroker } from "moleculer";
 
 // Moleculer's built-in middlewares (its typings do not export them).
-const builtIn = (moleculer as unknown as { Middlewares: { Metrics(broker: ServiceBroker): Record<string, unknown> } }).Middlewares;
+type Factory = (broker: ServiceBroker) => Record<string, unknown>;
+const builtIn = (moleculer as unknown as { Middlewares: { Metrics: Factory; HotReload: Factory } }).Middlewares;
 
 type Handler = (ctx: Context) => Promise<unknown>;
 type ActionDef = { name: string; service?: { fullName?: string } };
 type Labels = Readonly<{ service: string | null; action: string; caller: string | null | undefined; type: string }>;
 
-/** Moleculer's internal middlewares, in Moleculer 0.15's order (service-broker.js), with this one in the place of "Metrics". */
-export function moleculerMiddlewares(): (string | ((broker: ServiceBroker) => Middleware))[] {
+/**
+ * Moleculer's internal middlewares, in Moleculer 0.15's order (service-broker.js), with this one in
+ * the place of "Metrics", and its HotReload last when the broker is made with `hotReload` (the
+ * runner's --hot sets that after this configuration is read, so it is asked when the broker is made).
+ */
+export function moleculerMiddlewares(): (string | ((broker: ServiceBroker) => Middleware | null))[] {
 	return [
 		"ActionHook",
 		"Validator",
@@ -31,6 +36,7 @@ export function moleculerMiddlewares(): (string | ((broker: ServiceBroker) => Mi
 		LeanRequestMetricsMiddleware,
 		"Debounce",
 		"Throttle",
+		(broker: ServiceBroker) => (broker.options.hotReload ? (builtIn.HotReload.call(broker, broker) as unknown as Middleware) : null),
 	];
 }
 

@@ -75,4 +75,14 @@ describe("lean request metrics", () => {
 			expect(shopNames.indexOf(internal[0])).toBeGreaterThan(shopNames.indexOf("SettledMetricRates"));
 		});
 	});
+
+	it("adds Moleculer's HotReload when the broker is made with hotReload (npm run dev's --hot), as Moleculer does", () => {
+		const names = (b: ServiceBroker) => (b.middlewares as unknown as { list: { name?: string }[] }).list.map(m => m.name);
+		const hot = new ServiceBroker({ ...base, hotReload: true, internalMiddlewares: false, middlewares: moleculerMiddlewares() as BrokerOptions["middlewares"] });
+		const plainHot = new ServiceBroker({ ...base, hotReload: true });
+		expect(names(hot)).toEqual(names(plainHot));
+		expect(names(hot)).toContain("HotReload");
+		const cold = new ServiceBroker({ ...base, internalMiddlewares: false, middlewares: moleculerMiddlewares() as BrokerOptions["middlewares"] });
+		expect(names(cold)).not.toContain("HotReload");
+	});
 });

@@ -1,10 +1,10 @@
 // Which calls wait for a restarting service: the gateway asks `isRestarting` on every request, so
 // it must say yes only for a service whose node left gracefully a moment ago and is not back yet.
-import { ServiceBroker } from "moleculer";
+import { ServiceBroker, type BrokerOptions } from "moleculer";
 import { isRestarting, WaitForRestartMiddleware } from "../../middlewares/wait-for-restart.middleware";
 
 describe("isRestarting", () => {
-	const broker = new ServiceBroker({ logger: false, middlewares: [WaitForRestartMiddleware({ waitMs: 200, rememberMs: 1_000 })] });
+	const broker = new ServiceBroker({ logger: false, middlewares: [WaitForRestartMiddleware({ waitMs: 200, rememberMs: 1_000 })] as unknown as BrokerOptions["middlewares"] });
 	broker.createService({ name: "shelf", actions: { get: () => "here" } });
 	beforeAll(() => broker.start());
 	afterAll(() => broker.stop());
