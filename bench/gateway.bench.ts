@@ -2,6 +2,7 @@
 // product read, and a signed-in shopper's cart, each against a bare node:http server sending
 // the same bytes, measured in one run on this machine (aims: 0.5 and 0.3 of it). `npm run bench:gateway`.
 import { spawn } from "node:child_process";
+import fs from "node:fs";
 import { load, printTable, runAsScript, startShop, type LoadResult } from "./support";
 
 const BARE_PORT = 3901;
@@ -25,12 +26,45 @@ interface Pair {
 	bare: LoadResult;
 }
 
+/** CPU time (user + system) each server spent per request answered, in µs, the median of the rounds. */
+interface CpuPerRequest {
+	gateway: number;
+	bare: number;
+}
+
+/** CPU time (user + system) a process has used, in µs, from /proc (Linux; clock ticks of 10 ms); null elsewhere. */
+function cpuMicros(pid: number | undefined): number | null {
+	try {
+		const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+		return (Number(fields[11]) + Number(fields[12])) * 10_000;
+	} catch {
+		return null;
+	}
+}
+
+/**
+ * A load run that also says how much CPU the server spent per request. On a machine shared with
+ * other work the requests per second of both servers move with it; the CPU each spends on a
+ * request moves far less, and says where the gateway stands when the ratio is too noisy to.
+ */
+async function measured(url: string, pid: number | undefined, cpu: number[], headers?: Record<string, string>): Promise<LoadResult> {
+	const before = cpuMicros(pid);
+	const result = await load(url, { seconds: ROUND_SECONDS, headers });
+	const after = cpuMicros(pid);
+	if (before !== null && after !== null && result.requestsPerSec > 0) cpu.push((after - before) / (result.requestsPerSec * ROUND_SECONDS));
+	return result;
+}
+
+const median = (xs: number[]) => (xs.length ? Math.round([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]) : NaN);
+
 export interface GatewayFigures {
 	/** The round whose ratio is the median of the rounds'. */
 	product: Pair;
 	cart: Pair;
 	/** Each round's ratio, gateway / bare. */
 	rounds?: { product: number[]; cart: number[] };
+	/** CPU per request of each server (Linux only). */
+	cpu?: { product: CpuPerRequest; cart: CpuPerRequest };
 }
 
 const ratioOf = (p: Pair) => Math.round((p.gateway.requestsPerSec / p.bare.requestsPerSec) * 100) / 100;
@@ -70,16 +104,30 @@ export async function run(): Promise<GatewayFigures> {
 			await load(cartUrl, { seconds: 2, headers: auth });
 			const productRounds: Pair[] = [];
 			const cartRounds: Pair[] = [];
+			const cpu = { product: { gateway: [] as number[], bare: [] as number[] }, cart: { gateway: [] as number[], bare: [] as number[] } };
 			for (let i = 0; i < ROUNDS; i++) {
-				productRounds.push({ gateway: await load(productUrl, { seconds: ROUND_SECONDS }), bare: await load(bareProduct, { seconds: ROUND_SECONDS }) });
-				cartRounds.push({ gateway: await load(cartUrl, { seconds: ROUND_SECONDS, headers: auth }), bare: await load(bareCart, { seconds: ROUND_SECONDS }) });
+				productRounds.push({
+					gateway: await measured(productUrl, shop.child.pid, cpu.product.gateway),
+					bare: await measured(bareProduct, server.pid, cpu.product.bare),
+				});
+				cartRounds.push({
+					gateway: await measured(cartUrl, shop.child.pid, cpu.cart.gateway, auth),
+					bare: await measured(bareCart, server.pid, cpu.cart.bare),
+				});
 			}
 			const productFigures = medianPair(productRounds);
 			const cartFigures = medianPair(cartRounds);
 			for (const [what, r] of [...productRounds.map(p => ["product", p.gateway] as const), ...cartRounds.map(p => ["cart", p.gateway] as const)]) {
 				if (r.errors + r.non2xx > 0) throw new Error(`The ${what} read through the gateway had ${r.errors} errors and ${r.non2xx} non-2xx answers`);
 			}
-			return { product: productFigures, cart: cartFigures, rounds: { product: productRounds.map(ratioOf), cart: cartRounds.map(ratioOf) } };
+			const cpuFigures =
+				cpu.product.gateway.length === ROUNDS
+					? {
+							product: { gateway: median(cpu.product.gateway), bare: median(cpu.product.bare) },
+							cart: { gateway: median(cpu.cart.gateway), bare: median(cpu.cart.bare) },
+						}
+					: undefined;
+			return { product: productFigures, cart: cartFigures, rounds: { product: productRounds.map(ratioOf), cart: cartRounds.map(ratioOf) }, cpu: cpuFigures };
 		} finally {
 			server.kill();
 		}
@@ -105,6 +153,10 @@ function print(f: GatewayFigures): void {
 		row("GET /api/cart (signed in)", f.cart.gateway),
 	]);
 	if (f.rounds) console.log(`ratios of the ${f.rounds.product.length} rounds, product: ${f.rounds.product.join(" ")}; cart: ${f.rounds.cart.join(" ")}`);
+	if (f.cpu) {
+		const { product, cart } = f.cpu;
+		console.log(`CPU per request (µs, median of the rounds), product: gateway ${product.gateway}, bare ${product.bare}; cart: gateway ${cart.gateway}, bare ${cart.bare}`);
+	}
 	console.log(`ratio gateway / bare, product: ${(f.product.gateway.requestsPerSec / f.product.bare.requestsPerSec).toFixed(2)} (aim: ≥ 0.50)`);
 	console.log(`ratio gateway / bare, signed-in cart: ${(f.cart.gateway.requestsPerSec / f.cart.bare.requestsPerSec).toFixed(2)} (aim: ≥ 0.30)`);
 }

@@ -29,15 +29,20 @@ function serviceOf(actionName: string): string {
 	return actionName.slice(0, actionName.lastIndexOf("."));
 }
 
+/** Whether `actionName`'s service left gracefully a moment ago and has no endpoint yet: a call to it should wait. */
+export function isRestarting(broker: ServiceBroker, actionName: string): boolean {
+	const watch = watches.get(broker);
+	const at = watch?.leftAt.get(serviceOf(actionName));
+	if (!watch || at === undefined || Date.now() - at >= watch.opts.rememberMs) return false;
+	const endpoints = broker.registry.getActionEndpoints(actionName) as { hasAvailable(): boolean } | undefined;
+	return !endpoints?.hasAvailable();
+}
+
 /** Resolves once `actionName` can be called, or at once when its service is not restarting (or after waitMs). */
 export async function waitIfRestarting(broker: ServiceBroker, actionName: string): Promise<void> {
-	const watch = watches.get(broker);
-	const service = serviceOf(actionName);
-	const at = watch?.leftAt.get(service);
-	if (!watch || at === undefined || Date.now() - at >= watch.opts.rememberMs) return;
-	const endpoints = broker.registry.getActionEndpoints(actionName) as { hasAvailable(): boolean } | undefined;
-	if (endpoints?.hasAvailable()) return;
-	await broker.waitForServices(service, watch.opts.waitMs, 100).catch(() => undefined);
+	if (!isRestarting(broker, actionName)) return;
+	const watch = watches.get(broker)!;
+	await broker.waitForServices(serviceOf(actionName), watch.opts.waitMs, 100).catch(() => undefined);
 }
 
 export function WaitForRestartMiddleware(opts: WaitForRestartOptions = { waitMs: 5_000, rememberMs: 30_000 }) {

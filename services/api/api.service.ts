@@ -19,7 +19,7 @@ import { orderEventsHandler, OrderWatch } from "./order-events";
 import { verifyToken } from "../../lib/tokens";
 import { TokenVersions } from "./token-versions";
 import { NodePings } from "./node-pings";
-import { waitIfRestarting } from "../../middlewares/wait-for-restart.middleware";
+import { isRestarting, waitIfRestarting } from "../../middlewares/wait-for-restart.middleware";
 import type { Product } from "../products/products.contract";
 import type { AuthUser, ShopMeta } from "../../lib/meta";
 
@@ -215,11 +215,11 @@ const ApiService: ServiceSchema<ApiSettingsSchema> = {
 	},
 
 	methods: {
-		/** A service restarting in a rolling deploy is waited for (a few seconds) before moleculer-web looks for it. */
-		async routeHandler(this: { broker: ServiceBroker }, ...args: RouteHandlerArgs) {
+		/** A service restarting in a rolling deploy is waited for (a few seconds) before moleculer-web looks for it; no await when none is. */
+		routeHandler(this: { broker: ServiceBroker }, ...args: RouteHandlerArgs) {
 			const action = args[4]?.alias?.action;
-			if (typeof action === "string") await waitIfRestarting(this.broker, action);
-			return gatewayMethods.routeHandler.apply(this, args);
+			const route = () => gatewayMethods.routeHandler.apply(this, args);
+			return typeof action === "string" && isRestarting(this.broker, action) ? waitIfRestarting(this.broker, action).then(route) : route();
 		},
 
 		/** Token → ctx.meta.user. No token is an anonymous call; a bad one is always a 401. */
