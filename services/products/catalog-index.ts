@@ -149,11 +149,11 @@ export class CatalogIndex {
 			return this.page(order, to - from, q, () => posting.slice(from, to), this.holding(groups[0], lo, hi), testCost(groups[0]));
 		}
 
-		// Several words (or meanings), or a category: walk the rarest word, ask the others and the filters.
-		const category = q.category === null ? -1 : (this.categoryIdOf.get(q.category) ?? -2);
-		const { categoryIds } = this;
-		const accept = q.category === null && !priced ? undefined : (n: number) => (category === -1 || categoryIds[n] === category) && prices[n] >= lo && prices[n] <= hi;
-		const found = this.vocabulary.every(groups, accept, category >= 0 ? this.categoryBits[category] : undefined);
+		// Several words (or meanings), or a category: walk the rarest word, ask the others, the
+		// category's bitmap and the price; or cross bitmaps, whichever reads less (search.ts).
+		const category = q.category === null ? undefined : this.categoryIdOf.get(q.category);
+		const accept = priced ? (n: number) => prices[n] >= lo && prices[n] <= hi : undefined;
+		const found = this.vocabulary.every(groups, accept, category === undefined ? undefined : this.categoryBits[category]);
 		return this.page(order, found.length, q, () => found, this.among(found));
 	}
 

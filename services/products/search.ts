@@ -210,8 +210,9 @@ export class Vocabulary {
 	}
 
 	/**
-	 * The items in every group that `accept` takes, each once, in no particular order: the first
-	 * (smallest) group is walked, the others are asked, so the cost follows the rarest word.
+	 * The items in every group, in `within` (a bitmap, when given) and that `accept` takes, each
+	 * once, in no particular order: the first (smallest) group is walked, the others are asked, so
+	 * the cost follows the rarest word; or, when that reads less, bitmaps are crossed (cheaperByBits).
 	 */
 	every(groups: readonly Group[], accept?: (item: number) => boolean, within?: Uint32Array): number[] {
 		const out: number[] = [];
@@ -230,7 +231,7 @@ export class Vocabulary {
 					if (seen[item] === round) continue;
 					seen[item] = round;
 				}
-				let all = true;
+				let all = within === undefined || (within[item >>> 5] & (1 << (item & 31))) !== 0;
 				if (bitmaps) for (let g = 0; all && g < bitmaps.length; g++) all = (bitmaps[g][item >>> 5] & (1 << (item & 31))) !== 0;
 				else for (let g = 0; all && g < rest.length; g++) all = this.has(rest[g], item);
 				if (all && (accept === undefined || accept(item))) out.push(item);
@@ -259,6 +260,23 @@ export class Vocabulary {
 		const out: number[] = [];
 		const bits = groups.map(group => group.bits as readonly Uint32Array[]);
 		const words = within ? Math.min(within.length, this.seen.length >>> 5) : this.seen.length >>> 5;
+		// The usual search ("tripod" in a category, "heated kettle"): one meaning per word, two or
+		// three bitmaps ANDed in a loop with nothing else in it (4,096 words at 100,000 items).
+		if (bits.length <= 2 && bits.every(meanings => meanings.length === 1)) {
+			const a = within ?? bits[0][0];
+			const b = within ? bits[0][0] : (bits[1]?.[0] ?? a);
+			const c = within ? (bits[1]?.[0] ?? a) : a;
+			for (let w = 0; w < words; w++) {
+				let all = a[w] & b[w] & c[w];
+				while (all !== 0) {
+					const low = all & -all;
+					const item = (w << 5) + (31 - Math.clz32(low));
+					all ^= low;
+					if (accept === undefined || accept(item)) out.push(item);
+				}
+			}
+			return out;
+		}
 		for (let w = 0; w < words; w++) {
 			let all = within ? within[w] : 0xffffffff;
 			for (let g = 0; all !== 0 && g < bits.length; g++) {

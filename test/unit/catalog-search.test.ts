@@ -132,6 +132,19 @@ describe("catalog search", () => {
 		crossed.mockRestore();
 	});
 
+	it("keeps to a filter's bitmap when it walks a rare word as when it crosses bitmaps", () => {
+		const vocabulary = new Vocabulary();
+		// "oak" in every item (a bitmap), "tripod" in every 50th (a short posting, walked).
+		for (let item = 0; item < 3_000; item++) vocabulary.add(item % 50 === 0 ? ["oak", "tripod"] : ["oak"], item);
+		const inFilter = (item: number) => item % 100 === 0;
+		const filter = new Uint32Array(3_000 >>> 5);
+		for (let item = 0; item < filter.length * 32; item++) if (inFilter(item)) filter[item >>> 5] |= 1 << (item & 31);
+		const expected = Array.from({ length: filter.length * 32 }, (_, item) => item).filter(item => item % 50 === 0 && inFilter(item));
+		expect(vocabulary.every(vocabulary.groups(["tripod"])!, undefined, filter).sort((a, b) => a - b)).toEqual(expected);
+		expect(vocabulary.every(vocabulary.groups(["tripod", "oak"])!, undefined, filter).sort((a, b) => a - b)).toEqual(expected);
+		expect(vocabulary.every(vocabulary.groups(["oak"])!, item => item % 50 === 0, filter).sort((a, b) => a - b)).toEqual(expected);
+	});
+
 	it("asks for every query word once, at most a few", () => {
 		expect(queryWords("cast IRON cast skillets")).toEqual(["cast", "iron", "skillet"]);
 		expect(queryWords("a b c d e f g h i j k")).toHaveLength(MAX_QUERY_WORDS);
