@@ -128,7 +128,11 @@ export interface Group {
  * instead of reading every posting whole.
  */
 export class Vocabulary {
-	private readonly postings = new Map<string, number[]>();
+	/**
+	 * A word held by one item keeps that item alone, not a list of one: a catalog has a word of its
+	 * own in most products (a model number), and 100,000 lists of one are some 6 MB.
+	 */
+	private readonly postings = new Map<string, number | number[]>();
 	/** For the words held by at least 1/32 of the items: one bit per item (no more memory than their postings). */
 	private readonly bitmaps = new Map<string, Uint32Array>();
 	private readonly endings = new Map<string, Set<string>>();
@@ -143,11 +147,13 @@ export class Vocabulary {
 	add(terms: readonly string[], item: number): void {
 		if (item >= this.seen.length) this.grow(item);
 		for (const term of terms) {
-			const posting = this.postings.get(term);
-			if (!posting) {
+			const held = this.postings.get(term);
+			if (held === undefined) {
 				this.addTerm(term, item);
 				continue;
 			}
+			let posting = held;
+			if (typeof posting === "number") this.postings.set(term, (posting = [posting]));
 			// In order, items mostly come last (the whole catalog at load): no search then.
 			if (this.before(posting[posting.length - 1], item) < 0) posting.push(item);
 			else posting.splice(this.indexIn(posting, item), 0, item);
@@ -161,7 +167,11 @@ export class Vocabulary {
 	remove(terms: readonly string[], item: number): void {
 		for (const term of terms) {
 			const posting = this.postings.get(term);
-			if (!posting) continue;
+			if (posting === undefined) continue;
+			if (typeof posting === "number") {
+				if (posting === item) this.removeTerm(term);
+				continue;
+			}
 			const at = this.indexIn(posting, item);
 			if (posting[at] !== item) continue;
 			posting.splice(at, 1);
@@ -189,7 +199,7 @@ export class Vocabulary {
 		for (const word of queryWords) {
 			const terms = this.meanings(word);
 			if (terms.length === 0) return null;
-			const postings = terms.map(term => this.postings.get(term) ?? []);
+			const postings = terms.map(term => this.postingOf(term));
 			groups.push({ postings, bits: terms.map(term => this.bitmaps.get(term) ?? null), size: postings.reduce((n, p) => n + p.length, 0) });
 		}
 		return groups.length === 0 ? null : groups.sort((a, b) => a.size - b.size);
@@ -301,6 +311,11 @@ export class Vocabulary {
 		return groups ? this.every(groups) : [];
 	}
 
+	private postingOf(term: string): readonly number[] {
+		const posting = this.postings.get(term);
+		return posting === undefined ? [] : typeof posting === "number" ? [posting] : posting;
+	}
+
 	/** Where `item` is or would go in `posting` (binary search in the vocabulary's order). */
 	private indexIn(posting: readonly number[], item: number): number {
 		let lo = 0;
@@ -342,7 +357,7 @@ export class Vocabulary {
 	}
 
 	private addTerm(term: string, item: number): void {
-		this.postings.set(term, [item]);
+		this.postings.set(term, item);
 		if (!NUMBER.test(term)) this.terms.add({ id: term });
 		for (const end of endingsOf(term)) {
 			const set = this.endings.get(end);

@@ -145,6 +145,20 @@ describe("catalog search", () => {
 		expect(vocabulary.every(vocabulary.groups(["oak"])!, item => item % 50 === 0, filter).sort((a, b) => a - b)).toEqual(expected);
 	});
 
+	it("finds a word held by one item, then by two, then by the second alone, then by none", () => {
+		const vocabulary = new Vocabulary();
+		vocabulary.add(["x100", "lamp"], 0);
+		expect(vocabulary.match(["x100"])).toEqual([0]);
+		vocabulary.add(["x100"], 1);
+		expect(vocabulary.match(["x100"]).sort()).toEqual([0, 1]);
+		vocabulary.remove(["x100", "lamp"], 0);
+		expect(vocabulary.match(["x100"])).toEqual([1]);
+		vocabulary.remove(["x100"], 1);
+		vocabulary.remove(["x100"], 1);
+		expect(vocabulary.match(["x100"])).toEqual([]);
+		expect(vocabulary.meanings("x100")).toEqual([]);
+	});
+
 	it("asks for every query word once, at most a few", () => {
 		expect(queryWords("cast IRON cast skillets")).toEqual(["cast", "iron", "skillet"]);
 		expect(queryWords("a b c d e f g h i j k")).toHaveLength(MAX_QUERY_WORDS);
