@@ -12,7 +12,7 @@ import type { CatalogQuery } from "./query";
 import { toProduct, sortNameOf, type ProductDoc } from "./product";
 import { buildOrders, comparators, emptyOrders, insertInOrder, NOT_A_PICK, ordersByCategory, removeFromOrder, SORTS, type Columns, type Orders } from "./orders";
 import { SlotList } from "./slot-list";
-import { queryWords, termsOf, Vocabulary, words, type Group } from "./search";
+import { queryWords, termsOf, Vocabulary, words, type Group, type Posting } from "./search";
 
 /** Walks `order` from its start: the slots it keeps, from the `skip`-th kept up to the `wanted`-th. */
 type Walk = (order: Int32Array, skip: number, wanted: number) => number[];
@@ -70,6 +70,7 @@ export class CatalogIndex {
 		});
 		// In price order, every word's posting is appended to, never searched.
 		for (const n of this.all.price.view()) this.vocabulary.add(this.termsAt(n), n);
+		this.vocabulary.trim();
 	}
 
 	/** A product created or changed; nothing to do when it is held as it is (this instance's own change, announced back to it). */
@@ -146,7 +147,7 @@ export class CatalogIndex {
 			const posting = groups[0].postings[0];
 			const [from, to] = priced ? priceRange(i => prices[posting[i]], posting.length, lo, hi, false) : [0, posting.length];
 			if (q.sort === "price") return this.slice(posting, from, to, q);
-			return this.page(order, to - from, q, () => posting.slice(from, to), this.holding(groups[0], lo, hi), testCost(groups[0]));
+			return this.page(order, to - from, q, () => Array.from(posting.slice(from, to)), this.holding(groups[0], lo, hi), testCost(groups[0]));
 		}
 
 		// Several words (or meanings), or a category: walk the rarest word, ask the others, the
@@ -187,7 +188,7 @@ export class CatalogIndex {
 	}
 
 	/** [from, to) of a list in the page's order: the page is a slice of it. */
-	private slice(list: SlotList | readonly number[], from: number, to: number, q: CatalogQuery): CatalogPage {
+	private slice(list: SlotList | Posting, from: number, to: number, q: CatalogQuery): CatalogPage {
 		const start = from + (q.page - 1) * q.pageSize;
 		const end = Math.min(to, start + q.pageSize);
 		const rows: Product[] = [];

@@ -11,6 +11,7 @@
 //    words a bitmap beside it. A query needs every word: it walks the rarest word's postings and
 //    asks the others' whether they hold each item, so its cost follows its rarest word.
 import MiniSearch from "minisearch";
+import { SlotList } from "./slot-list";
 
 /** Words longer than this are cut, in products and in queries alike, so both sides agree. */
 const MAX_WORD = 24;
@@ -109,12 +110,18 @@ export function typos(a: string, b: string): number {
 	return rows[a.length][b.length];
 }
 
+/** A term's items in the vocabulary's order, as a query reads them. */
+export type Posting = readonly number[] | Int32Array;
+
+/** From this many items on, a posting is packed (32 bits an item); below, a JS array costs less than a typed one's own overhead. */
+const LONG_POSTING = 64;
+
 /**
  * What one query word may mean: the postings of the catalog words it may mean, each beside its
  * bitmap (or null), and how many items they hold together.
  */
 export interface Group {
-	postings: readonly (readonly number[])[];
+	postings: readonly Posting[];
 	bits: readonly (Uint32Array | null)[];
 	size: number;
 }
@@ -130,9 +137,10 @@ export interface Group {
 export class Vocabulary {
 	/**
 	 * A word held by one item keeps that item alone, not a list of one: a catalog has a word of its
-	 * own in most products (a model number), and 100,000 lists of one are some 6 MB.
+	 * own in most products (a model number), and 100,000 lists of one are some 6 MB. A long posting
+	 * is packed in 32-bit integers (SlotList), half the memory of a JS array of numbers.
 	 */
-	private readonly postings = new Map<string, number | number[]>();
+	private readonly postings = new Map<string, number | number[] | SlotList>();
 	/** For the words held by at least 1/32 of the items: one bit per item (no more memory than their postings). */
 	private readonly bitmaps = new Map<string, Uint32Array>();
 	private readonly endings = new Map<string, Set<string>>();
@@ -152,15 +160,22 @@ export class Vocabulary {
 				this.addTerm(term, item);
 				continue;
 			}
-			let posting = held;
-			if (typeof posting === "number") this.postings.set(term, (posting = [posting]));
+			const posting = this.growing(term, held);
 			// In order, items mostly come last (the whole catalog at load): no search then.
-			if (this.before(posting[posting.length - 1], item) < 0) posting.push(item);
+			if (posting instanceof SlotList) {
+				if (this.before(posting.at(posting.length - 1), item) < 0) posting.push(item);
+				else posting.insert(this.indexIn(posting.view(), item), item);
+			} else if (this.before(posting[posting.length - 1], item) < 0) posting.push(item);
 			else posting.splice(this.indexIn(posting, item), 0, item);
 			const bits = this.bitmaps.get(term);
 			if (bits) bits[item >>> 5] |= 1 << (item & 31);
-			else if (posting.length * 32 >= this.seen.length && posting.length >= 64) this.bitmaps.set(term, this.bitmapOf(posting));
+			else if (posting.length * 32 >= this.seen.length && posting.length >= 64) this.bitmaps.set(term, this.bitmapOf(this.postingOf(term)));
 		}
+	}
+
+	/** Gives back the room long postings keep for more items (after a load; the next item added makes room again). */
+	trim(): void {
+		for (const posting of this.postings.values()) if (posting instanceof SlotList) posting.trim();
 	}
 
 	/** Forgets `item` under `terms` (the terms it was added with, computed again). */
@@ -172,9 +187,11 @@ export class Vocabulary {
 				if (posting === item) this.removeTerm(term);
 				continue;
 			}
-			const at = this.indexIn(posting, item);
-			if (posting[at] !== item) continue;
-			posting.splice(at, 1);
+			const items = posting instanceof SlotList ? posting.view() : posting;
+			const at = this.indexIn(items, item);
+			if (at >= items.length || items[at] !== item) continue;
+			if (posting instanceof SlotList) posting.removeAt(at);
+			else posting.splice(at, 1);
 			const bits = this.bitmaps.get(term);
 			if (bits) bits[item >>> 5] &= ~(1 << (item & 31));
 			if (posting.length === 0) this.removeTerm(term);
@@ -311,13 +328,29 @@ export class Vocabulary {
 		return groups ? this.every(groups) : [];
 	}
 
-	private postingOf(term: string): readonly number[] {
+	/** A term's items, to read now (a packed posting's view is valid until the next change). */
+	private postingOf(term: string): Posting {
 		const posting = this.postings.get(term);
-		return posting === undefined ? [] : typeof posting === "number" ? [posting] : posting;
+		return posting === undefined ? [] : typeof posting === "number" ? [posting] : posting instanceof SlotList ? posting.view() : posting;
+	}
+
+	/** The posting `held` (a term's), made one that can take another item: a list from one item, packed from LONG_POSTING. */
+	private growing(term: string, held: number | number[] | SlotList): number[] | SlotList {
+		if (typeof held === "number") {
+			const list = [held];
+			this.postings.set(term, list);
+			return list;
+		}
+		if (Array.isArray(held) && held.length >= LONG_POSTING) {
+			const packed = SlotList.of(Int32Array.from(held));
+			this.postings.set(term, packed);
+			return packed;
+		}
+		return held;
 	}
 
 	/** Where `item` is or would go in `posting` (binary search in the vocabulary's order). */
-	private indexIn(posting: readonly number[], item: number): number {
+	private indexIn(posting: Posting, item: number): number {
 		let lo = 0;
 		let hi = posting.length;
 		while (lo < hi) {
@@ -328,7 +361,7 @@ export class Vocabulary {
 		return lo;
 	}
 
-	private bitmapOf(posting: readonly number[]): Uint32Array {
+	private bitmapOf(posting: Posting): Uint32Array {
 		const bits = new Uint32Array(this.seen.length >>> 5);
 		for (const item of posting) bits[item >>> 5] |= 1 << (item & 31);
 		return bits;

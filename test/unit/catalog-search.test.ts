@@ -159,6 +159,24 @@ describe("catalog search", () => {
 		expect(vocabulary.meanings("x100")).toEqual([]);
 	});
 
+	it("keeps a long posting in order as items come and go, out of order too", () => {
+		const vocabulary = new Vocabulary((a, b) => (a % 7) - (b % 7) || a - b);
+		const held = new Set<number>();
+		for (let i = 0; i < 300; i++) {
+			const item = (i * 37) % 300;
+			vocabulary.add(["oak"], item);
+			held.add(item);
+			if (i % 3 === 0) {
+				vocabulary.remove(["oak"], (i * 11) % 300);
+				held.delete((i * 11) % 300);
+			}
+		}
+		expect(vocabulary.match(["oak"]).sort((a, b) => a - b)).toEqual([...held].sort((a, b) => a - b));
+		expect(Array.from(vocabulary.groups(["oak"])![0].postings[0])).toEqual([...held].sort((a, b) => (a % 7) - (b % 7) || a - b));
+		for (const item of held) vocabulary.remove(["oak"], item);
+		expect(vocabulary.match(["oak"])).toEqual([]);
+	});
+
 	it("asks for every query word once, at most a few", () => {
 		expect(queryWords("cast IRON cast skillets")).toEqual(["cast", "iron", "skillet"]);
 		expect(queryWords("a b c d e f g h i j k")).toHaveLength(MAX_QUERY_WORDS);
