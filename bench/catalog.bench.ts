@@ -70,8 +70,8 @@ async function benchSize(size: number, runs: number): Promise<void> {
 	broker.createService(InventoryService as any);
 	await broker.start();
 	const products = broker.getLocalService("products") as unknown as {
-		adapter: { insertMany(docs: ProductDoc[]): Promise<unknown>; find(opts: object): Promise<ProductDoc[]>; count(): Promise<number> };
-		catalog: { load(docs: ProductDoc[]): void; size: number };
+		adapter: { insertMany(docs: ProductDoc[]): Promise<unknown>; readAll(): Promise<readonly ProductDoc[]>; count(): Promise<number> };
+		catalog: { load(docs: readonly ProductDoc[]): void; size: number };
 	};
 
 	const seedStart = Date.now();
@@ -80,7 +80,7 @@ async function benchSize(size: number, runs: number): Promise<void> {
 	const seedSeconds = ((Date.now() - seedStart) / 1000).toFixed(1);
 	// What the service does when it starts on a full store: read every product once into the read model.
 	const loadStart = Date.now();
-	products.catalog.load(await products.adapter.find({}));
+	products.catalog.load(await products.adapter.readAll());
 	const loadSeconds = ((Date.now() - loadStart) / 1000).toFixed(1);
 	const total = products.catalog.size;
 	const heapMb = Math.round(process.memoryUsage().heapUsed / 1e6);

@@ -121,6 +121,11 @@ export class MongoStore<T extends Doc = Doc> extends StringIdStore<T> implements
 		}
 	}
 
+	/** MongoDB's documents are read into this process anyway: the same as find({}). */
+	readAll(): Promise<readonly T[]> {
+		return this.find({});
+	}
+
 	find({ query = {}, sort, limit, offset }: FindOptions): Promise<T[]> {
 		const cursor = this.open().find(asFilter(query));
 		if (sort?.length) cursor.sort(sortSpec(sort));

@@ -5,6 +5,7 @@
 // No answer, not even a read's, leaves before the writes it can see are in the file.
 import Datastore from "@seald-io/nedb";
 import { Appender } from "./appender";
+import { shareRepeatedStrings } from "./share-strings";
 import { endWithNewline, model, writeCompacted, type NedbPersistence } from "./nedb-file";
 import { indexOptions, sortSpec, StringIdStore, type Doc, type Filter, type FindOptions, type IndexSpec, type StoreAdapter, type Update } from "./store";
 
@@ -46,6 +47,7 @@ export class NedbStore<T extends Doc = Doc> extends StringIdStore<T> implements 
 		if (this.filename) persistence.persistCachedDatabaseAsync = async () => undefined;
 		await db.loadDatabaseAsync();
 		if (this.filename) {
+			shareRepeatedStrings(db.getAllData());
 			endWithNewline(this.filename);
 			this.appender = appendThrough(db, this.filename);
 		}
@@ -91,6 +93,14 @@ export class NedbStore<T extends Doc = Doc> extends StringIdStore<T> implements 
 		if (offset && offset > 0) cursor.skip(offset);
 		if (limit && limit > 0) cursor.limit(limit);
 		return this.done(cursor.execAsync());
+	}
+
+	/** NeDB's own documents, not copies: NeDB never changes a document it holds (an update replaces it). */
+	readAll(): Promise<readonly T[]> {
+		const db = this.open();
+		// In NeDB's queue, as its own reads are: after every write asked for before.
+		const executor = (db as unknown as { executor: { pushAsync<R>(task: () => Promise<R>): Promise<R> } }).executor;
+		return this.done(executor.pushAsync(async () => db.getAllData()));
 	}
 
 	async findOne(query: Filter): Promise<T | null> {

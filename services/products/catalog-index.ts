@@ -12,7 +12,7 @@ import type { CatalogQuery } from "./query";
 import { toProduct, sortNameOf, type ProductDoc } from "./product";
 import { buildOrders, comparators, emptyOrders, insertInOrder, NOT_A_PICK, ordersByCategory, removeFromOrder, SORTS, type Columns, type Orders } from "./orders";
 import { SlotList } from "./slot-list";
-import { queryWords, termsOf, Vocabulary, words, type Group } from "./search";
+import { queryWords, termsOf, Vocabulary, words, type Group, type Posting } from "./search";
 
 /** Walks `order` from its start: the slots it keeps, from the `skip`-th kept up to the `wanted`-th. */
 type Walk = (order: Int32Array, skip: number, wanted: number) => number[];
@@ -23,14 +23,15 @@ export interface CatalogPage {
 }
 
 /**
- * Each product lives in a slot (a small whole number) and is held once, as the Product pages
- * show; what the orders and filters compare sits beside it in arrays by slot (typed where it is a
- * number). A product's search words are not kept: they are computed again from its name and
- * description when it changes.
+ * Each product lives in a slot (a small whole number) and is held once: the store's own document
+ * (Store.readAll at load), made a Product only when a page shows it, so the catalog is not in
+ * memory twice. What the orders and filters compare sits beside it in arrays by slot (typed where
+ * it is a number). A product's search words are not kept: they are computed again from its name
+ * and description when it changes. Documents held are never changed (the store's rule).
  */
 export class CatalogIndex {
 	private slotOf = new Map<string, number>();
-	private products: (Product | undefined)[] = [];
+	private docs: (ProductDoc | undefined)[] = [];
 	private freeSlots: number[] = [];
 	private cols: Columns = emptyColumns(0);
 	private categoryIds = new Int32Array(0);
@@ -55,7 +56,7 @@ export class CatalogIndex {
 	/** The whole catalog at once (at start), replacing what was there: every order built once (orders.ts). */
 	load(docs: readonly ProductDoc[]): void {
 		this.slotOf = new Map();
-		this.products = [];
+		this.docs = [];
 		this.freeSlots = [];
 		this.categoryBits = [];
 		this.byCategory = new Map();
@@ -69,6 +70,7 @@ export class CatalogIndex {
 		});
 		// In price order, every word's posting is appended to, never searched.
 		for (const n of this.all.price.view()) this.vocabulary.add(this.termsAt(n), n);
+		this.vocabulary.trim();
 	}
 
 	/** A product created or changed; nothing to do when it is held as it is (this instance's own change, announced back to it). */
@@ -77,7 +79,7 @@ export class CatalogIndex {
 		if (held !== undefined && this.holdsAsIs(held, doc)) return;
 		this.remove(doc._id);
 		const slot = this.add(doc);
-		const category = this.products[slot]!.category;
+		const category = this.docs[slot]!.category;
 		let lists = this.byCategory.get(category);
 		if (!lists) this.byCategory.set(category, (lists = emptyOrders()));
 		for (const orders of [this.all, lists]) for (const sort of SORTS) insertInOrder(orders[sort], slot, this.compare[sort]);
@@ -87,7 +89,7 @@ export class CatalogIndex {
 	remove(id: string): void {
 		const slot = this.slotOf.get(id);
 		if (slot === undefined) return;
-		const { category } = this.products[slot]!;
+		const { category } = this.docs[slot]!;
 		// Out of every order and posting first: they find it by what it is compared on.
 		const lists = this.byCategory.get(category);
 		for (const orders of [this.all, lists]) if (orders) for (const sort of SORTS) removeFromOrder(orders[sort], slot, this.compare[sort]);
@@ -95,7 +97,7 @@ export class CatalogIndex {
 		this.vocabulary.remove(this.termsAt(slot), slot);
 		this.categoryBits[this.categoryIds[slot]][slot >>> 5] &= ~(1 << (slot & 31));
 		this.slotOf.delete(id);
-		this.products[slot] = undefined;
+		this.docs[slot] = undefined;
 		this.cols.ids[slot] = this.cols.sortNames[slot] = this.cols.createdAts[slot] = "";
 		this.freeSlots.push(slot);
 	}
@@ -106,7 +108,7 @@ export class CatalogIndex {
 		const unknown: string[] = [];
 		for (const id of ids) {
 			const slot = this.slotOf.get(id);
-			if (slot !== undefined) found.push(this.products[slot]!);
+			if (slot !== undefined) found.push(this.productAt(slot));
 			else unknown.push(id);
 		}
 		return { found, unknown };
@@ -145,14 +147,14 @@ export class CatalogIndex {
 			const posting = groups[0].postings[0];
 			const [from, to] = priced ? priceRange(i => prices[posting[i]], posting.length, lo, hi, false) : [0, posting.length];
 			if (q.sort === "price") return this.slice(posting, from, to, q);
-			return this.page(order, to - from, q, () => posting.slice(from, to), this.holding(groups[0], lo, hi), testCost(groups[0]));
+			return this.page(order, to - from, q, () => Array.from(posting.slice(from, to)), this.holding(groups[0], lo, hi), testCost(groups[0]));
 		}
 
-		// Several words (or meanings), or a category: walk the rarest word, ask the others and the filters.
-		const category = q.category === null ? -1 : (this.categoryIdOf.get(q.category) ?? -2);
-		const { categoryIds } = this;
-		const accept = q.category === null && !priced ? undefined : (n: number) => (category === -1 || categoryIds[n] === category) && prices[n] >= lo && prices[n] <= hi;
-		const found = this.vocabulary.every(groups, accept, category >= 0 ? this.categoryBits[category] : undefined);
+		// Several words (or meanings), or a category: walk the rarest word, ask the others, the
+		// category's bitmap and the price; or cross bitmaps, whichever reads less (search.ts).
+		const category = q.category === null ? undefined : this.categoryIdOf.get(q.category);
+		const accept = priced ? (n: number) => prices[n] >= lo && prices[n] <= hi : undefined;
+		const found = this.vocabulary.every(groups, accept, category === undefined ? undefined : this.categoryBits[category]);
 		return this.page(order, found.length, q, () => found, this.among(found));
 	}
 
@@ -180,17 +182,17 @@ export class CatalogIndex {
 			if (best.length > limit) best.pop();
 		}
 		return best.map(({ slot }) => {
-			const { id, name, category } = this.products[slot]!;
+			const { _id: id, name, category } = this.docs[slot]!;
 			return { id, name, category };
 		});
 	}
 
 	/** [from, to) of a list in the page's order: the page is a slice of it. */
-	private slice(list: SlotList | readonly number[], from: number, to: number, q: CatalogQuery): CatalogPage {
+	private slice(list: SlotList | Posting, from: number, to: number, q: CatalogQuery): CatalogPage {
 		const start = from + (q.page - 1) * q.pageSize;
 		const end = Math.min(to, start + q.pageSize);
 		const rows: Product[] = [];
-		for (let i = start; i < end; i++) rows.push(this.products[list instanceof SlotList ? list.at(i) : list[i]]!);
+		for (let i = start; i < end; i++) rows.push(this.productAt(list instanceof SlotList ? list.at(i) : list[i]));
 		return { rows, total: to - from };
 	}
 
@@ -206,7 +208,7 @@ export class CatalogIndex {
 		const walkCost = ((wanted * order.length) / total) * cost;
 		const sortCost = total * Math.log2(total + 1);
 		const rows = sortCost <= walkCost ? matches().sort(this.compare[q.sort]).slice(skip, wanted) : walk(order.view(), skip, wanted);
-		return { rows: rows.map(n => this.products[n]!), total };
+		return { rows: rows.map(n => this.productAt(n)), total };
 	}
 
 	/** Walks an order keeping the slots among `slots` (each marked first). */
@@ -240,12 +242,11 @@ export class CatalogIndex {
 
 	/** A product in a free slot, known by id, with what it is compared on; not yet in any order or posting. */
 	private add(doc: ProductDoc): number {
-		const slot = this.freeSlots.pop() ?? this.products.length;
+		const slot = this.freeSlots.pop() ?? this.docs.length;
 		if (slot >= this.cols.prices.length) this.grow(slot);
-		const product = toProduct(doc, this.baseCurrency);
-		this.products[slot] = product;
+		this.docs[slot] = doc;
 		const { cols } = this;
-		cols.ids[slot] = product.id;
+		cols.ids[slot] = doc._id;
 		cols.sortNames[slot] = sortNameFrom(doc);
 		cols.createdAts[slot] = doc.createdAt;
 		cols.prices[slot] = doc.price;
@@ -255,18 +256,23 @@ export class CatalogIndex {
 		this.categoryIds[slot] = categoryId;
 		const bits = (this.categoryBits[categoryId] ??= new Uint32Array((this.picked.length + 31) >>> 5));
 		bits[slot >>> 5] |= 1 << (slot & 31);
-		this.slotOf.set(product.id, slot);
+		this.slotOf.set(doc._id, slot);
 		return slot;
 	}
 
+	/** The product in `slot` as pages show it: a new object each time (callers may change theirs). */
+	private productAt(slot: number): Product {
+		return toProduct(this.docs[slot]!, this.baseCurrency);
+	}
+
 	private holdsAsIs(slot: number, doc: ProductDoc): boolean {
-		const product = this.products[slot]!;
+		const product = this.productAt(slot);
 		const fresh = toProduct(doc, this.baseCurrency);
 		return (Object.keys(fresh) as (keyof Product)[]).every(key => product[key] === fresh[key]) && this.cols.sortNames[slot] === sortNameFrom(doc);
 	}
 
 	private termsAt(slot: number): string[] {
-		const { name, description } = this.products[slot]!;
+		const { name, description } = this.docs[slot]!;
 		return termsOf(name, description);
 	}
 

@@ -289,7 +289,7 @@ const ProductsService: ServiceSchema<ProductsSettings, ProductsMethods, Products
 
 	/** After the store connected and seeded (the store mixin's started runs first). */
 	async started() {
-		this.catalog.load(await this.adapter.find({}));
+		this.catalog.load(await this.adapter.readAll());
 	},
 };
 

@@ -48,6 +48,11 @@ export class SlotList {
 		this.size--;
 	}
 
+	/** No room to spare (after the whole catalog was added at load: growing by doubling leaves up to half of it empty). */
+	trim(): void {
+		if (this.data.length > this.size) this.data = this.data.slice(0, this.size);
+	}
+
 	/** The first index whose item is not `before` (the list is ordered so that those come first). */
 	lowerBound(before: (item: number) => boolean, from = 0, to = this.size): number {
 		let lo = from;

@@ -169,6 +169,19 @@ function storeContract(kind: string, setup: { open: Open; done?: () => Promise<v
 			expect(await store.count()).toBe(20);
 		});
 
+		it("reads every document at once, after the writes asked for before", async () => {
+			const store = await fresh();
+			await store.insertMany([item(1), item(2), item(3)]);
+			const writes = [store.updateById("item-01", { $set: { price: 150 } }), store.removeById("item-02"), store.insert(item(4))];
+			const all = await store.readAll();
+			await Promise.all(writes);
+			expect(all.map(d => [d._id, d.price]).sort()).toEqual([
+				["item-01", 150],
+				["item-03", 300],
+				["item-04", 0],
+			]);
+		});
+
 		it("answers a ping while connected, and refuses work once disconnected", async () => {
 			const store = await fresh();
 			await expect(store.ping(2_000)).resolves.toBeUndefined();

@@ -182,3 +182,22 @@ describe("loading the catalog", () => {
 		expect(page.total).toBe(3);
 	});
 });
+
+describe("what the read model holds", () => {
+	const all: CatalogQuery = { words: null, category: null, minPrice: null, maxPrice: null, sort: "name", page: 1, pageSize: 20 };
+
+	it("holds the documents it is given, never changed, and answers with a new product each time", () => {
+		const docs = [doc(1, "Oak Desk", "a", 10), doc(2, "Brass Lamp", "a", 20)];
+		const before = JSON.parse(JSON.stringify(docs));
+		const index = new CatalogIndex("USD");
+		index.load(docs);
+		const [first] = index.query(all).rows;
+		first.name = "changed by a caller";
+		first.price = 1;
+		const [again] = index.query(all).rows;
+		expect(again).not.toBe(first);
+		expect(again).toMatchObject({ id: "p-002", name: "Brass Lamp", price: 20, currency: "USD", available: null });
+		expect(index.byIds(["p-002"]).found[0]).not.toBe(index.byIds(["p-002"]).found[0]);
+		expect(docs).toEqual(before);
+	});
+});

@@ -132,6 +132,51 @@ describe("catalog search", () => {
 		crossed.mockRestore();
 	});
 
+	it("keeps to a filter's bitmap when it walks a rare word as when it crosses bitmaps", () => {
+		const vocabulary = new Vocabulary();
+		// "oak" in every item (a bitmap), "tripod" in every 50th (a short posting, walked).
+		for (let item = 0; item < 3_000; item++) vocabulary.add(item % 50 === 0 ? ["oak", "tripod"] : ["oak"], item);
+		const inFilter = (item: number) => item % 100 === 0;
+		const filter = new Uint32Array(3_000 >>> 5);
+		for (let item = 0; item < filter.length * 32; item++) if (inFilter(item)) filter[item >>> 5] |= 1 << (item & 31);
+		const expected = Array.from({ length: filter.length * 32 }, (_, item) => item).filter(item => item % 50 === 0 && inFilter(item));
+		expect(vocabulary.every(vocabulary.groups(["tripod"])!, undefined, filter).sort((a, b) => a - b)).toEqual(expected);
+		expect(vocabulary.every(vocabulary.groups(["tripod", "oak"])!, undefined, filter).sort((a, b) => a - b)).toEqual(expected);
+		expect(vocabulary.every(vocabulary.groups(["oak"])!, item => item % 50 === 0, filter).sort((a, b) => a - b)).toEqual(expected);
+	});
+
+	it("finds a word held by one item, then by two, then by the second alone, then by none", () => {
+		const vocabulary = new Vocabulary();
+		vocabulary.add(["x100", "lamp"], 0);
+		expect(vocabulary.match(["x100"])).toEqual([0]);
+		vocabulary.add(["x100"], 1);
+		expect(vocabulary.match(["x100"]).sort()).toEqual([0, 1]);
+		vocabulary.remove(["x100", "lamp"], 0);
+		expect(vocabulary.match(["x100"])).toEqual([1]);
+		vocabulary.remove(["x100"], 1);
+		vocabulary.remove(["x100"], 1);
+		expect(vocabulary.match(["x100"])).toEqual([]);
+		expect(vocabulary.meanings("x100")).toEqual([]);
+	});
+
+	it("keeps a long posting in order as items come and go, out of order too", () => {
+		const vocabulary = new Vocabulary((a, b) => (a % 7) - (b % 7) || a - b);
+		const held = new Set<number>();
+		for (let i = 0; i < 300; i++) {
+			const item = (i * 37) % 300;
+			vocabulary.add(["oak"], item);
+			held.add(item);
+			if (i % 3 === 0) {
+				vocabulary.remove(["oak"], (i * 11) % 300);
+				held.delete((i * 11) % 300);
+			}
+		}
+		expect(vocabulary.match(["oak"]).sort((a, b) => a - b)).toEqual([...held].sort((a, b) => a - b));
+		expect(Array.from(vocabulary.groups(["oak"])![0].postings[0])).toEqual([...held].sort((a, b) => (a % 7) - (b % 7) || a - b));
+		for (const item of held) vocabulary.remove(["oak"], item);
+		expect(vocabulary.match(["oak"])).toEqual([]);
+	});
+
 	it("asks for every query word once, at most a few", () => {
 		expect(queryWords("cast IRON cast skillets")).toEqual(["cast", "iron", "skillet"]);
 		expect(queryWords("a b c d e f g h i j k")).toHaveLength(MAX_QUERY_WORDS);

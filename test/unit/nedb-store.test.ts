@@ -89,6 +89,22 @@ describe("NedbStore on a file", () => {
 		expect(await store.count({ query: { n: -1 } })).toBe(10);
 	});
 
+	it("hands out its own documents to read at once, not a copy of each (a read model built at start)", async () => {
+		await store.insertMany([{ _id: "a", n: 1 }, { _id: "b", n: 2 }]);
+		const [first, second] = [await store.readAll(), await store.readAll()];
+		expect(first.map(d => d._id).sort()).toEqual(["a", "b"]);
+		expect(first.find(d => d._id === "a")).toBe(second.find(d => d._id === "a"));
+	});
+
+	it("reloads documents whose values repeat as they were written", async () => {
+		const docs = Array.from({ length: 30 }, (_, i) => ({ _id: `r${i}`, n: i, kind: i % 3 ? "lamp" : "desk", at: "2024-01-01", changed: "2024-01-01" }));
+		await store.insertMany(docs);
+		await store.disconnect();
+		store = new NedbStore<Item>(file);
+		await store.connect();
+		expect((await store.find({ sort: ["n"] })).map(({ _id, n, ...rest }) => ({ _id, n, ...rest }))).toEqual(docs);
+	});
+
 	it("fails the writes that could not reach the file, and takes the next ones", async () => {
 		fs.rmSync(dir, { recursive: true, force: true }); // the file is opened at the first write
 		await expect(store.insert({ _id: "lost", n: 0 })).rejects.toThrow("ENOENT");
