@@ -3,45 +3,32 @@
 // request metrics are made once per caller and context level, frozen, instead of five new objects
 // on every call. The figures are the same, updated through the same registry calls; the lean
 // metric types (lib/lean-metric-types.ts) find a frozen label set's key by the object itself.
-// It takes Moleculer's "Metrics" place among its internal middlewares (moleculerMiddlewares).
+// It takes Moleculer's "Metrics" place among its internal middlewares (useLeanRequestMetrics).
 import * as moleculer from "moleculer";
 import { METRIC, type Context, type Middleware, type ServiceBroker } from "moleculer";
 
-// Moleculer's built-in middlewares (its typings do not export them).
+// Moleculer's built-in middlewares (its typings do not export them), and Moleculer's own Metrics
+// middleware as it was before ours took its name.
 type Factory = (broker: ServiceBroker) => Record<string, unknown>;
-const builtIn = (moleculer as unknown as { Middlewares: { Metrics: Factory; HotReload: Factory } }).Middlewares;
+const builtIn = (moleculer as unknown as { Middlewares: { Metrics: Factory; register(name: string, mw: unknown): void } }).Middlewares;
+const moleculersMetrics = builtIn.Metrics;
 
 type Handler = (ctx: Context) => Promise<unknown>;
 type ActionDef = { name: string; service?: { fullName?: string } };
 type Labels = Readonly<{ service: string | null; action: string; caller: string | null | undefined; type: string }>;
 
 /**
- * Moleculer's internal middlewares, in Moleculer 0.15's order (service-broker.js), with this one in
- * the place of "Metrics", and its HotReload last when the broker is made with `hotReload` (the
- * runner's --hot sets that after this configuration is read, so it is asked when the broker is made).
+ * Every broker made from now on in this process gets this middleware where Moleculer puts its own
+ * Metrics among its internal middlewares: registered under Moleculer's name for it, the way
+ * Moleculer lets a built-in be replaced (Middlewares.register). Brokers keep all of Moleculer's
+ * internal middlewares, in Moleculer's order, whatever middlewares they are given.
  */
-export function moleculerMiddlewares(): (string | ((broker: ServiceBroker) => Middleware | null))[] {
-	return [
-		"ActionHook",
-		"Validator",
-		"Bulkhead",
-		"Cacher",
-		"ContextTracker",
-		"CircuitBreaker",
-		"Timeout",
-		"Retry",
-		"Fallback",
-		"ErrorHandler",
-		"Tracing",
-		LeanRequestMetricsMiddleware,
-		"Debounce",
-		"Throttle",
-		(broker: ServiceBroker) => (broker.options.hotReload ? (builtIn.HotReload.call(broker, broker) as unknown as Middleware) : null),
-	];
+export function useLeanRequestMetrics(): void {
+	builtIn.register("Metrics", LeanRequestMetricsMiddleware);
 }
 
 export function LeanRequestMetricsMiddleware(broker: ServiceBroker): Middleware {
-	const moleculers = builtIn.Metrics.call(broker, broker);
+	const moleculers = moleculersMetrics.call(broker, broker);
 	const metrics = broker.metrics;
 
 	function wrap(type: "local" | "remote", action: ActionDef, next: Handler): Handler {

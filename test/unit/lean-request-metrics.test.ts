@@ -1,8 +1,8 @@
 // The lean request-metrics middleware must count exactly what Moleculer's own Metrics middleware
-// counts, and the shop's broker must get Moleculer's internal middlewares in Moleculer's order.
+// counts, and take its place without costing a broker any of Moleculer's internal middlewares.
 import { ServiceBroker, type BrokerOptions, type ServiceSchema } from "moleculer";
 import { useLeanMetricTypes } from "../../lib/lean-metric-types";
-import { moleculerMiddlewares } from "../../middlewares/lean-request-metrics.middleware";
+import { LeanRequestMetricsMiddleware, useLeanRequestMetrics } from "../../middlewares/lean-request-metrics.middleware";
 
 useLeanMetricTypes();
 
@@ -51,38 +51,45 @@ async function metricsAfterTraffic(options: BrokerOptions) {
 	}
 }
 
+const namesOf = (b: ServiceBroker) => (b.middlewares as unknown as { list: { name?: string }[] }).list.map(m => m.name);
+
 describe("lean request metrics", () => {
+	// Moleculer's own first: registering the lean one replaces it for every broker made afterwards.
+	let moleculers: Awaited<ReturnType<typeof metricsAfterTraffic>>;
+	let moleculersNames: (string | undefined)[];
+	beforeAll(async () => {
+		moleculers = await metricsAfterTraffic({});
+		moleculersNames = namesOf(new ServiceBroker({ ...base, hotReload: true }));
+		useLeanRequestMetrics();
+	});
+
 	it("counts requests, active requests, levels, times and errors as Moleculer's own middleware does", async () => {
-		const moleculers = await metricsAfterTraffic({});
-		const lean = await metricsAfterTraffic({ internalMiddlewares: false, middlewares: moleculerMiddlewares() as BrokerOptions["middlewares"] });
+		const lean = await metricsAfterTraffic({});
 		expect(lean).toEqual(moleculers);
 		const total = lean.find(m => m.name === "moleculer.request.total")!;
 		expect(total.values).toEqual(expect.arrayContaining([expect.objectContaining({ labels: expect.objectContaining({ action: "shelf.get", caller: "front" }), value: 6 })]));
 		expect(lean.find(m => m.name === "moleculer.request.error.total")!.values.length).toBeGreaterThan(0);
 	});
 
-	it("gives the shop's broker Moleculer's internal middlewares, in Moleculer's order", () => {
-		jest.isolateModules(() => {
-			const config = require("../../moleculer.config") as BrokerOptions;
-			const shop = new ServiceBroker({ ...config, logger: false, transporter: undefined, cacher: undefined });
-			const plain = new ServiceBroker({ logger: false, metrics: true });
-			const names = (b: ServiceBroker) => (b.middlewares as unknown as { list: { name?: string }[] }).list.map(m => m.name);
-			const internal = names(plain);
-			expect(internal).toContain("Metrics");
-			// All of Moleculer's, in its order, after the shop's own (FaultInjection adds one more when the broker is made).
-			const shopNames = names(shop);
-			expect(shopNames.filter(n => internal.includes(n))).toEqual(internal);
-			expect(shopNames.indexOf(internal[0])).toBeGreaterThan(shopNames.indexOf("SettledMetricRates"));
-		});
+	it("takes Moleculer's Metrics place: every internal middleware kept, in Moleculer's order, HotReload too", () => {
+		const registered = (jest.requireActual("moleculer") as { Middlewares: Record<string, unknown> }).Middlewares;
+		expect(registered.Metrics).toBe(LeanRequestMetricsMiddleware);
+		expect(namesOf(new ServiceBroker({ ...base, hotReload: true }))).toEqual(moleculersNames);
 	});
 
-	it("adds Moleculer's HotReload when the broker is made with hotReload (npm run dev's --hot), as Moleculer does", () => {
-		const names = (b: ServiceBroker) => (b.middlewares as unknown as { list: { name?: string }[] }).list.map(m => m.name);
-		const hot = new ServiceBroker({ ...base, hotReload: true, internalMiddlewares: false, middlewares: moleculerMiddlewares() as BrokerOptions["middlewares"] });
-		const plainHot = new ServiceBroker({ ...base, hotReload: true });
-		expect(names(hot)).toEqual(names(plainHot));
-		expect(names(hot)).toContain("HotReload");
-		const cold = new ServiceBroker({ ...base, internalMiddlewares: false, middlewares: moleculerMiddlewares() as BrokerOptions["middlewares"] });
-		expect(names(cold)).not.toContain("HotReload");
+	it("leaves the shop's broker Moleculer's internal middlewares when it is given middlewares of its own", async () => {
+		// Tests (and anyone starting from this shop) replace `middlewares`: validation and the
+		// cache must not go with them.
+		const config = jest.requireActual("../../moleculer.config") as BrokerOptions;
+		const broker = new ServiceBroker({ ...config, logger: false, transporter: undefined, cacher: "Memory", middlewares: [] });
+		const names = namesOf(broker);
+		for (const internal of ["Validator", "Cacher", "Timeout", "Metrics"]) expect(names).toContain(internal);
+		services.forEach(s => broker.createService(s));
+		await broker.start();
+		try {
+			await expect(broker.call("shelf.get", {})).rejects.toMatchObject({ name: "ValidationError" });
+		} finally {
+			await broker.stop();
+		}
 	});
 });
