@@ -294,13 +294,8 @@ export class Vocabulary {
 			const b = within ? bits[0][0] : (bits[1]?.[0] ?? a);
 			const c = within ? (bits[1]?.[0] ?? a) : a;
 			for (let w = 0; w < words; w++) {
-				let all = a[w] & b[w] & c[w];
-				while (all !== 0) {
-					const low = all & -all;
-					const item = (w << 5) + (31 - Math.clz32(low));
-					all ^= low;
-					if (accept === undefined || accept(item)) out.push(item);
-				}
+				const all = a[w] & b[w] & c[w];
+				if (all !== 0) pushItems(out, w, all, accept);
 			}
 			return out;
 		}
@@ -312,12 +307,7 @@ export class Vocabulary {
 				for (let m = 1; m < meanings.length; m++) any |= meanings[m][w];
 				all &= any;
 			}
-			while (all !== 0) {
-				const low = all & -all;
-				const item = (w << 5) + (31 - Math.clz32(low));
-				all ^= low;
-				if (accept === undefined || accept(item)) out.push(item);
-			}
+			if (all !== 0) pushItems(out, w, all, accept);
 		}
 		return out;
 	}
@@ -417,4 +407,14 @@ function endingsOf(term: string): string[] {
 	const out: string[] = [];
 	for (let start = 1; term.length - start >= MIN_SUFFIX; start++) out.push(term.slice(start));
 	return out;
+}
+
+/** The items of bitmap word `w` whose bits are set in `bits` (and that `accept` takes), pushed onto `out`. */
+function pushItems(out: number[], w: number, bits: number, accept?: (item: number) => boolean): void {
+	while (bits !== 0) {
+		const low = bits & -bits;
+		const item = (w << 5) + (31 - Math.clz32(low));
+		bits ^= low;
+		if (accept === undefined || accept(item)) out.push(item);
+	}
 }
