@@ -9,7 +9,11 @@ import { shareRepeatedStrings } from "./share-strings";
 import { endWithNewline, model, writeCompacted, type NedbPersistence } from "./nedb-file";
 import { indexOptions, sortSpec, StringIdStore, type Doc, type Filter, type FindOptions, type IndexSpec, type StoreAdapter, type Update } from "./store";
 
-/** NeDB appends every write; compacting now and then keeps the file, and the next start, small. */
+/**
+ * NeDB appends every write; compacting now and then keeps the file, and the next start, small.
+ * A collection nothing was written to since its last compaction is not rewritten (at 100,000
+ * products that is the whole catalog, every ten minutes, for nothing).
+ */
 const COMPACT_EVERY_MS = 10 * 60_000;
 
 /**
@@ -27,6 +31,8 @@ export class NedbStore<T extends Doc = Doc> extends StringIdStore<T> implements 
 	private db: Datastore<T> | null = null;
 	private appender: Appender | null = null;
 	private compactor: NodeJS.Timeout | null = null;
+	/** Written to since the last compaction; true at load, since the file may hold lines that later ones replaced. */
+	private changedSinceCompaction = true;
 	private logger: { warn(...args: unknown[]): void } = console;
 
 	/** `filename` null: in memory only. */
@@ -49,7 +55,7 @@ export class NedbStore<T extends Doc = Doc> extends StringIdStore<T> implements 
 		if (this.filename) {
 			shareRepeatedStrings(db.getAllData());
 			endWithNewline(this.filename);
-			this.appender = appendThrough(db, this.filename);
+			this.appender = appendThrough(db, this.filename, () => (this.changedSinceCompaction = true));
 		}
 		this.db = db;
 		// NeDB's own timer would keep the process alive; compaction is never a reason to stay.
@@ -153,10 +159,14 @@ export class NedbStore<T extends Doc = Doc> extends StringIdStore<T> implements 
 		return result;
 	}
 
+	/** The timer's compaction: only when something was written since the last one (a write meanwhile sets the flag again). */
 	private async compact(db: Datastore<T>): Promise<void> {
+		if (!this.changedSinceCompaction) return;
+		this.changedSinceCompaction = false;
 		try {
 			await db.compactDatafileAsync();
 		} catch (err) {
+			this.changedSinceCompaction = true;
 			this.logger.warn(`Could not compact ${this.filename}; the next compaction tries again`, err);
 		}
 	}
@@ -177,10 +187,11 @@ function indexesOf(db: Datastore): Record<string, { unique: boolean; sparse: boo
  * operation; handing the lines over instead lets the operations of one moment share one write,
  * while NedbStore.done() still waits for that write before answering.
  */
-function appendThrough(db: Datastore, filename: string): Appender {
+function appendThrough(db: Datastore, filename: string, onAppend: () => void): Appender {
 	const persistence = db.persistence as unknown as NedbPersistence;
 	const appender = new Appender(filename, persistence.modes?.fileMode);
 	persistence.persistNewStateAsync = async docs => {
+		onAppend();
 		appender.push(docs.map(doc => persistence.afterSerialization(model.serialize(doc)) + "\n").join(""));
 	};
 	// Compaction writes the whole collection to a new file and renames it over the old one: the

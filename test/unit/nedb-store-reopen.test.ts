@@ -130,6 +130,27 @@ describe("NedbStore reopened", () => {
 		expect(lines()).toHaveLength(3_000 + 2);
 	});
 
+	it("compacts on its timer only what was written to since its last compaction", async () => {
+		const store = await connected();
+		await history(store);
+		// The timer's compaction (what COMPACT_EVERY_MS runs), the file's inode telling a rewrite.
+		const timed = () => (store as unknown as { compact(db: unknown): Promise<void> }).compact((store as unknown as { db: unknown }).db);
+		const inode = () => fs.statSync(file).ino;
+		const loaded = inode();
+		await timed();
+		const compacted = inode();
+		expect(compacted).not.toBe(loaded); // the file as loaded may hold replaced lines: rewritten
+		await timed();
+		expect(inode()).toBe(compacted); // nothing written since: left as it is
+		await store.find({ query: { tag: "odd" } });
+		await timed();
+		expect(inode()).toBe(compacted); // reads change nothing
+		await store.updateById("d100", { $set: { tag: "changed" } });
+		await timed();
+		expect(inode()).not.toBe(compacted);
+		expect(lines()).toHaveLength(275 + 2); // 275 documents and the indexes, one line each
+	});
+
 	it("writes the same lines as NeDB's own compaction", async () => {
 		const ours = await connected();
 		await history(ours);
