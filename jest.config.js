@@ -1,23 +1,19 @@
-// Four tiers, each a jest project: `npm run test:unit` (logic, no broker), `test:integration`
+// Four tiers, each a folder of test/: `npm run test:unit` (logic, no broker), `test:integration`
 // (brokers in one process: local, or several nodes on Moleculer's Fake transporter), `test:cluster`
-// (real node processes on NATS; only this tier looks for a NATS server), `test:browser` (the storefront
+// (real node processes on NATS; only this tier needs a NATS server), `test:browser` (the storefront
 // in Chromium). `npm test` runs all four in one jest run, the browser tier last (see the sequencer).
-const shared = {
-	testEnvironment: "node",
-	testMatch: ["**/*.test.ts"],
-	transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022", parser: { syntax: "typescript" } }, module: { type: "commonjs" } }] },
-	setupFiles: ["<rootDir>/test/support/env.ts"],
-};
+// One jest project, not four: CI reads jest's plain output ("PASS test/…", "Ran all test suites."),
+// which projects would label with their names.
 
 /** @type {import('jest').Config} */
 module.exports = {
-	projects: [
-		{ ...shared, displayName: "unit", roots: ["<rootDir>/test/unit"] },
-		{ ...shared, displayName: "integration", roots: ["<rootDir>/test/integration"] },
-		{ ...shared, displayName: "cluster", roots: ["<rootDir>/test/cluster"], globalSetup: "<rootDir>/test/support/global-setup.ts" },
-		// The storefront in the system's Chromium (test/support/browser.ts finds it, never downloads one).
-		{ ...shared, displayName: "browser", roots: ["<rootDir>/test/browser"] },
-	],
+	testEnvironment: "node",
+	roots: ["<rootDir>/test"],
+	testMatch: ["**/*.test.ts"],
+	transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022", parser: { syntax: "typescript" } }, module: { type: "commonjs" } }] },
+	setupFiles: ["<rootDir>/test/support/env.ts"],
+	// Finds NATS once for the cluster tier; a run without NATS fails only the tests that need it.
+	globalSetup: "<rootDir>/test/support/global-setup.ts",
 	testSequencer: "<rootDir>/test/support/browser-last.sequencer.mjs",
 	testTimeout: 30_000,
 	// Two cores: cluster tests start real node processes; more workers would only fight for CPU.

@@ -10,7 +10,7 @@ import type { TransporterAuth } from "../../lib/config";
 import { projectRoot } from "../../lib/paths";
 import { transporterOption } from "../../lib/transporter";
 import { createBroker } from "../support/broker";
-import { canConnect, freePort } from "../support/nats";
+import { canConnect, freePort, sharedNatsUrl } from "../support/nats";
 
 const NO_AUTH: TransporterAuth = { user: null, password: null, token: null, tls: null };
 
@@ -66,7 +66,7 @@ describe.each([
 describe("a production node on a transporter without credentials", () => {
 	it("refuses to start, and says what to set", () => {
 		const runner = path.join(projectRoot, "node_modules", "moleculer", "bin", "moleculer-runner.js");
-		const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", TRANSPORTER: process.env.NATS_URL, SERVICES: "currency", METRICS_PORT: "0", SERVICEDIR: path.join(projectRoot, "dist", "services") };
+		const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", TRANSPORTER: sharedNatsUrl(), SERVICES: "currency", METRICS_PORT: "0", SERVICEDIR: path.join(projectRoot, "dist", "services") };
 		for (const name of ["NATS_USER", "NATS_PASSWORD", "NATS_PASSWORD_FILE", "NATS_TOKEN", "NATS_TOKEN_FILE"]) delete env[name];
 		const run = spawnSync(process.execPath, [runner, "--config", path.join(projectRoot, "dist", "moleculer.config.js")], { env, encoding: "utf8", timeout: 20_000 });
 		expect(run.status).not.toBe(0);

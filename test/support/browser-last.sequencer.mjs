@@ -5,7 +5,7 @@
 import jestSequencer from "@jest/test-sequencer";
 
 const Sequencer = jestSequencer.default;
-const isBrowser = test => test.context.config.displayName?.name === "browser";
+const isBrowser = test => /[\\/]test[\\/]browser[\\/]/.test(test.path);
 
 export default class BrowserLastSequencer extends Sequencer {
 	sort(tests) {

@@ -9,7 +9,7 @@ import path from "node:path";
 import { ServiceBroker } from "moleculer";
 import brokerConfig from "../../moleculer.config";
 import { projectRoot } from "../../lib/paths";
-import { freePort } from "./nats";
+import { freePort, sharedNatsUrl } from "./nats";
 
 const RUNNER = path.join(projectRoot, "node_modules", "moleculer", "bin", "moleculer-runner.js");
 const DIST = path.join(projectRoot, "dist");
@@ -68,8 +68,7 @@ export class TestCluster {
 	private readonly nodes = new Map<string, ShopNode>();
 
 	/** `natsUrl`: a NATS of the test's own (one it stops and starts); by default the tier's shared one. */
-	constructor(natsUrl = process.env.NATS_URL) {
-		if (!natsUrl) throw new Error("NATS_URL is not set: run the tests through jest (its global setup finds NATS)");
+	constructor(natsUrl = sharedNatsUrl()) {
 		this.natsUrl = natsUrl;
 		fs.mkdirSync(path.join(DIST, "services"), { recursive: true });
 		if (!fs.existsSync(path.join(DIST, "moleculer.config.js"))) throw new Error("dist/ is missing: run `npm run build` first (npm test does)");

@@ -18,3 +18,10 @@ export function findOrStartNats(): Promise<{ url: string; server: ChildProcess |
 		install: "Debian/Ubuntu: apt-get install nats-server; macOS: brew install nats-server",
 	});
 }
+
+/** The NATS URL the global setup found for this run; throws its reason when it found none. */
+export function sharedNatsUrl(): string {
+	const url = process.env.NATS_URL;
+	if (url) return url;
+	throw new Error(process.env.TEST_NATS_MISSING ?? "NATS_URL is not set: run the tests through jest (its global setup finds NATS)");
+}
