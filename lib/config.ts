@@ -28,7 +28,7 @@ export interface ShopConfig {
 	production: boolean;
 	/** Base currency: what the catalog stores and checkout charges in. */
 	baseCurrency: string;
-	/** SMTP_URL, e.g. smtp://user:pass@mail.example.com:587; unset: .eml files under DATA_DIR. */
+	/** SMTP_URL, e.g. smtp://user:pass@mail.example.com:587; unset: DATA_DIR/notifications/outbox.mbox. */
 	smtpUrl: string | null;
 	/** MAIL_FROM: the sender of every message. */
 	mailFrom: string;

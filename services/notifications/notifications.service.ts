@@ -19,7 +19,7 @@ import { render } from "./texts";
 import { countShop } from "../../lib/shop-metrics";
 
 interface NotificationsSettings extends ServiceSettingSchema {
-	/** SMTP_URL, e.g. smtp://user:pass@mail.example.com:587; unset: .eml files under DATA_DIR. */
+	/** SMTP_URL, e.g. smtp://user:pass@mail.example.com:587; unset: DATA_DIR/notifications/outbox.mbox. */
 	smtpUrl: string | null;
 	/** MAIL_FROM: the sender of every message. */
 	from: string;
@@ -34,8 +34,8 @@ interface NotificationsSettings extends ServiceSettingSchema {
 
 interface NotificationsMethods extends ClockMethods {
 	createMailer(): Mailer;
-	deliver(doc: NotificationDoc): Promise<Attempt>;
-	sendSoon(doc: NotificationDoc): Promise<void>;
+	deliver(doc: NotificationDoc, first?: FirstAttempt): Promise<Attempt>;
+	sendSoon(doc: NotificationDoc, first?: FirstAttempt): Promise<void>;
 	sweep(opts?: { ignoreBackoff?: boolean }): Promise<number>;
 	sendDue(ignoreBackoff: boolean): Promise<number>;
 	backfillDueAt(): Promise<number>;
@@ -52,6 +52,14 @@ interface NotificationsVars {
 type NotificationsThis = Service<NotificationsSettings> & NotificationsMethods & NotificationsVars;
 
 const SWEEP_BATCH = 100;
+
+/**
+ * The attempt enqueue makes right after storing a message: it holds the lease it stored the
+ * message with (no write to take one), and no earlier attempt can have handed the message over.
+ */
+interface FirstAttempt {
+	leaseUntil: number;
+}
 
 /** What one attempt did: sent it, failed to (mail is down), or left it (already sent, or another sender holds it). */
 type Attempt = "sent" | "failed" | "skipped";
@@ -135,21 +143,24 @@ const NotificationsService: ServiceSchema<NotificationsSettings, NotificationsMe
 					attempts: 0,
 					nextAttemptAt: now,
 					dueAt: now,
-					leaseUntil: 0,
+					// Stored leased to this attempt: the sweep leaves it alone until the lease runs out.
+					leaseUntil: now + this.settings.leaseMs,
 					lastError: null,
 				};
+				let first: FirstAttempt | undefined = { leaseUntil: doc.leaseUntil };
 				try {
 					await this.adapter.insert(doc);
 				} catch (err) {
 					// The unique key: this message is already stored (a repeat); the stored one stands.
-					const first = await this.adapter.findOne({ key: doc.key });
-					if (!first) throw err;
-					doc = first;
+					const stored = await this.adapter.findOne({ key: doc.key });
+					if (!stored) throw err;
+					doc = stored;
+					first = undefined;
 				}
 				if (doc.sentAt) return toNotification(doc);
 				// The message is stored: the attempt (or the sweeper) finishes the job. Rendering and
 				// writing it cost more than storing it, so a caller that need not know waits for neither.
-				const attempt = this.sendSoon(doc);
+				const attempt = this.sendSoon(doc, first);
 				if (!waitForSend) return toNotification(doc);
 				// Answer soon even when the mail server is slow.
 				await within(attempt, this.settings.sendWaitMs);
@@ -166,18 +177,21 @@ const NotificationsService: ServiceSchema<NotificationsSettings, NotificationsMe
 
 		/**
 		 * One attempt to send a stored message. Only the holder of the
-		 * lease sends (a conditional update takes it), and sentAt is set only while it is null:
-		 * two concurrent attempts cannot both send, and a sent message is never sent again.
+		 * lease sends (a conditional update takes it, unless it was stored with it), and sentAt is
+		 * set only while it is null: two concurrent attempts cannot both send, and a sent message is
+		 * never sent again. Any attempt but the first tells the mailer the message may be there.
 		 */
-		async deliver(doc: NotificationDoc): Promise<Attempt> {
+		async deliver(doc: NotificationDoc, first?: FirstAttempt): Promise<Attempt> {
 			const now = this.now();
-			const leaseUntil = now + this.settings.leaseMs;
-			const taken = await this.adapter.updateMany({ _id: doc._id, sentAt: null, leaseUntil: { $lte: now } }, { $set: { leaseUntil } });
-			if (taken !== 1) return "skipped";
+			const leaseUntil = first?.leaseUntil ?? now + this.settings.leaseMs;
+			if (!first) {
+				const taken = await this.adapter.updateMany({ _id: doc._id, sentAt: null, leaseUntil: { $lte: now } }, { $set: { leaseUntil } });
+				if (taken !== 1) return "skipped";
+			}
 
 			const letter: Letter = { id: doc._id, from: this.settings.from, to: doc.email, subject: doc.subject, text: doc.text, date: new Date(doc.createdAt) };
 			try {
-				await this.mailer.send(letter);
+				await this.mailer.send(letter, { retry: !first });
 			} catch (err) {
 				const attempts = doc.attempts + 1;
 				const message = (err as Error).message;
@@ -197,8 +211,8 @@ const NotificationsService: ServiceSchema<NotificationsSettings, NotificationsMe
 		},
 
 		/** A first attempt in the background, tracked so that stopping the service waits for it. */
-		sendSoon(doc: NotificationDoc): Promise<void> {
-			const attempt = this.deliver(doc).then(
+		sendSoon(doc: NotificationDoc, first?: FirstAttempt): Promise<void> {
+			const attempt = this.deliver(doc, first).then(
 				() => undefined,
 				err => this.logger.warn(`Sending notification ${doc._id} failed: ${(err as Error).message}`),
 			);
@@ -260,7 +274,7 @@ const NotificationsService: ServiceSchema<NotificationsSettings, NotificationsMe
 		// The periodic sweep is awaited by its mixin; this waits for the one started above.
 		await this.sweeping?.catch(() => undefined);
 		await Promise.all(this.sending);
-		this.mailer.close();
+		await this.mailer.close();
 	},
 };
 

@@ -17,7 +17,7 @@ describe("notifications across restarts (separate process on NATS)", () => {
 	beforeAll(async () => {
 		await cluster.start();
 		await cluster.startNode("mail", { services: ["notifications"], env });
-		outbox = path.join(cluster.dataDir, "mail", "notifications", "outbox");
+		outbox = path.join(cluster.dataDir, "mail", "notifications", "outbox.mbox");
 	}, 60_000);
 	afterAll(() => cluster.stop());
 
@@ -31,18 +31,18 @@ describe("notifications across restarts (separate process on NATS)", () => {
 			order: { items: [{ name: "Mug", quantity: 1, unitPrice: 999, lineTotal: 999 }], subtotal: 999, shippingCost: 0, total: 999, currency: "USD" },
 		});
 	const list = (): Promise<Notification[]> => cluster.observer.call("notifications.list", {}, { meta: { user } });
-	const files = () => (fs.existsSync(outbox) ? fs.readdirSync(outbox).filter(f => f.endsWith(".eml")).sort() : []);
-	const fingerprint = (file: string) => {
-		const stat = fs.statSync(path.join(outbox, file));
-		return `${file}:${stat.ino}:${stat.mtimeMs}`;
-	};
+	const mbox = () => (fs.existsSync(outbox) ? fs.readFileSync(outbox, "utf8") : "");
+	/** The notification ids in the outbox, in the order they were appended (a repeat shows twice). */
+	const sentIds = () => [...mbox().matchAll(/^Message-ID: <([^@>]+)@moleculer-shop>$/gm)].map(m => m[1]);
+	const entryOf = (id: string) => mbox().split(/^(?=From \S+ )/m).find(e => e.includes(`<${id}@moleculer-shop>`)) ?? "";
+	const sorted = (ids: string[]) => [...ids].sort();
 
 	it("sends what was stored while mail was down once after a kill -9, and never resends what was sent", async () => {
-		// First life: the outbox folder works; three confirmations go out.
+		// First life: the outbox file works; three confirmations go out.
 		const early = await Promise.all(["a1", "a2", "a3"].map(enqueue));
 		expect(early.every(n => n.sentAt !== null)).toBe(true);
-		expect(files()).toEqual(early.map(n => `${n.id}.eml`).sort());
-		const earlyFiles = files().map(fingerprint);
+		expect(sorted(sentIds())).toEqual(sorted(early.map(n => n.id)));
+		const earlyBytes = mbox();
 
 		// Second life: mail is down (SMTP to a port nobody listens on). Three more are only stored.
 		env.SMTP_URL = `smtp://127.0.0.1:${await freePort()}`;
@@ -55,7 +55,7 @@ describe("notifications across restarts (separate process on NATS)", () => {
 		// Third life: mail works again. The stored three go out, once each; the early three stay as they were.
 		delete env.SMTP_URL;
 		await cluster.restart("mail");
-		await cluster.waitFor(() => files().length >= 6, 20_000, "the three stored messages in the outbox");
+		await cluster.waitFor(() => sentIds().length >= 6, 20_000, "the three stored messages in the outbox");
 		await Promise.all(["a1", "a2", "a3", "b1", "b2", "b3"].map(enqueue));
 
 		// Fourth life: a restart sweeps again at once; nothing may go out twice.
@@ -63,9 +63,9 @@ describe("notifications across restarts (separate process on NATS)", () => {
 		const after = await list();
 		await new Promise(r => setTimeout(r, 1_000));
 
-		expect(files()).toEqual([...early, ...late].map(n => `${n.id}.eml`).sort());
-		expect(files().filter(f => earlyFiles.some(e => e.startsWith(f))).map(fingerprint)).toEqual(earlyFiles);
-		for (const n of late) expect(fs.readFileSync(path.join(outbox, `${n.id}.eml`), "utf8")).toMatch(new RegExp(`^Subject: Your order ${n.orderId.toUpperCase()} is confirmed$`, "m"));
+		expect(sorted(sentIds())).toEqual(sorted([...early, ...late].map(n => n.id)));
+		expect(mbox().startsWith(earlyBytes)).toBe(true);
+		for (const n of late) expect(entryOf(n.id)).toMatch(new RegExp(`^Subject: Your order ${n.orderId.toUpperCase()} is confirmed$`, "m"));
 		expect(after).toHaveLength(6);
 		expect(after.every(n => n.sentAt !== null)).toBe(true);
 		const sentAtOf = (id: string) => after.find(n => n.id === id)?.sentAt;

@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createMailer, FileMailer, MemoryMailer, SmtpMailer, type Letter } from "../../services/notifications/mailer";
+import nodemailer from "nodemailer";
+import { createMailer, MboxMailer, MemoryMailer, SmtpMailer, type Letter } from "../../services/notifications/mailer";
 import { retryDelayMs } from "../../services/notifications/messages";
 
 const letter: Letter = {
@@ -13,45 +14,84 @@ const letter: Letter = {
 	date: new Date("2030-01-02T03:04:05Z"),
 };
 
-describe("the outbox folder", () => {
+describe("the outbox file (mbox)", () => {
 	let dir: string;
+	let file: string;
+	let mailer: MboxMailer;
 	beforeEach(() => {
 		dir = fs.mkdtempSync(path.join(os.tmpdir(), "shop-outbox-"));
+		file = path.join(dir, "notifications", "outbox.mbox");
+		mailer = new MboxMailer(file);
 	});
-	afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+	afterEach(async () => {
+		await mailer.close();
+		fs.rmSync(dir, { recursive: true, force: true });
+	});
 
-	it("writes a message as one .eml file a mail program can open", async () => {
-		const mailer = new FileMailer(path.join(dir, "outbox"));
+	const entries = () => fs.readFileSync(file, "utf8").split(/^(?=From \S+ \w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}$)/m);
+	const copiesOf = (id: string) => fs.readFileSync(file, "utf8").split(`Message-ID: <${id}@moleculer-shop>`).length - 1;
+
+	it("appends each message to one mbox file a mail program can open, readable by its owner only", async () => {
+		const second = { ...letter, id: "7f1c2a9e-0000-4000-8000-000000000002", subject: "Your order has shipped" };
 		await mailer.send(letter);
-		const files = fs.readdirSync(path.join(dir, "outbox"));
-		expect(files).toEqual([`${letter.id}.eml`]);
-		const eml = fs.readFileSync(path.join(dir, "outbox", files[0]), "utf8");
-		expect(eml).toMatch(/^To: ada@example\.com$/m);
-		expect(eml).toMatch(/^Subject: Your order is confirmed$/m);
-		expect(eml).toMatch(new RegExp(`^Message-ID: <${letter.id}@moleculer-shop>$`, "m"));
-		expect(eml).toContain("Thank you for your order.");
+		await mailer.send(second);
+		const [first, next] = entries();
+		expect(entries()).toHaveLength(2);
+		expect(first.split("\n")[0]).toBe("From shop@localhost Wed Jan  2 03:04:05 2030");
+		expect(first).toMatch(/^To: ada@example\.com$/m);
+		expect(first).toMatch(/^Subject: Your order is confirmed$/m);
+		expect(first).toMatch(new RegExp(`^Message-ID: <${letter.id}@moleculer-shop>$`, "m"));
+		expect(first).toContain("Thank you for your order.");
+		expect(first.endsWith("\n\n")).toBe(true);
+		expect(next).toMatch(/^Subject: Your order has shipped$/m);
+		expect(fs.statSync(file).mode & 0o777).toBe(0o600);
 	});
 
-	it("never writes the same message twice, even when asked again (a crash before it was marked sent)", async () => {
-		const mailer = new FileMailer(path.join(dir, "outbox"));
+	it("quotes body lines that start with From (mboxrd), so they never start a message", async () => {
+		await mailer.send({ ...letter, text: "From all of us: thank you.\n>From the archive" });
+		expect(entries()).toHaveLength(1);
+		expect(fs.readFileSync(file, "utf8")).toContain("\n>From all of us: thank you.\n>>From the archive");
+	});
+
+	it("never appends a message twice when a retry follows an append that was not marked sent (a crash)", async () => {
 		await mailer.send(letter);
-		const first = fs.statSync(path.join(dir, "outbox", `${letter.id}.eml`));
-		await Promise.all([mailer.send(letter), mailer.send(letter), mailer.send({ ...letter, text: "changed" })]);
-		const again = fs.statSync(path.join(dir, "outbox", `${letter.id}.eml`));
-		expect(fs.readdirSync(path.join(dir, "outbox"))).toHaveLength(1);
-		expect(again.ino).toBe(first.ino);
-		expect(again.mtimeMs).toBe(first.mtimeMs);
-		expect(fs.readdirSync(path.join(dir, "outbox.tmp"))).toEqual([]);
+		await Promise.all([mailer.send(letter, { retry: true }), mailer.send({ ...letter, text: "changed" }, { retry: true })]);
+		expect(copiesOf(letter.id)).toBe(1);
+		expect(fs.readFileSync(file, "utf8")).not.toContain("changed");
 	});
 
-	it("picks SMTP when SMTP_URL is set, memory in tests, files otherwise", () => {
+	it("appends a retried message the file does not hold yet, once", async () => {
+		await Promise.all([mailer.send(letter, { retry: true }), mailer.send(letter, { retry: true })]);
+		expect(copiesOf(letter.id)).toBe(1);
+	});
+
+	it("finds a message whose Message-ID line spans two of the chunks it reads the file in", async () => {
+		const line = `\nMessage-ID: <${letter.id}@moleculer-shop>\n`;
+		fs.mkdirSync(path.dirname(file), { recursive: true });
+		fs.writeFileSync(file, "x".repeat((1 << 20) - 10) + line + "\n");
+		await mailer.send(letter, { retry: true });
+		expect(copiesOf(letter.id)).toBe(1);
+	});
+
+	it("picks SMTP when SMTP_URL is set, memory in tests, the mbox file otherwise", () => {
 		const smtp = createMailer({ smtpUrl: "smtp://127.0.0.1:2525", dataDir: dir });
 		expect(smtp).toBeInstanceOf(SmtpMailer);
-		smtp.close();
+		void smtp.close();
 		expect(createMailer({ smtpUrl: null, dataDir: "/anywhere/:memory:" })).toBeInstanceOf(MemoryMailer);
 		const files = createMailer({ smtpUrl: null, dataDir: dir });
-		expect(files).toBeInstanceOf(FileMailer);
-		expect((files as FileMailer).outboxDir).toBe(path.join(dir, "notifications", "outbox"));
+		expect(files).toBeInstanceOf(MboxMailer);
+		expect((files as MboxMailer).file).toBe(path.join(dir, "notifications", "outbox.mbox"));
+	});
+});
+
+describe("rendering", () => {
+	it("gives the bytes nodemailer's own transports give (its composer, without their pipeline)", async () => {
+		const transport = nodemailer.createTransport({ streamTransport: true, buffer: true });
+		const mail = { ...letter, subject: "Your order ABC is confirmed — thanks", text: "1 × Knife  $89.00\nFrom us: thanks" };
+		const viaTransport = await transport.sendMail({ from: mail.from, to: mail.to, subject: mail.subject, text: mail.text, date: mail.date, messageId: `<${mail.id}@moleculer-shop>` });
+		const memory = new MemoryMailer();
+		await memory.send(mail);
+		expect(memory.sent[0].raw).toBe((viaTransport.message as Buffer).toString("utf8"));
 	});
 });
 
