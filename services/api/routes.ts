@@ -66,7 +66,8 @@ export const routes: Aliases = {
 export const pictureRoute: ApiRouteSchema = {
 	name: "pictures",
 	path: "/images/products",
-	aliases: { "GET :id.svg": "products.picture" } satisfies Aliases,
+	// HEAD as well: link checkers and caches ask whether a picture is there (node:http sends no body).
+	aliases: { "GET :id.svg": "products.picture", "HEAD :id.svg": "products.picture" } satisfies Aliases,
 	mappingPolicy: "restrict",
 	use: [publicFileFirst],
 	authorization: true,

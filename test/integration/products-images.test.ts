@@ -40,6 +40,13 @@ describe("pictures of new products", () => {
 		expect(image.headers.get("content-security-policy")).toMatch(/default-src 'none'/);
 		expect(await image.text()).toBe(productSvg({ ...mug, id: res.body.id }));
 
+		// HEAD (link checkers, caches): the same headers, no body.
+		const head = await fetch(`${base}${res.body.imageUrl}`, { method: "HEAD" });
+		expect(head.status).toBe(200);
+		expect(head.headers.get("content-type")).toBe("image/svg+xml; charset=utf-8");
+		expect(await head.text()).toBe("");
+		expect((await fetch(`${base}/images/products/prod-0001.svg`, { method: "HEAD" })).status).toBe(200);
+
 		// Asked again (now from the cache), with the ETag it gave: not modified, nothing sent.
 		const etag = image.headers.get("etag");
 		expect(etag).toBeTruthy();
