@@ -15,6 +15,12 @@ import { indexOptions, sortSpec, StringIdStore, type Doc, type Filter, type Find
  * products that is the whole catalog, every ten minutes, for nothing).
  */
 const COMPACT_EVERY_MS = 10 * 60_000;
+/**
+ * A file loaded with more replaced lines than documents, and at least this many, is compacted
+ * before the store is used: a node restarted more often than every COMPACT_EVERY_MS would
+ * otherwise let it grow for ever. A file that is mostly current is left for the timer.
+ */
+const MIN_SUPERSEDED_TO_COMPACT_AT_LOAD = 1_000;
 
 /**
  * The query with an exact `_id` as its last field. NeDB looks candidates up by the last field of the
@@ -31,8 +37,8 @@ export class NedbStore<T extends Doc = Doc> extends StringIdStore<T> implements 
 	private db: Datastore<T> | null = null;
 	private appender: Appender | null = null;
 	private compactor: NodeJS.Timeout | null = null;
-	/** Written to since the last compaction; true at load, since the file may hold lines that later ones replaced. */
-	private changedSinceCompaction = true;
+	/** The file holds lines that later ones replaced (written to since the last compaction, or loaded so). */
+	private changedSinceCompaction = false;
 	private logger: { warn(...args: unknown[]): void } = console;
 
 	/** `filename` null: in memory only. */
@@ -51,11 +57,16 @@ export class NedbStore<T extends Doc = Doc> extends StringIdStore<T> implements 
 		const persistence = db.persistence as unknown as NedbPersistence;
 		// NeDB rewrites the whole file once loaded; the file as it is loads the same (nedb-file.ts).
 		if (this.filename) persistence.persistCachedDatabaseAsync = async () => undefined;
+		const lines = this.filename ? countLinesRead(persistence) : null;
 		await db.loadDatabaseAsync();
 		if (this.filename) {
 			shareRepeatedStrings(db.getAllData());
 			endWithNewline(this.filename);
 			this.appender = appendThrough(db, this.filename, () => (this.changedSinceCompaction = true));
+			const superseded = lines!.stop() - (db.getAllData().length + Object.keys(indexesOf(db)).length - 1);
+			this.changedSinceCompaction = superseded > 0;
+			// A node restarted more often than its timer runs (rolling deploys) would never compact.
+			if (superseded >= Math.max(db.getAllData().length, MIN_SUPERSEDED_TO_COMPACT_AT_LOAD)) await this.compact(db);
 		}
 		this.db = db;
 		// NeDB's own timer would keep the process alive; compaction is never a reason to stay.
@@ -175,6 +186,22 @@ export class NedbStore<T extends Doc = Doc> extends StringIdStore<T> implements 
 		if (!this.db) throw new Error(`The store ${this.filename ?? "(memory)"} is not connected`);
 		return this.db;
 	}
+}
+
+/** Counts the lines NeDB reads while loading (its hook for each raw line), until stop(). */
+function countLinesRead(persistence: NedbPersistence): { stop(): number } {
+	const hook = persistence.beforeDeserialization;
+	let lines = 0;
+	persistence.beforeDeserialization = line => {
+		lines++;
+		return hook(line);
+	};
+	return {
+		stop: () => {
+			persistence.beforeDeserialization = hook;
+			return lines;
+		},
+	};
 }
 
 /** NeDB's indexes by field name (compound ones by their fields joined with commas). */

@@ -14,6 +14,7 @@ export interface NedbPersistence {
 	db: { getAllData(): object[]; indexes: Record<string, { unique: boolean; sparse: boolean }>; emit(event: string): void };
 	modes?: { fileMode?: number; dirMode?: number };
 	afterSerialization(line: string): string;
+	beforeDeserialization(line: string): string;
 	persistNewStateAsync(docs: object[]): Promise<void>;
 	persistCachedDatabaseAsync(): Promise<void>;
 }

@@ -151,6 +151,31 @@ describe("NedbStore reopened", () => {
 		expect(lines()).toHaveLength(275 + 2); // 275 documents and the indexes, one line each
 	});
 
+	it("compacts at load a file holding more replaced lines than documents (a node restarted before its timer ran)", async () => {
+		const first = await connected();
+		await first.insertMany(Array.from({ length: 10 }, (_, i) => ({ _id: `d${i}`, n: 0 })));
+		for (let round = 1; round <= 150; round++) await first.updateMany({}, { $set: { n: round } });
+		const before = await everything(first);
+		await closed(first);
+		expect(lines().length).toBeGreaterThan(1_500);
+
+		const second = await connected();
+		expect(lines()).toHaveLength(10 + 2); // the documents and the indexes, one line each
+		expect(await everything(second)).toEqual(before);
+	});
+
+	it("leaves a file loaded without replaced lines alone, at load and on its timer", async () => {
+		const first = await connected();
+		await history(first);
+		await compact(first);
+		await closed(first);
+		const inode = fs.statSync(file).ino;
+
+		const second = await connected();
+		await (second as unknown as { compact(db: unknown): Promise<void> }).compact((second as unknown as { db: unknown }).db);
+		expect(fs.statSync(file).ino).toBe(inode);
+	});
+
 	it("writes the same lines as NeDB's own compaction", async () => {
 		const ours = await connected();
 		await history(ours);
