@@ -9,22 +9,37 @@
 // promise resolves, and neither calls fsync.
 import fs from "node:fs";
 
+export interface AppenderOptions {
+	mode?: number;
+	/**
+	 * Look, before each write, whether the file at `filename` is still the one held open, and open
+	 * it again when it is not: a file that people rotate (move aside) gets the next writes in a new
+	 * file by that name, not in the one moved away. One stat per write.
+	 */
+	followRenames?: boolean;
+}
+
 export class Appender {
 	private fd: number | null = null;
+	/** The size of the open file as far as this appender's writes go: where a failed write is cut back to. */
+	private size = 0;
 	private buffer = "";
 	/** The write that will take `buffer`; null when nothing waits to be written. */
 	private batch: Promise<void> | null = null;
 	/** The latest write. */
 	private last: Promise<void> = Promise.resolve();
+	/** How many texts were pushed so far: a caller tells by it whether an operation pushed any. */
+	pushes = 0;
 
 	constructor(
 		readonly filename: string,
-		private readonly mode = 0o644,
+		private readonly opts: AppenderOptions = {},
 	) {}
 
 	/** Adds `text` to the next write; `settled()` says when it is in the file. */
 	push(text: string): void {
 		if (text.length === 0) return;
+		this.pushes++;
 		this.buffer += text;
 		this.batch ??= this.nextBatch();
 	}
@@ -37,9 +52,7 @@ export class Appender {
 	/** Lets go of the file, after what was pushed is written: NeDB's compaction replaces it. */
 	async reopen(): Promise<void> {
 		await this.settled().catch(() => undefined);
-		const fd = this.fd;
-		this.fd = null;
-		if (fd !== null) fs.closeSync(fd);
+		this.letGo();
 	}
 
 	close(): Promise<void> {
@@ -54,8 +67,7 @@ export class Appender {
 				this.buffer = "";
 				this.batch = null;
 				try {
-					this.fd ??= fs.openSync(this.filename, "a", this.mode);
-					writeAll(this.fd, Buffer.from(text, "utf8"));
+					this.write(Buffer.from(text, "utf8"));
 					resolve();
 				} catch (err) {
 					reject(err); // a failed write fails its own callers, not the next ones
@@ -65,6 +77,43 @@ export class Appender {
 		batch.catch(() => undefined); // its callers hear of a failure through settled()
 		this.last = batch;
 		return batch;
+	}
+
+	/**
+	 * Appends all of `bytes` or none: a write that fails half-way (a disk filling up) is cut back,
+	 * so that no half line or half message stays in the file for the next write to be glued to.
+	 */
+	private write(bytes: Buffer): void {
+		if (this.fd !== null && this.opts.followRenames && !this.stillTheFile(this.fd)) this.letGo();
+		if (this.fd === null) {
+			this.fd = fs.openSync(this.filename, "a", this.opts.mode ?? 0o644);
+			this.size = fs.fstatSync(this.fd).size;
+		}
+		try {
+			writeAll(this.fd, bytes);
+			this.size += bytes.length;
+		} catch (err) {
+			try {
+				fs.ftruncateSync(this.fd, this.size);
+			} finally {
+				this.letGo(); // opened afresh for the next write, which learns the size again
+			}
+			throw err;
+		}
+	}
+
+	private stillTheFile(fd: number): boolean {
+		try {
+			return fs.statSync(this.filename).ino === fs.fstatSync(fd).ino;
+		} catch {
+			return false; // moved away and nothing there yet
+		}
+	}
+
+	private letGo(): void {
+		const fd = this.fd;
+		this.fd = null;
+		if (fd !== null) fs.closeSync(fd);
 	}
 }
 

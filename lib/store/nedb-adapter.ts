@@ -165,8 +165,11 @@ export class NedbStore<T extends Doc = Doc> extends StringIdStore<T> implements 
 	/** The answer of `operation`, once the writes it may have seen are in the file. */
 	private async done<R>(operation: PromiseLike<R>): Promise<R> {
 		const appender = this.appender;
+		const pushes = appender?.pushes;
 		const result = await operation;
-		await appender?.settled();
+		// Only an operation that wrote waits for the file (and hears of a write that failed); a read
+		// after a failed write is not failed by it.
+		if (appender && appender.pushes !== pushes) await appender.settled();
 		return result;
 	}
 
@@ -216,7 +219,7 @@ function indexesOf(db: Datastore): Record<string, { unique: boolean; sparse: boo
  */
 function appendThrough(db: Datastore, filename: string, onAppend: () => void): Appender {
 	const persistence = db.persistence as unknown as NedbPersistence;
-	const appender = new Appender(filename, persistence.modes?.fileMode);
+	const appender = new Appender(filename, { mode: persistence.modes?.fileMode });
 	persistence.persistNewStateAsync = async docs => {
 		onAppend();
 		appender.push(docs.map(doc => persistence.afterSerialization(model.serialize(doc)) + "\n").join(""));

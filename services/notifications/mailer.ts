@@ -6,6 +6,7 @@ import nodemailer from "nodemailer";
 import MailComposer from "nodemailer/lib/mail-composer";
 import type Mail from "nodemailer/lib/mailer";
 import { Appender } from "../../lib/store/appender";
+import { endWithNewline } from "../../lib/store/nedb-file";
 
 export interface Letter {
 	/** The notification's id: the Message-ID and the file name, so a resend is recognisable. */
@@ -76,9 +77,10 @@ export class SmtpMailer implements Mailer {
  * (creating a file is journaled metadata); an append to a file kept open costs microseconds.
  *
  * Appended at most once: the first attempt for a message just stored appends it; any later one
- * (`retry`: a crash may have come between the append and the mark "sent") first looks for its
- * Message-ID in the file, and a message already there is not appended again. Retries are rare
- * (a node that died mid-send), so their scan of the file costs nothing in the common case.
+ * (`retry`: a crash may have come between the append and the mark "sent") first looks for the
+ * whole entry in the file, and a message already there is not appended again. Retries are rare
+ * (a node that died mid-send), so their read of the file costs nothing in the common case. The
+ * file may be rotated like a log (moved aside): the next message starts a new one.
  */
 export class MboxMailer implements Mailer {
 	readonly kind = "file";
@@ -87,7 +89,9 @@ export class MboxMailer implements Mailer {
 
 	constructor(readonly file: string) {
 		fs.mkdirSync(path.dirname(file), { recursive: true });
-		this.appender = new Appender(file, 0o600);
+		// A message cut short by a crash is ended, so that the next one starts a line of its own.
+		if (fs.existsSync(file)) endWithNewline(file);
+		this.appender = new Appender(file, { mode: 0o600, followRenames: true });
 	}
 
 	async send(letter: Letter, opts: SendOptions = {}): Promise<void> {
@@ -95,7 +99,7 @@ export class MboxMailer implements Mailer {
 		if (!opts.retry) return this.append(entry);
 		// Retries one after the other: two of the same message must not both find it missing.
 		const retry = this.retries.then(async () => {
-			if (!(await this.holds(letter.id))) await this.append(entry);
+			if (!(await this.holds(entry))) await this.append(entry);
 		});
 		this.retries = retry.catch(() => undefined);
 		return retry;
@@ -106,10 +110,14 @@ export class MboxMailer implements Mailer {
 		return this.appender.settled();
 	}
 
-	/** Whether the file already holds the message with this id (everything pushed so far written first). */
-	async holds(id: string): Promise<boolean> {
-		await this.appender.settled();
-		return fileContains(this.file, `\nMessage-ID: ${messageIdOf(id)}\n`);
+	/**
+	 * Whether the file already holds this entry, whole: a message renders to the same bytes every
+	 * time (its date and Message-ID are stored), and a whole entry is neither a message cut short by
+	 * a crash nor a line of some message's body. Waits for what was pushed so far, not for its outcome.
+	 */
+	async holds(entry: string): Promise<boolean> {
+		await this.appender.settled().catch(() => undefined);
+		return fileContains(this.file, entry);
 	}
 
 	close(): Promise<void> {
