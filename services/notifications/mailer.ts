@@ -9,7 +9,7 @@ import { Appender } from "../../lib/store/appender";
 import { endWithNewline } from "../../lib/store/nedb-file";
 
 export interface Letter {
-	/** The notification's id: the Message-ID and the file name, so a resend is recognisable. */
+	/** The notification's id, in the Message-ID: a resend is recognisable. */
 	id: string;
 	from: string;
 	to: string;
@@ -115,7 +115,7 @@ export class MboxMailer implements Mailer {
 	 * time (its date and Message-ID are stored), and a whole entry is neither a message cut short by
 	 * a crash nor a line of some message's body. Waits for what was pushed so far, not for its outcome.
 	 */
-	async holds(entry: string): Promise<boolean> {
+	private async holds(entry: string): Promise<boolean> {
 		await this.appender.settled().catch(() => undefined);
 		return fileContains(this.file, entry);
 	}
@@ -126,7 +126,7 @@ export class MboxMailer implements Mailer {
 }
 
 /** "From <sender> <asctime>", the message with mboxrd's ">From " quoting, and the blank line that ends it. */
-export function mboxEntry(letter: Letter, message: string): string {
+function mboxEntry(letter: Letter, message: string): string {
 	const sender = /<([^<>\s]+)>/.exec(letter.from)?.[1] ?? (letter.from.replace(/\s+/g, "") || "MAILER-DAEMON");
 	const body = message.replace(/\r\n/g, "\n").replace(/^(>*From )/gm, ">$1");
 	return `From ${sender} ${asctime(letter.date)}\n${body}${body.endsWith("\n") ? "" : "\n"}\n`;
