@@ -1,5 +1,6 @@
 // Where the token secret comes from, in production and in development. (Which tokens the gateway
 // refuses is tested over HTTP in test/integration/auth-tokens.test.ts.)
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -83,6 +84,23 @@ describe("verified tokens, remembered", () => {
 		expect(tokens.verifyToken(token)).toEqual({ ...USER, tokenVersion: 0 });
 		expect(tokens.verifyToken(token)).toEqual({ ...USER, tokenVersion: 0 }); // from memory
 		expect(tokens.verifyToken(token, Date.now() + 61_000)).toBeNull();
+	});
+
+	it("verifies without jsonwebtoken trying the secret as a public key first (most of a verify's cost)", () => {
+		const createPublicKey = jest.spyOn(crypto, "createPublicKey");
+		try {
+			const tokens = loadTokens({ NODE_ENV: "production", JWT_SECRET: "y".repeat(40) });
+			// The spy sees what jsonwebtoken does with a string secret (the finding)...
+			const jwt = require("jsonwebtoken") as typeof import("jsonwebtoken");
+			jwt.verify(jwt.sign({ a: 1 }, "y".repeat(40)), "y".repeat(40));
+			expect(createPublicKey).toHaveBeenCalled();
+			createPublicKey.mockClear();
+			// ...and ours, signing and verifying distinct tokens (none from memory), never does it.
+			for (let i = 0; i < 3; i++) expect(tokens.verifyToken(tokens.signToken({ ...USER, id: `u${i}` }))).not.toBeNull();
+			expect(createPublicKey).not.toHaveBeenCalled();
+		} finally {
+			createPublicKey.mockRestore();
+		}
 	});
 
 	it("never remembers a token it refused, however often it is sent", () => {
