@@ -71,3 +71,12 @@ export function summary(rows: Row[]): string {
 	const judged = rows.filter(r => r.met !== null);
 	return `${judged.filter(r => r.met).length} of ${judged.length} aims met`;
 }
+
+/**
+ * Of several rounds of one benchmark, the round whose figure `by` is the median (the lower of the
+ * two middle ones for an even count): its other figures (p99, …) stay those of the same round.
+ */
+export function medianRound<T>(rounds: readonly T[], by: (round: T) => number): T {
+	if (rounds.length === 0) throw new Error("no rounds to take a median of");
+	return [...rounds].sort((a, b) => by(a) - by(b))[Math.floor((rounds.length - 1) / 2)];
+}

@@ -1,7 +1,7 @@
 // `npm run bench`'s table: each figure against its aim, the ratio that decides it, met or not;
 // a benchmark that crashed is a row that says so, never a missing row.
 import { OLD_CHECKOUTS_PER_SECOND, rowsOf, type Results } from "../../bench/aims";
-import { atLeast, atMost, formatTable, ratioAtLeast, scalesWithin, summary } from "../../bench/report";
+import { atLeast, atMost, formatTable, medianRound, ratioAtLeast, scalesWithin, summary } from "../../bench/report";
 
 const latency = (perSecond: number, p99 = 40) => ({ perSecond, p50: 20, p99 });
 const load = (requestsPerSec: number) => ({ requestsPerSec, p50: 1, p99: 3, errors: 0, non2xx: 0 });
@@ -16,6 +16,14 @@ const RESULTS: Results = {
 };
 
 describe("bench report", () => {
+	it("keeps, of several rounds, the round whose figure is the median, with that round's other figures", () => {
+		const rounds = [latency(510, 44), latency(357, 89), latency(631, 48)];
+		expect(medianRound(rounds, r => r.perSecond)).toEqual(latency(510, 44));
+		expect(medianRound([latency(400), latency(300)], r => r.perSecond)).toEqual(latency(300));
+		expect(medianRound([latency(42)], r => r.perSecond)).toEqual(latency(42));
+		expect(() => medianRound([], () => 0)).toThrow(/no rounds/);
+	});
+
 	it("judges a floor, a ceiling and a ratio at their bounds", () => {
 		expect(atLeast("creates", 500, "/s", 500)).toMatchObject({ ratio: 1, met: true });
 		expect(atLeast("creates", 499, "/s", 500).met).toBe(false);
