@@ -182,8 +182,13 @@ export async function axeProblems(page: Page): Promise<AxeProblem[]> {
 	return violations.map(v => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 5).map((n: any) => String(n.target)) }));
 }
 
-/** Fails with the violations listed when the page has any. */
+/**
+ * Fails with the violations listed when the page has any. Checked once the page has drawn its
+ * heading: a page just navigated to starts as an empty view (the router fills it), and axe run in
+ * that moment reports the missing heading of a page that is not there yet.
+ */
 export async function expectAccessible(page: Page, where: string): Promise<void> {
+	await page.locator("h1").first().waitFor();
 	const problems = await axeProblems(page);
 	expect({ where, problems }).toEqual({ where, problems: [] });
 }
