@@ -7,6 +7,10 @@
 // busy machine, a context switch each way) and a promise chain — measured, several times the
 // write. Durability is the same as NeDB's own appends: the bytes are with the kernel before any
 // promise resolves, and neither calls fsync.
+//
+// A crash in the middle of an append can leave a half line (or half a message) at the end of the
+// file; the first write after opening it ends that line first, so that it is not glued to it and
+// lost with it.
 import fs from "node:fs";
 
 export interface AppenderOptions {
@@ -85,21 +89,34 @@ export class Appender {
 	 */
 	private write(bytes: Buffer): void {
 		if (this.fd !== null && this.opts.followRenames && !this.stillTheFile(this.fd)) this.letGo();
-		if (this.fd === null) {
-			this.fd = fs.openSync(this.filename, "a", this.opts.mode ?? 0o644);
-			this.size = fs.fstatSync(this.fd).size;
-		}
+		this.fd ??= this.open();
 		try {
 			writeAll(this.fd, bytes);
 			this.size += bytes.length;
 		} catch (err) {
 			try {
 				fs.ftruncateSync(this.fd, this.size);
-			} finally {
-				this.letGo(); // opened afresh for the next write, which learns the size again
+			} catch {
+				// The write's own error is the one its callers need to hear.
 			}
+			this.letGo(); // opened afresh for the next write, which learns the size again
 			throw err;
 		}
+	}
+
+	/** Opens the file for appending, its last line ended (a crash may have cut it short). */
+	private open(): number {
+		const fd = fs.openSync(this.filename, "a+", this.opts.mode ?? 0o644);
+		this.size = fs.fstatSync(fd).size;
+		if (this.size > 0) {
+			const last = Buffer.alloc(1);
+			fs.readSync(fd, last, 0, 1, this.size - 1);
+			if (last[0] !== 0x0a) {
+				writeAll(fd, Buffer.from("\n"));
+				this.size += 1;
+			}
+		}
+		return fd;
 	}
 
 	private stillTheFile(fd: number): boolean {

@@ -6,7 +6,7 @@
 import Datastore from "@seald-io/nedb";
 import { Appender } from "./appender";
 import { shareRepeatedStrings } from "./share-strings";
-import { endWithNewline, model, writeCompacted, type NedbPersistence } from "./nedb-file";
+import { model, writeCompacted, type NedbPersistence } from "./nedb-file";
 import { indexOptions, sortSpec, StringIdStore, type Doc, type Filter, type FindOptions, type IndexSpec, type StoreAdapter, type Update } from "./store";
 
 /**
@@ -61,12 +61,14 @@ export class NedbStore<T extends Doc = Doc> extends StringIdStore<T> implements 
 		await db.loadDatabaseAsync();
 		if (this.filename) {
 			shareRepeatedStrings(db.getAllData());
-			endWithNewline(this.filename);
+			// A half line a crash left at the end is ended by the appender before its first write
+			// (NeDB's rewrite at load used to drop it).
 			this.appender = appendThrough(db, this.filename, () => (this.changedSinceCompaction = true));
-			const superseded = lines!.stop() - (db.getAllData().length + Object.keys(indexesOf(db)).length - 1);
+			const documents = db.getAllData().length;
+			const superseded = lines!.stop() - (documents + Object.keys(indexesOf(db)).length - 1);
 			this.changedSinceCompaction = superseded > 0;
 			// A node restarted more often than its timer runs (rolling deploys) would never compact.
-			if (superseded >= Math.max(db.getAllData().length, MIN_SUPERSEDED_TO_COMPACT_AT_LOAD)) await this.compact(db);
+			if (superseded >= Math.max(documents, MIN_SUPERSEDED_TO_COMPACT_AT_LOAD)) await this.compact(db);
 		}
 		this.db = db;
 		// NeDB's own timer would keep the process alive; compaction is never a reason to stay.

@@ -27,24 +27,6 @@ export const model = require("@seald-io/nedb/lib/model") as { serialize(doc: obj
 const CHUNK_CHARS = 1 << 20;
 
 /**
- * The file ends with a newline, so that the next append starts a line of its own. A crash in the
- * middle of an append can leave a half line; NeDB's rewrite at load used to drop it, and without
- * that rewrite the next document appended would be glued to it and lost with it.
- */
-export function endWithNewline(filename: string): void {
-	const fd = fs.openSync(filename, "r+");
-	try {
-		const size = fs.fstatSync(fd).size;
-		if (size === 0) return;
-		const last = Buffer.alloc(1);
-		fs.readSync(fd, last, 0, 1, size - 1);
-		if (last[0] !== 0x0a) fs.writeSync(fd, "\n", size);
-	} finally {
-		fs.closeSync(fd);
-	}
-}
-
-/**
  * NeDB's compaction (the same lines: every document, then one `$$indexCreated` line per index
  * other than `_id`), written a chunk at a time. Like NeDB: the old file and the directory are
  * flushed, the new one is written beside it (`<file>~`), flushed, renamed over it, and the directory

@@ -6,7 +6,6 @@ import nodemailer from "nodemailer";
 import MailComposer from "nodemailer/lib/mail-composer";
 import type Mail from "nodemailer/lib/mailer";
 import { Appender } from "../../lib/store/appender";
-import { endWithNewline } from "../../lib/store/nedb-file";
 
 export interface Letter {
 	/** The notification's id, in the Message-ID: a resend is recognisable. */
@@ -89,8 +88,7 @@ export class MboxMailer implements Mailer {
 
 	constructor(readonly file: string) {
 		fs.mkdirSync(path.dirname(file), { recursive: true });
-		// A message cut short by a crash is ended, so that the next one starts a line of its own.
-		if (fs.existsSync(file)) endWithNewline(file);
+		// The appender ends a message a crash cut short before the next one, on a line of its own.
 		this.appender = new Appender(file, { mode: 0o600, followRenames: true });
 	}
 

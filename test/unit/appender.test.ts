@@ -50,6 +50,15 @@ describe("Appender", () => {
 		await appender.close();
 	});
 
+	it("ends a line a crash cut short before its first write, so that the write is not glued to it", async () => {
+		fs.writeFileSync(file, "whole line\nhalf a li");
+		const appender = new Appender(file);
+		appender.push("next line\n");
+		await appender.settled();
+		expect(fs.readFileSync(file, "utf8")).toBe("whole line\nhalf a li\nnext line\n");
+		await appender.close();
+	});
+
 	it("starts a new file when the one it holds open was moved aside (rotated), if asked to", async () => {
 		const appender = new Appender(file, { followRenames: true });
 		appender.push("before\n");
