@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { Appender } from "../../lib/store/appender";
 import { NedbStore } from "../../lib/store/nedb-adapter";
+import { diskFullAfter } from "../support/disk-full";
 
 let dir: string;
 let file: string;
@@ -17,21 +18,6 @@ afterEach(() => {
 	jest.restoreAllMocks();
 	fs.rmSync(dir, { recursive: true, force: true });
 });
-
-/** The next write to the file takes `keep` bytes, then the disk is full. */
-function diskFullAfter(keep: number): void {
-	const real = fs.writeSync;
-	let state: "fresh" | "partly written" | "failed" = keep > 0 ? "fresh" : "partly written";
-	jest.spyOn(fs, "writeSync").mockImplementation(((fd: number, buffer: Buffer, offset: number, length: number) => {
-		if (state === "failed") return real(fd, buffer, offset, length);
-		if (state === "fresh") {
-			state = "partly written";
-			return real(fd, buffer, offset, Math.min(keep, length));
-		}
-		state = "failed";
-		throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
-	}) as typeof fs.writeSync);
-}
 
 describe("Appender", () => {
 	it("cuts a write that failed half-way back out of the file, and writes the next one whole", async () => {

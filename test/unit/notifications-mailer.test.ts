@@ -4,6 +4,7 @@ import path from "node:path";
 import nodemailer from "nodemailer";
 import { createMailer, MboxMailer, MemoryMailer, SmtpMailer, type Letter } from "../../services/notifications/mailer";
 import { retryDelayMs } from "../../services/notifications/messages";
+import { diskFullAfter } from "../support/disk-full";
 
 const letter: Letter = {
 	id: "7f1c2a9e-0000-4000-8000-000000000001",
@@ -76,12 +77,8 @@ describe("the outbox file (mbox)", () => {
 	});
 
 	it("sends a retry once the disk has room again, after a write that failed", async () => {
-		const real = fs.writeSync;
-		const full = jest.spyOn(fs, "writeSync").mockImplementation((() => {
-			throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
-		}) as unknown as typeof fs.writeSync);
+		const full = diskFullAfter(0);
 		await expect(mailer.send(letter)).rejects.toThrow(/ENOSPC/);
-		full.mockImplementation(real);
 		await mailer.send(letter, { retry: true });
 		expect(copiesOf(letter.id)).toBe(1);
 		full.mockRestore();
