@@ -51,7 +51,7 @@ export default tseslint.config(
 		rules: { "no-restricted-imports": ["error", { patterns: [intoAnyService] }] },
 	},
 	{
-		files: ["test/**/*.ts", "bench/**/*.ts"],
+		files: ["test/**/*.ts", "test/**/*.js", "bench/**/*.ts"],
 		rules: { "@typescript-eslint/no-explicit-any": "off", "@typescript-eslint/no-require-imports": "off" },
 	},
 );

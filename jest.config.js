@@ -2,8 +2,8 @@
 // (brokers in one process: local, or several nodes on Moleculer's Fake transporter), `test:cluster`
 // (real node processes on NATS; only this tier needs a NATS server), `test:browser` (the storefront
 // in Chromium). `npm test` runs all four in one jest run, the browser tier last (see the sequencer).
-// One jest project, not four: CI reads jest's plain output ("PASS test/…", "Ran all test suites."),
-// which projects would label with their names.
+// One jest project, not four, so the output stays jest's plain one; its last line is
+// test/support/closing-line.reporter.js's count, the form CI's reader takes.
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -15,6 +15,9 @@ module.exports = {
 	// Finds NATS once for the cluster tier; a run without NATS fails only the tests that need it.
 	globalSetup: "<rootDir>/test/support/global-setup.ts",
 	testSequencer: "<rootDir>/test/support/browser-last.sequencer.mjs",
+	// jest's "default" reporters, its summary ending with one plain "tests: N passed, N failed" line
+	// that CI's reader counts.
+	reporters: ["<rootDir>/test/support/progress.reporter.js", "<rootDir>/test/support/closing-line.reporter.js"],
 	testTimeout: 30_000,
 	// Two cores: cluster tests start real node processes; more workers would only fight for CPU.
 	maxWorkers: 2,

@@ -1,0 +1,24 @@
+// jest's summary, ended with one plain line: "tests: N passed, N failed" (", N skipped" when some
+// were). CI's reader knows the closing lines of many test runners but not jest's ("Tests: 1180
+// passed, 1180 total"); without a line it reads, a green run was recorded as one that ran no test.
+// It replaces jest's "summary" reporter (always the last one jest adds) so the line comes last.
+// A suite that could not run at all counts as failed, as it does in jest's exit code.
+const { SummaryReporter } = require("@jest/reporters");
+
+/** The closing line for jest's aggregated results. */
+function closingLine(results) {
+	const failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
+	const skipped = results.numPendingTests + results.numTodoTests;
+	return `tests: ${results.numPassedTests} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ""}`;
+}
+
+class SummaryWithClosingLine extends SummaryReporter {
+	onRunComplete(contexts, results) {
+		super.onRunComplete(contexts, results);
+		// stderr, where the summary goes.
+		process.stderr.write(`${closingLine(results)}\n`);
+	}
+}
+
+module.exports = SummaryWithClosingLine;
+module.exports.closingLine = closingLine;
