@@ -19,12 +19,15 @@ import { useLeanRequestMetrics } from "./middlewares/lean-request-metrics.middle
 // Registers the "PrometheusText" reporter: metrics rendered by Moleculer, served by our node server.
 import "./lib/node-http";
 import { useLeanMetricTypes } from "./lib/lean-metric-types";
+import { useBatchedNatsWrites } from "./lib/nats-batched-writes";
 
 // Moleculer's counters, gauges and histograms, with the same figures at a fraction of the cost per
 // update (every action call makes 5 to 12 of them), and its Metrics middleware with each action's
 // labels made once: registered under Moleculer's own names before any broker is made.
 useLeanMetricTypes();
 useLeanRequestMetrics();
+// NATS writes what a node publishes once per turn of the event loop (lib/nats-batched-writes.ts).
+useBatchedNatsWrites();
 
 // A caller-side failure (bad input, not found, declined card) says nothing about the health of
 // the service that answered it; only timeouts, lost nodes and server errors may open a circuit.
