@@ -9,8 +9,9 @@
 // in this turn are handled, before the loop waits again), the same checkouts cost 18-25 % less
 // CPU on the shop's nodes and their p99 fell (bench/checkout-cluster, side by side).
 //
-// Nothing waits longer than the rest of the turn it was published in; a buffer past nats.js's own
-// limit is still written at once. Registered under Moleculer's own name ("NATS") before any broker
+// A message waits at most for the end of the turn it was published in (one published by a
+// setImmediate callback, for the next turn's); a buffer past nats.js's own limit is still written
+// at once. Shutting down is unchanged: Moleculer flushes (a PING behind the data) before it closes. Registered under Moleculer's own name ("NATS") before any broker
 // is made, so the configuration, the REPL and `nats://` URLs all get it.
 import { Transporters } from "moleculer";
 

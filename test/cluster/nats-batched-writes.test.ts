@@ -2,6 +2,7 @@
 // (lib/nats-batched-writes.ts). A node under load resumes many chains of awaits per turn, and
 // nats.js alone wrote at each microtask checkpoint that had published something: a write (20-50 µs
 // of CPU here) for nearly every packet. Nothing may be lost or held past its turn for it.
+import { spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import net from "node:net";
 import { connect, type NatsConnection } from "nats";
@@ -9,20 +10,23 @@ import type { ServiceBroker } from "moleculer";
 import { writeOncePerTurn } from "../../lib/nats-batched-writes";
 import { transporterOption } from "../../lib/transporter";
 import { createBroker } from "../support/broker";
-import { sharedNatsUrl } from "../support/nats";
+import { canConnect, freePort, sharedNatsUrl } from "../support/nats";
 
 const natsUrl = () => sharedNatsUrl();
 const natsPort = () => Number(new URL(natsUrl()).port || 4222);
 /** The shop's own transporter option for that server (Moleculer's "NATS", as the shop registers it). */
 const shopTransporter = () => transporterOption({ transporter: natsUrl(), transporterAuth: { user: null, password: null, token: null, tls: null } });
 
-/** Counts the writes this process makes to the NATS server's port, on any socket. */
-function countWritesToNats(): { readonly count: number; restore(): void } {
-	const port = natsPort();
+/**
+ * Counts the writes carrying published messages (a buffer that starts with a PUB or HPUB command)
+ * that this process makes to a NATS server's port (the shared one by default), on any socket.
+ * A subscriber's own commands (SUB, UNSUB, PING) are not counted.
+ */
+function countWritesToNats(port = natsPort()): { readonly count: number; restore(): void } {
 	const write = net.Socket.prototype.write;
 	let count = 0;
 	const spy = jest.spyOn(net.Socket.prototype, "write").mockImplementation(function (this: net.Socket, ...args: unknown[]) {
-		if (this.remotePort === port) count++;
+		if (this.remotePort === port && isPublish(args[0])) count++;
 		return (write as (...a: unknown[]) => boolean).apply(this, args);
 	});
 	return {
@@ -31,6 +35,11 @@ function countWritesToNats(): { readonly count: number; restore(): void } {
 		},
 		restore: () => spy.mockRestore(),
 	};
+}
+
+function isPublish(chunk: unknown): boolean {
+	const head = typeof chunk === "string" ? chunk.slice(0, 5) : chunk instanceof Uint8Array ? Buffer.from(chunk.buffer, chunk.byteOffset, Math.min(5, chunk.byteLength)).toString("latin1") : "";
+	return head.startsWith("PUB ") || head.startsWith("HPUB ");
 }
 
 /** Resolves after `depth` microtask checkpoints: a chain of awaits as deep as a handler's. */
@@ -86,13 +95,19 @@ describe("a node's writes to NATS", () => {
 
 	it("still say goodbye: the others hear a stopping node leave, not its silence", async () => {
 		const leaver = createBroker({ ...quiet, transporter: shopTransporter() });
+		const onBus = <T extends { node: { id: string } }>(event: string) =>
+			new Promise<T>(resolve => {
+				const listener = (payload: T) => {
+					if (payload.node.id !== leaver.nodeID) return;
+					receiver.localBus.off(event, listener);
+					resolve(payload);
+				};
+				receiver.localBus.on(event, listener);
+			});
+		const joined = onBus("$node.connected");
 		await leaver.start();
-		await receiver.waitForServices("$node", 5_000);
-		const left = new Promise<{ unexpected: boolean }>(resolve =>
-			receiver.localBus.on("$node.disconnected", (payload: { node: { id: string }; unexpected: boolean }) => {
-				if (payload.node.id === leaver.nodeID) resolve(payload);
-			}),
-		);
+		await joined;
+		const left = onBus<{ node: { id: string }; unexpected: boolean }>("$node.disconnected");
 		await leaver.stop();
 		// Heartbeats would take 120 s to notice: only the goodbye written as the node stopped can do it.
 		await expect(left).resolves.toMatchObject({ unexpected: false });
@@ -105,7 +120,9 @@ describe("writeOncePerTurn on a nats.js connection", () => {
 		nc = await connect({ servers: new URL(natsUrl()).host });
 		expect(writeOncePerTurn(nc)).toBe(true);
 	});
-	afterAll(() => nc?.close());
+	afterAll(async () => {
+		await nc?.close();
+	});
 
 	it("writes a buffer past nats.js's own limit at once, without waiting for the turn to end", () => {
 		const writes = countWritesToNats();
@@ -113,7 +130,8 @@ describe("writeOncePerTurn on a nats.js connection", () => {
 			const big = new Uint8Array(40 * 1024);
 			nc.publish(`writes-${crypto.randomBytes(3).toString("hex")}`, big);
 			nc.publish(`writes-${crypto.randomBytes(3).toString("hex")}`, big);
-			// Still inside the turn that published: the first publish passed the limit and was written.
+			// Still inside the turn that published: the second publish took the buffer past nats.js's
+			// limit (32 KiB), and both were written then, not at the end of the turn.
 			expect(writes.count).toBeGreaterThanOrEqual(1);
 		} finally {
 			writes.restore();
@@ -145,5 +163,73 @@ describe("writeOncePerTurn on a nats.js connection", () => {
 	it("says so when a connection is not shaped as nats 2.x's, and changes nothing", () => {
 		expect(writeOncePerTurn({})).toBe(false);
 		expect(writeOncePerTurn(null)).toBe(false);
+	});
+});
+
+describe("writeOncePerTurn after NATS restarted", () => {
+	// A NATS of this test's own, stopped and started again on the same port.
+	let port = 0;
+	let server: ChildProcess | null = null;
+	let nc: NatsConnection;
+
+	async function startServer(): Promise<void> {
+		server = spawn("nats-server", ["-a", "127.0.0.1", "-p", String(port)], { stdio: "ignore" });
+		const deadline = Date.now() + 10_000;
+		while (!(await canConnect(`nats://127.0.0.1:${port}`, 200))) {
+			if (Date.now() > deadline) throw new Error("nats-server did not start (is it on PATH? Debian: apt-get install nats-server)");
+			await new Promise(resolve => setTimeout(resolve, 50));
+		}
+	}
+
+	function stopServer(): Promise<void> {
+		const child = server;
+		server = null;
+		if (!child || child.exitCode !== null) return Promise.resolve();
+		return new Promise(resolve => {
+			child.once("exit", () => resolve());
+			child.kill("SIGKILL");
+		});
+	}
+
+	beforeAll(async () => {
+		port = await freePort();
+		await startServer();
+		nc = await connect({ servers: `127.0.0.1:${port}`, reconnectTimeWait: 100, maxReconnectAttempts: -1 });
+		writeOncePerTurn(nc);
+	});
+	afterAll(async () => {
+		await nc?.close();
+		await stopServer();
+	});
+
+	it("still writes once per turn on the socket a reconnect dialled", async () => {
+		const reconnected = (async () => {
+			for await (const status of nc.status()) if (status.type === "reconnect") return;
+		})();
+		await stopServer();
+		await startServer();
+		await reconnected;
+
+		const subject = `writes-${crypto.randomBytes(3).toString("hex")}`;
+		const reader = await connect({ servers: `127.0.0.1:${port}` });
+		try {
+			const sub = reader.subscribe(subject, { max: 20 });
+			await reader.flush();
+			const got: number[] = [];
+			const done = (async () => {
+				for await (const m of sub) got.push(Number(new TextDecoder().decode(m.data)));
+			})();
+			const writes = countWritesToNats(port);
+			try {
+				await Promise.all(Array.from({ length: 20 }, (_, i) => afterAwaits(i * 3).then(() => nc.publish(subject, new TextEncoder().encode(String(i))))));
+				await done;
+			} finally {
+				writes.restore();
+			}
+			expect(got).toEqual(Array.from({ length: 20 }, (_, i) => i));
+			expect(writes.count).toBeLessThanOrEqual(2);
+		} finally {
+			await reader.close();
+		}
 	});
 });

@@ -5,9 +5,13 @@
 // A suite that could not run at all counts as failed, as it does in jest's exit code.
 const { SummaryReporter } = require("@jest/reporters");
 
-/** The closing line for jest's aggregated results. */
+/**
+ * The closing line for jest's aggregated results. A run that failed for no test of its own (an
+ * error outside the tests, an obsolete snapshot under --ci) says at least 1 failed.
+ */
 function closingLine(results) {
-	const failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
+	const runFailed = results.runExecError || results.snapshot?.failure ? 1 : 0;
+	const failed = results.numFailedTests + results.numRuntimeErrorTestSuites + runFailed;
 	const skipped = results.numPendingTests + results.numTodoTests;
 	return `tests: ${results.numPassedTests} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ""}`;
 }

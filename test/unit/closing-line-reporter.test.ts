@@ -5,13 +5,13 @@ import { spawnSync } from "node:child_process";
 import path from "node:path";
 
 const { closingLine } = require("../support/closing-line.reporter.js") as {
-	closingLine(results: Record<string, number>): string;
+	closingLine(results: Record<string, unknown>): string;
 };
 
 const CI_CLOSING_LINE = /^(\w+: )?\d+ passed, \d+ failed(, \d+ skipped)?$/;
 const ROOT = path.resolve(__dirname, "../..");
 
-const results = (counts: Record<string, number>) => ({
+const results = (counts: Record<string, unknown>) => ({
 	numPassedTests: 0,
 	numFailedTests: 0,
 	numPendingTests: 0,
@@ -32,11 +32,17 @@ describe("the run's closing line", () => {
 		expect(line).toMatch(CI_CLOSING_LINE);
 	});
 
+	it("says a run that failed outside its tests failed", () => {
+		expect(closingLine(results({ numPassedTests: 5, runExecError: { message: "boom" } }))).toBe("tests: 5 passed, 1 failed");
+		expect(closingLine(results({ numPassedTests: 5, snapshot: { failure: true } }))).toBe("tests: 5 passed, 1 failed");
+	});
+
 	it("is the last line jest prints, after its own summary", () => {
 		const jest = spawnSync(process.execPath, [path.join(ROOT, "node_modules/jest/bin/jest.js"), "--ci", "test/unit/cart-keys.test.ts"], {
 			cwd: ROOT,
 			encoding: "utf8",
-			env: { ...process.env, JEST_WORKER_ID: undefined },
+			// Plain text whatever terminal runs the outer jest (its workers get FORCE_COLOR=1 from a colour one).
+			env: { ...process.env, JEST_WORKER_ID: undefined, FORCE_COLOR: "0" },
 		});
 		expect(jest.status).toBe(0);
 		const lines = jest.stderr.trimEnd().split("\n");
