@@ -2,7 +2,6 @@
 // (lib/nats-batched-writes.ts). A node under load resumes many chains of awaits per turn, and
 // nats.js alone wrote at each microtask checkpoint that had published something: a write (20-50 µs
 // of CPU here) for nearly every packet. Nothing may be lost or held past its turn for it.
-import { spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import net from "node:net";
 import { connect, type NatsConnection } from "nats";
@@ -10,7 +9,7 @@ import type { ServiceBroker } from "moleculer";
 import { writeOncePerTurn } from "../../lib/nats-batched-writes";
 import { transporterOption } from "../../lib/transporter";
 import { createBroker } from "../support/broker";
-import { canConnect, freePort, sharedNatsUrl } from "../support/nats";
+import { OwnNatsServer, sharedNatsUrl } from "../support/nats";
 
 const natsUrl = () => sharedNatsUrl();
 const natsPort = () => Number(new URL(natsUrl()).port || 4222);
@@ -168,50 +167,29 @@ describe("writeOncePerTurn on a nats.js connection", () => {
 
 describe("writeOncePerTurn after NATS restarted", () => {
 	// A NATS of this test's own, stopped and started again on the same port.
-	let port = 0;
-	let server: ChildProcess | null = null;
+	let server: OwnNatsServer;
 	let nc: NatsConnection;
 
-	async function startServer(): Promise<void> {
-		server = spawn("nats-server", ["-a", "127.0.0.1", "-p", String(port)], { stdio: "ignore" });
-		const deadline = Date.now() + 10_000;
-		while (!(await canConnect(`nats://127.0.0.1:${port}`, 200))) {
-			if (Date.now() > deadline) throw new Error("nats-server did not start (is it on PATH? Debian: apt-get install nats-server)");
-			await new Promise(resolve => setTimeout(resolve, 50));
-		}
-	}
-
-	function stopServer(): Promise<void> {
-		const child = server;
-		server = null;
-		if (!child || child.exitCode !== null) return Promise.resolve();
-		return new Promise(resolve => {
-			child.once("exit", () => resolve());
-			child.kill("SIGKILL");
-		});
-	}
-
 	beforeAll(async () => {
-		port = await freePort();
-		await startServer();
-		nc = await connect({ servers: `127.0.0.1:${port}`, reconnectTimeWait: 100, maxReconnectAttempts: -1 });
+		server = await OwnNatsServer.start();
+		nc = await connect({ servers: new URL(server.url).host, reconnectTimeWait: 100, maxReconnectAttempts: -1 });
 		writeOncePerTurn(nc);
 	});
 	afterAll(async () => {
 		await nc?.close();
-		await stopServer();
+		await server?.stop();
 	});
 
 	it("still writes once per turn on the socket a reconnect dialled", async () => {
 		const reconnected = (async () => {
 			for await (const status of nc.status()) if (status.type === "reconnect") return;
 		})();
-		await stopServer();
-		await startServer();
+		await server.stop();
+		await server.start();
 		await reconnected;
 
 		const subject = `writes-${crypto.randomBytes(3).toString("hex")}`;
-		const reader = await connect({ servers: `127.0.0.1:${port}` });
+		const reader = await connect({ servers: new URL(server.url).host });
 		try {
 			const sub = reader.subscribe(subject, { max: 20 });
 			await reader.flush();
@@ -219,7 +197,7 @@ describe("writeOncePerTurn after NATS restarted", () => {
 			const done = (async () => {
 				for await (const m of sub) got.push(Number(new TextDecoder().decode(m.data)));
 			})();
-			const writes = countWritesToNats(port);
+			const writes = countWritesToNats(server.port);
 			try {
 				await Promise.all(Array.from({ length: 20 }, (_, i) => afterAwaits(i * 3).then(() => nc.publish(subject, new TextEncoder().encode(String(i))))));
 				await done;

@@ -1,13 +1,12 @@
 // NATS itself restarted under load (a NATS this test starts on a port of its own): while it is
 // down, reads fail fast with a 503 and never hang; once it is back, the cluster is ready again
 // within 20 s and a checkout succeeds, and the books balance.
-import { spawn, type ChildProcess } from "node:child_process";
 import { SEED_PRODUCTS } from "../../lib/seed-catalog/seed";
 import { signToken } from "../../lib/tokens";
 import { expectBooksToBalance } from "../support/books";
 import { TestCluster } from "../support/cluster";
 import { http } from "../support/http";
-import { canConnect, freePort } from "../support/nats";
+import { OwnNatsServer } from "../support/nats";
 
 const ADDRESS = { name: "Nat Restart", street: "5 Broker Way", city: "Springfield", postalCode: "12345", country: "US" };
 const CARD = { cardNumber: "4242424242424242", expMonth: 12, expYear: 2035, cvc: "123" };
@@ -15,52 +14,30 @@ const admin = signToken({ id: "nats-admin", email: "admin@example.com", role: "a
 const shopper = signToken({ id: "nats-shopper", email: "nats-shopper@example.com", role: "customer" });
 const product = SEED_PRODUCTS.find(p => p.initialStock >= 5)!;
 
-let port = 0;
-let nats: ChildProcess | null = null;
-
-async function startNats(): Promise<void> {
-	nats = spawn("nats-server", ["-a", "127.0.0.1", "-p", String(port)], { stdio: "ignore" });
-	const deadline = Date.now() + 10_000;
-	while (!(await canConnect(`nats://127.0.0.1:${port}`, 200))) {
-		if (Date.now() > deadline) throw new Error("nats-server did not start (is it on PATH? Debian: apt-get install nats-server)");
-		await new Promise(resolve => setTimeout(resolve, 100));
-	}
-}
-
-function stopNats(): Promise<void> {
-	const child = nats;
-	nats = null;
-	if (!child || child.exitCode !== null) return Promise.resolve();
-	return new Promise(resolve => {
-		child.once("exit", () => resolve());
-		child.kill("SIGKILL");
-	});
-}
-
 describe("NATS restarted under load", () => {
+	let nats: OwnNatsServer;
 	let cluster: TestCluster;
 	let api: string;
 
 	beforeAll(async () => {
-		port = await freePort();
-		await startNats();
-		cluster = new TestCluster(`nats://127.0.0.1:${port}`);
+		nats = await OwnNatsServer.start();
+		cluster = new TestCluster(nats.url);
 		await cluster.start();
 		api = await cluster.startShop();
 	}, 60_000);
 	afterAll(async () => {
 		await cluster?.stop();
-		await stopNats();
+		await nats?.stop();
 	}, 30_000);
 
 	it("fails reads fast while NATS is down, and is ready again within 20 s of its return, with a checkout that succeeds", async () => {
-		await stopNats();
+		await nats.stop();
 		for (let i = 0; i < 3; i++) {
 			const res = await http.get(`${api}/products?page=${i + 1}`, { timeoutMs: 15_000 });
 			expect({ status: res.status, fast: res.ms < 5_000 }).toEqual({ status: 503, fast: true });
 		}
 
-		await startNats();
+		await nats.start();
 		const back = Date.now();
 		await cluster.waitFor(async () => (await http.get(`${api}/health/ready`)).status === 200, 20_000, "the cluster to be ready again");
 		expect(Date.now() - back).toBeLessThanOrEqual(20_000);

@@ -1,6 +1,6 @@
 // Finds a NATS server for the cluster tests: NATS_URL, else the local default, else a
 // `nats-server` binary started here. Never skips: without NATS the run fails and says why.
-import type { ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { canConnect, findOrStartServer, freePort } from "./servers";
 
 export { canConnect, freePort };
@@ -24,4 +24,43 @@ export function sharedNatsUrl(): string {
 	const url = process.env.NATS_URL;
 	if (url) return url;
 	throw new Error(process.env.TEST_NATS_MISSING ?? "NATS_URL is not set: run the tests through jest (its global setup finds NATS)");
+}
+
+/**
+ * A nats-server of a test's own, on a port of its own, that the test stops (SIGKILL, as a crash)
+ * and starts again on the same port: for what happens to nodes and connections while NATS is gone.
+ */
+export class OwnNatsServer {
+	private server: ChildProcess | null = null;
+
+	private constructor(readonly port: number) {}
+
+	static async start(): Promise<OwnNatsServer> {
+		const own = new OwnNatsServer(await freePort());
+		await own.start();
+		return own;
+	}
+
+	get url(): string {
+		return `nats://127.0.0.1:${this.port}`;
+	}
+
+	async start(): Promise<void> {
+		this.server = spawn("nats-server", ["-a", "127.0.0.1", "-p", String(this.port)], { stdio: "ignore" });
+		const deadline = Date.now() + 10_000;
+		while (!(await canConnect(this.url, 200))) {
+			if (Date.now() > deadline) throw new Error("nats-server did not start (is it on PATH? Debian: apt-get install nats-server)");
+			await new Promise(resolve => setTimeout(resolve, 50));
+		}
+	}
+
+	stop(): Promise<void> {
+		const child = this.server;
+		this.server = null;
+		if (!child || child.exitCode !== null) return Promise.resolve();
+		return new Promise(resolve => {
+			child.once("exit", () => resolve());
+			child.kill("SIGKILL");
+		});
+	}
 }
