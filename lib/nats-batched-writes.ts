@@ -4,15 +4,17 @@
 // nats.js buffers what is published and writes the buffer out in a microtask. A node under load
 // reads many packets at once (replies, requests, events) and each resumes its own chain of awaits,
 // which publish at different microtask checkpoints of the same turn: one socket write each. On
-// this machine a socket write costs 20-50 µs of CPU, and writes were 20-30 % of a cluster node's
-// busy time in a checkout benchmark. Written once per turn (setImmediate: after the packets read
-// in this turn are handled, before the loop waits again), the same checkouts cost 18-25 % less
-// CPU on the shop's nodes and their p99 fell (bench/checkout-cluster, side by side).
+// this machine a loopback write that wakes the process at the other end costs tens of µs, and
+// writes were 20-31 % of a cluster node's busy time in the checkout benchmark. Written once per
+// turn (setImmediate: after the packets read in this turn are handled, before the loop waits
+// again), the same checkouts cost 15-24 % less CPU on the shop's nodes and their p99 fell
+// (bench/checkout-cluster, side by side; README "Benchmarks").
 //
 // A message waits at most for the end of the turn it was published in (one published by a
 // setImmediate callback, for the next turn's); a buffer past nats.js's own limit is still written
-// at once. Shutting down is unchanged: Moleculer flushes (a PING behind the data) before it closes. Registered under Moleculer's own name ("NATS") before any broker
-// is made, so the configuration, the REPL and `nats://` URLs all get it.
+// at once. Shutting down is unchanged: Moleculer flushes (a PING behind the data) before it closes.
+// Registered under Moleculer's own name ("NATS") before any broker is made, so the configuration,
+// the REPL and `nats://` URLs all get it.
 import { Transporters } from "moleculer";
 
 /** The parts of nats.js's protocol handler (nats 2.x, `connection.protocol`) this relies on. */

@@ -1,7 +1,7 @@
 // What a node publishes in one turn of the event loop reaches NATS in one socket write
 // (lib/nats-batched-writes.ts). A node under load resumes many chains of awaits per turn, and
-// nats.js alone wrote at each microtask checkpoint that had published something: a write (20-50 µs
-// of CPU here) for nearly every packet. Nothing may be lost or held past its turn for it.
+// nats.js alone wrote at each microtask checkpoint that had published something: a write (tens of
+// µs of CPU here) for nearly every packet. Nothing may be lost or held past its turn for it.
 import crypto from "node:crypto";
 import net from "node:net";
 import { connect, type NatsConnection } from "nats";

@@ -46,12 +46,18 @@ export class OwnNatsServer {
 	}
 
 	async start(): Promise<void> {
-		this.server = spawn("nats-server", ["-a", "127.0.0.1", "-p", String(this.port)], { stdio: "ignore" });
-		const deadline = Date.now() + 10_000;
-		while (!(await canConnect(this.url, 200))) {
-			if (Date.now() > deadline) throw new Error("nats-server did not start (is it on PATH? Debian: apt-get install nats-server)");
-			await new Promise(resolve => setTimeout(resolve, 50));
-		}
+		const server = spawn("nats-server", ["-a", "127.0.0.1", "-p", String(this.port)], { stdio: "ignore" });
+		this.server = server;
+		const cannotStart = (why: string) => new Error(`nats-server did not start (${why}): install it (Debian/Ubuntu: apt-get install nats-server)`);
+		const failed = new Promise<never>((_, reject) => server.once("error", err => reject(cannotStart(err.message))));
+		const up = (async () => {
+			const deadline = Date.now() + 10_000;
+			while (!(await canConnect(this.url, 200))) {
+				if (server.exitCode !== null || Date.now() > deadline) throw cannotStart(server.exitCode !== null ? `exited with ${server.exitCode}` : "no answer within 10 s");
+				await new Promise(resolve => setTimeout(resolve, 50));
+			}
+		})();
+		await Promise.race([up, failed]);
 	}
 
 	stop(): Promise<void> {
