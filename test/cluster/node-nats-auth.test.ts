@@ -1,7 +1,7 @@
 // Nodes join a NATS that demands credentials (a nats-server this test starts) with the
 // transporter options lib/transporter.ts builds from the configuration; a process without them
 // is turned away by the server.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import crypto from "node:crypto";
 import { connect } from "nats";
@@ -10,23 +10,16 @@ import type { TransporterAuth } from "../../lib/config";
 import { projectRoot } from "../../lib/paths";
 import { transporterOption } from "../../lib/transporter";
 import { createBroker } from "../support/broker";
-import { canConnect, freePort, sharedNatsUrl } from "../support/nats";
+import { freePort, sharedNatsUrl } from "../support/nats";
+import { startServer } from "../support/servers";
 
 const NO_AUTH: TransporterAuth = { user: null, password: null, token: null, tls: null };
 
 async function startNats(args: string[]): Promise<{ url: string; server: ChildProcess }> {
-	const port = await freePort();
-	const server = spawn("nats-server", ["-a", "127.0.0.1", "-p", String(port), ...args], { stdio: "ignore" });
-	const url = `nats://127.0.0.1:${port}`;
-	const failed = new Promise<never>((_, reject) => server.once("error", err => reject(new Error(`nats-server could not start (${err.message}): install it (apt-get install nats-server)`))));
-	const up = (async () => {
-		const deadline = Date.now() + 5_000;
-		while (!(await canConnect(url, 200))) {
-			if (Date.now() > deadline) throw new Error("nats-server did not answer within 5 s");
-			await new Promise(r => setTimeout(r, 50));
-		}
-	})();
-	await Promise.race([up, failed]);
+	const url = `nats://127.0.0.1:${await freePort()}`;
+	const server = await startServer("nats-server", ["-a", "127.0.0.1", "-p", new URL(url).port, ...args], url, 5_000).catch((err: Error) => {
+		throw new Error(`nats-server could not start (${err.message}): install it (apt-get install nats-server)`);
+	});
 	return { url, server };
 }
 

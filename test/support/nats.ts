@@ -1,7 +1,7 @@
 // Finds a NATS server for the cluster tests: NATS_URL, else the local default, else a
 // `nats-server` binary started here. Never skips: without NATS the run fails and says why.
-import { spawn, type ChildProcess } from "node:child_process";
-import { canConnect, findOrStartServer, freePort } from "./servers";
+import type { ChildProcess } from "node:child_process";
+import { canConnect, findOrStartServer, freePort, startServer } from "./servers";
 
 export { canConnect, freePort };
 
@@ -46,18 +46,9 @@ export class OwnNatsServer {
 	}
 
 	async start(): Promise<void> {
-		const server = spawn("nats-server", ["-a", "127.0.0.1", "-p", String(this.port)], { stdio: "ignore" });
-		this.server = server;
-		const cannotStart = (why: string) => new Error(`nats-server did not start (${why}): install it (Debian/Ubuntu: apt-get install nats-server)`);
-		const failed = new Promise<never>((_, reject) => server.once("error", err => reject(cannotStart(err.message))));
-		const up = (async () => {
-			const deadline = Date.now() + 10_000;
-			while (!(await canConnect(this.url, 200))) {
-				if (server.exitCode !== null || Date.now() > deadline) throw cannotStart(server.exitCode !== null ? `exited with ${server.exitCode}` : "no answer within 10 s");
-				await new Promise(resolve => setTimeout(resolve, 50));
-			}
-		})();
-		await Promise.race([up, failed]);
+		this.server = await startServer("nats-server", ["-a", "127.0.0.1", "-p", String(this.port)], this.url, 10_000).catch((err: Error) => {
+			throw new Error(`nats-server did not start (${err.message}): install it (Debian/Ubuntu: apt-get install nats-server)`);
+		});
 	}
 
 	stop(): Promise<void> {

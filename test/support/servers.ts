@@ -57,24 +57,38 @@ export async function findOrStartServer(spec: ServerSpec): Promise<{ url: string
 
 	const port = await freePort();
 	const [binary, args] = spec.command(port);
-	const server = spawn(binary, args, { stdio: "ignore" });
 	const url = `${spec.scheme}://127.0.0.1:${port}`;
-	const started = await new Promise<boolean>(resolve => {
-		server.once("error", () => resolve(false));
-		const deadline = Date.now() + 5_000;
-		const poll = async () => {
-			if (await canConnect(url, 200)) return resolve(true);
-			if (Date.now() > deadline || server.exitCode !== null) return resolve(false);
-			setTimeout(poll, 100);
-		};
-		void poll();
-	});
-	if (!started) {
-		server.kill();
+	const server = await startServer(binary, args, url, 5_000).catch(() => {
 		throw new Error(
 			`These tests need a ${spec.what} server and none was found: not at ${spec.envVar}, not at ${spec.defaultUrl}, ` +
 				`and no '${binary}' binary on PATH. Install one (${spec.install}) or set ${spec.envVar}.`,
 		);
-	}
+	});
 	return { url, server };
+}
+
+/**
+ * Starts `binary` with `args` and resolves once `url` answers. Rejects saying why (the binary is
+ * not there, it exited, no answer within `timeoutMs`), with the process killed.
+ */
+export async function startServer(binary: string, args: string[], url: string, timeoutMs: number): Promise<ChildProcess> {
+	const server = spawn(binary, args, { stdio: "ignore" });
+	let spawnError: Error | null = null;
+	server.once("error", err => (spawnError = err));
+	const deadline = Date.now() + timeoutMs;
+	while (!(await canConnect(url, 200))) {
+		const why = spawnError
+			? (spawnError as Error).message
+			: server.exitCode !== null
+				? `exited with ${server.exitCode}`
+				: Date.now() > deadline
+					? `no answer within ${timeoutMs / 1000} s`
+					: null;
+		if (why) {
+			server.kill();
+			throw new Error(why);
+		}
+		await new Promise(resolve => setTimeout(resolve, 50));
+	}
+	return server;
 }
