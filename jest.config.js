@@ -3,7 +3,8 @@
 // (real node processes on NATS; only this tier needs a NATS server), `test:browser` (the storefront
 // in Chromium). `npm test` runs all four in one jest run, the browser tier last (see the sequencer).
 // One jest project, not four, so the output stays jest's plain one; its last line is
-// test/support/closing-line.reporter.js's count, the form CI's reader takes.
+// test/support/closing-line.reporter.js's count, the form CI's reader takes (on stderr after the
+// summary, and alone on stdout).
 
 /** @type {import('jest').Config} */
 module.exports = {

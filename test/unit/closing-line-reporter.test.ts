@@ -37,7 +37,7 @@ describe("the run's closing line", () => {
 		expect(closingLine(results({ numPassedTests: 5, snapshot: { failure: true } }))).toBe("tests: 5 passed, 1 failed");
 	});
 
-	it("is the last line jest prints, after its own summary", () => {
+	it("is the last line jest prints, after its own summary, and the only line of stdout", () => {
 		const jest = spawnSync(process.execPath, [path.join(ROOT, "node_modules/jest/bin/jest.js"), "--ci", "test/unit/cart-keys.test.ts"], {
 			cwd: ROOT,
 			encoding: "utf8",
@@ -49,5 +49,7 @@ describe("the run's closing line", () => {
 		expect(lines.at(-1)).toMatch(CI_CLOSING_LINE);
 		expect(lines.at(-1)).toMatch(/^tests: [1-9]\d* passed, 0 failed$/);
 		expect(lines.at(-2)).toMatch(/^Ran all test suites/);
+		// stdout carries it too, and nothing else: a reader of stdout alone sees the count.
+		expect(jest.stdout.trimEnd().split("\n")).toEqual([lines.at(-1)]);
 	});
 });
