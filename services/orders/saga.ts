@@ -1,6 +1,7 @@
 // The checkout saga and the cancellation. The checkout is the table STEPS: going forward runs
-// each step not yet done, undoing runs the `undo` of each step that may have taken effect, and
-// resuming an order a dead run left behind asks the last step written whether to finish or undo.
+// each step not yet done (the booking and the sale together, see `alongsideNext`), undoing runs
+// the `undo` of each step that may have taken effect, and resuming an order a dead run left
+// behind asks the last step written whether to finish or undo.
 // A step's outcome is written on the order before the next step starts, unless the step is
 // `recorded: false` (see SagaStep); every call is idempotent per order id on the service that
 // answers it, so any run can pick an order up from what the order says, as often as needed.
@@ -57,6 +58,13 @@ interface SagaStep {
 	 * step and the next (see `mayHaveRun`). What `run` resolved to is written with the next write.
 	 */
 	recorded: boolean;
+	/**
+	 * Whether the next step is sent at the same time, without waiting for this one's answer (one
+	 * round trip fewer per checkout). Only for a step that is not recorded, and whose next step
+	 * needs nothing of it: whatever becomes of either, the run waits for both to settle before it
+	 * writes or undoes anything, so an undo never overtakes the step it undoes.
+	 */
+	alongsideNext?: boolean;
 }
 
 const linesOf = (doc: OrderDoc) => doc.items.map(i => ({ productId: i.productId, quantity: i.quantity }));
@@ -116,13 +124,23 @@ export const STEPS: readonly SagaStep[] = [
 	{ name: "reserve", run: reserveStock, undo: releaseStock, ifCutOff: "undo", recorded: false },
 	{ name: "charge", run: chargeCard, undo: refundCharge, ifCutOff: "finish", recorded: true },
 	// Not recorded: an order cut off with the parcel booked says `done: 2`, and is finished by
-	// booking again, which answers the same booking (shipping keeps one per order id).
-	{ name: "book", run: bookShipment, undo: cancelShipment, ifCutOff: "finish", recorded: false },
+	// booking again, which answers the same booking (shipping keeps one per order id). The sale
+	// goes with it: a parcel and a sale do not depend on each other, and each is undone alike.
+	{ name: "book", run: bookShipment, undo: cancelShipment, ifCutOff: "finish", recorded: false, alongsideNext: true },
 	{ name: "commit", run: commitStock, undo: releaseStock, ifCutOff: "finish", recorded: true },
 ];
 if (STEPS.map(s => s.name).join() !== STEP_NAMES.join()) throw new Error("saga.ts STEPS and state.ts STEP_NAMES disagree");
 // The confirmation is written with the last step: it cannot go unwritten.
 if (!STEPS[STEPS.length - 1].recorded) throw new Error("saga.ts: the last step must be recorded");
+// A resume must count a step sent alongside the next as possibly run (mayHaveRun): it is not recorded.
+if (STEPS.some(s => s.alongsideNext && s.recorded)) throw new Error("saga.ts: a step sent alongside the next must not be recorded");
+
+/** The steps sent together from step `first` on: it, and each next one that goes alongside. */
+function stepsSentWith(first: number): readonly SagaStep[] {
+	let last = first;
+	while (STEPS[last].alongsideNext && last + 1 < STEPS.length) last++;
+	return STEPS.slice(first, last + 1);
+}
 
 /** Whether a checkout cut off with `done` steps written is finished (true) or undone. */
 export function resumesForward(done: number): boolean {
@@ -170,6 +188,27 @@ export function outcomeOf(err: unknown): StepOutcome {
 	return typeof code === "number" && code >= 400 && code < 500 ? "answered" : "unknown";
 }
 
+/**
+ * What an undo must cover when steps sent together from step `first` on settled and one or more
+ * failed: `attempted` counts the first steps whose undos cover every step that did its work or
+ * may have (attemptedSteps, for each one), without one that surely did nothing (a refusal, a call
+ * never sent) where a step before it undoes what went through: a sale made beside a booking that
+ * was refused is given back by the hold's release, and the booking is not cancelled at a
+ * shipping that may be down. True in `uncertain` when one of them may still land late.
+ */
+export function attemptedTogether(first: number, settled: readonly PromiseSettledResult<unknown>[]): { attempted: number; uncertain: boolean } {
+	let attempted = first;
+	let uncertain = false;
+	settled.forEach((r, k) => {
+		const outcome = r.status === "fulfilled" ? "done" : outcomeOf(r.reason);
+		if (outcome === "unknown") uncertain = true;
+		const undo = STEPS[first + k].undo;
+		if (outcome === "answered" || outcome === "not-sent" || !undo) return;
+		attempted = Math.max(attempted, STEPS.findIndex(s => s.undo === undo) + 1);
+	});
+	return { attempted, uncertain };
+}
+
 /** The confirmation, written with the last step: the order settles, and its messages wait in the outbox. */
 function confirmation(doc: OrderDoc): { set: Record<string, unknown>; more: Update } {
 	return {
@@ -210,15 +249,24 @@ export class OrderSaga {
 		// Steps this run knows are done, and what the ones not written yet resolved to.
 		let done = doc.saga.done;
 		let unwritten: Record<string, unknown> = {};
+		// Set when steps failed: how many may have taken effect (a write that fails leaves it unset).
+		let stepsFailed: { attempted: number; uncertain: boolean } | undefined;
 		try {
-			for (let i = doc.saga.done; i < STEPS.length; i++) {
+			while (done < STEPS.length) {
 				// Steps that are not recorded do not renew the lease either: one that would run out
 				// during the next step is renewed first, or the sweep could take a live checkout over.
 				if (doc.lease.until - this.repo.now() < this.opts.stepTimeoutMs) await this.repo.advance(doc, {});
-				unwritten = { ...unwritten, ...(await STEPS[i].run(run)) };
-				done = i + 1;
-				if (!STEPS[i].recorded) continue;
-				const last = i === STEPS.length - 1 ? confirmation(doc) : { set: {}, more: {} };
+				const steps = stepsSentWith(done);
+				const settled = await Promise.allSettled(steps.map(step => step.run(run)));
+				for (const r of settled) if (r.status === "fulfilled") unwritten = { ...unwritten, ...r.value };
+				const failed = settled.find(r => r.status === "rejected");
+				if (failed) {
+					stepsFailed = attemptedTogether(done, settled);
+					throw failed.reason;
+				}
+				done += steps.length;
+				if (!STEPS[done - 1].recorded) continue;
+				const last = done === STEPS.length ? confirmation(doc) : { set: {}, more: {} };
 				await this.repo.advance(doc, { ...unwritten, ...last.set, "saga.done": done }, last.more);
 				unwritten = {};
 			}
@@ -226,7 +274,8 @@ export class OrderSaga {
 		} catch (err) {
 			if (err instanceof LeaseLostError) throw new ServiceDownError("orders", "This checkout is being finished by another orders instance");
 			const outcome = outcomeOf(err);
-			const cutOff = { failure: storedError(err), attempted: attemptedSteps(done, outcome), uncertain: outcome === "unknown", unwritten };
+			const { attempted, uncertain } = stepsFailed ?? { attempted: attemptedSteps(done, outcome), uncertain: outcome === "unknown" };
+			const cutOff = { failure: storedError(err), attempted, uncertain, unwritten };
 			const undoing = this.compensate(doc, cutOff, invoke).catch(undoErr => {
 				this.logger.warn(`Order ${doc._id}: could not start undoing; the recovery sweep will:`, (undoErr as Error).message);
 			});

@@ -8,7 +8,7 @@ import { draftOrder } from "../../services/orders/draft";
 import type { OrderDoc } from "../../services/orders/model";
 import { OutboxRelay } from "../../services/orders/outbox";
 import { LeaseLostError, OrderRepo } from "../../services/orders/repo";
-import { OrderSaga, type Invoke } from "../../services/orders/saga";
+import { OrderSaga, attemptedTogether, type Invoke } from "../../services/orders/saga";
 import { ShipmentFollower } from "../../services/orders/shipments";
 import { waitFor } from "../support/poll";
 import type { CardDetails } from "../../services/orders/orders.contract";
@@ -446,6 +446,58 @@ describe("checkout saga", () => {
 		expect(shop.shipments.get(doc._id)?.status).toBe("cancelled");
 		expect(shop.kept()).toBe(0);
 		expect(shop.stock.get("p1")).toEqual({ available: 5, reserved: 0, sold: 0 });
+	});
+
+	it("books the parcel and makes the sale at once: neither waits for the other's answer", async () => {
+		const { repo, saga } = instance("a");
+		let saleArrived!: () => void;
+		const sale = new Promise<void>(r => (saleArrived = r));
+		let overlapped = false;
+		// The booking answers only once the sale has reached inventory (or after a second: then one waited).
+		shop.gates.set("shipping.create", async () => {
+			overlapped = await Promise.race([sale.then(() => true), new Promise<boolean>(r => setTimeout(() => r(false), 1_000))]);
+		});
+		shop.gates.set("inventory.commit", () => saleArrived());
+		const doc = await saga.forward(await pendingOrder(repo), shop.invoke, GOOD);
+		expect(overlapped).toBe(true);
+		expect(await stored(doc._id)).toMatchObject({ status: "confirmed", saga: { done: 4 }, shipment: { status: "booked" } });
+		expect(shop.stock.get("p1")).toEqual({ available: 3, reserved: 0, sold: 2 });
+	});
+
+	it("gives back a sale made beside a refused booking only once the sale is done, and cancels no booking", async () => {
+		const { repo, saga } = instance("a");
+		let refused!: () => void;
+		const bookingRefused = new Promise<void>(r => (refused = r));
+		shop.refuse.set("shipping.create", () => {
+			refused();
+			return new ConflictError("No carrier takes this parcel", "NO_CARRIER");
+		});
+		shop.gates.set("inventory.commit", () => bookingRefused); // the sale lands after the refusal
+		const settledCalls: string[] = [];
+		const invoke: Invoke = (action, params, opts) => shop.invoke(action, params, opts).finally(() => settledCalls.push(action));
+		const doc = await pendingOrder(repo);
+		await expect(saga.forward(doc, invoke, GOOD)).rejects.toMatchObject({ code: 409, type: "NO_CARRIER" });
+		// The release answered after the sale it gives back, never before it.
+		expect(settledCalls.indexOf("inventory.commit")).toBeGreaterThan(-1);
+		expect(settledCalls.indexOf("inventory.release")).toBeGreaterThan(settledCalls.indexOf("inventory.commit"));
+		expect(settledCalls).not.toContain("shipping.cancel");
+		expect(await stored(doc._id)).toMatchObject({ status: "failed", open: false, payment: { status: "refunded" }, saga: { attempted: 2 } });
+		expect(shop.stock.get("p1")).toEqual({ available: 5, reserved: 0, sold: 0 });
+		expect(shop.kept()).toBe(0);
+	});
+
+	it("counts what steps sent together may have done: each one's undo, from the first step that has it", () => {
+		const done = { status: "fulfilled", value: {} } as const;
+		const refused = { status: "rejected", reason: new ConflictError("no", "NO") } as const;
+		const timedOut = { status: "rejected", reason: new Errors.RequestTimeoutError({ action: "x", nodeID: "n" }) } as const;
+		// From step 2 (book, commit): the sale alone is undone by the hold's release (step 1).
+		expect(attemptedTogether(2, [refused, done])).toEqual({ attempted: 2, uncertain: false });
+		expect(attemptedTogether(2, [done, refused])).toEqual({ attempted: 3, uncertain: false });
+		expect(attemptedTogether(2, [timedOut, done])).toEqual({ attempted: 3, uncertain: true });
+		expect(attemptedTogether(2, [refused, timedOut])).toEqual({ attempted: 2, uncertain: true });
+		// One step alone, as attemptedSteps counts it.
+		expect(attemptedTogether(1, [refused])).toEqual({ attempted: 1, uncertain: false });
+		expect(attemptedTogether(1, [timedOut])).toEqual({ attempted: 2, uncertain: true });
 	});
 
 	it("cancels a confirmed order: shipment cancelled, money back, stock back, the shopper told", async () => {
