@@ -125,7 +125,8 @@ export const STEPS: readonly SagaStep[] = [
 	{ name: "charge", run: chargeCard, undo: refundCharge, ifCutOff: "finish", recorded: true },
 	// Not recorded: an order cut off with the parcel booked says `done: 2`, and is finished by
 	// booking again, which answers the same booking (shipping keeps one per order id). The sale
-	// goes with it: a parcel and a sale do not depend on each other, and each is undone alike.
+	// goes out with it: neither needs anything of the other. The cost: a booking that is refused
+	// or cannot be sent now waits for the sale, which is then given back (the hold's release).
 	{ name: "book", run: bookShipment, undo: cancelShipment, ifCutOff: "finish", recorded: false, alongsideNext: true },
 	{ name: "commit", run: commitStock, undo: releaseStock, ifCutOff: "finish", recorded: true },
 ];
@@ -190,11 +191,11 @@ export function outcomeOf(err: unknown): StepOutcome {
 
 /**
  * What an undo must cover when steps sent together from step `first` on settled and one or more
- * failed: `attempted` counts the first steps whose undos cover every step that did its work or
- * may have (attemptedSteps, for each one), without one that surely did nothing (a refusal, a call
- * never sent) where a step before it undoes what went through: a sale made beside a booking that
- * was refused is given back by the hold's release, and the booking is not cancelled at a
- * shipping that may be down. True in `uncertain` when one of them may still land late.
+ * failed. Each one that did its work, or may have (a timeout, a 5xx), needs its undo: `attempted`
+ * is the fewest first steps of the table that include that undo. A sale made beside a refused
+ * booking is given back by the hold's release (step 1), so the booking, which surely did nothing,
+ * is not cancelled at a shipping that may be down. (A count cannot leave out a step in the middle
+ * whose undo is its own; in this table none is.) `uncertain`: one of them may still land late.
  */
 export function attemptedTogether(first: number, settled: readonly PromiseSettledResult<unknown>[]): { attempted: number; uncertain: boolean } {
 	let attempted = first;
@@ -249,8 +250,8 @@ export class OrderSaga {
 		// Steps this run knows are done, and what the ones not written yet resolved to.
 		let done = doc.saga.done;
 		let unwritten: Record<string, unknown> = {};
-		// Set when steps failed: how many may have taken effect (a write that fails leaves it unset).
-		let stepsFailed: { attempted: number; uncertain: boolean } | undefined;
+		// Set when steps failed: what the undo must cover (a write that fails leaves it unset).
+		let undoCover: { attempted: number; uncertain: boolean } | undefined;
 		try {
 			while (done < STEPS.length) {
 				// Steps that are not recorded do not renew the lease either: one that would run out
@@ -261,7 +262,7 @@ export class OrderSaga {
 				for (const r of settled) if (r.status === "fulfilled") unwritten = { ...unwritten, ...r.value };
 				const failed = settled.find(r => r.status === "rejected");
 				if (failed) {
-					stepsFailed = attemptedTogether(done, settled);
+					undoCover = attemptedTogether(done, settled);
 					throw failed.reason;
 				}
 				done += steps.length;
@@ -274,7 +275,7 @@ export class OrderSaga {
 		} catch (err) {
 			if (err instanceof LeaseLostError) throw new ServiceDownError("orders", "This checkout is being finished by another orders instance");
 			const outcome = outcomeOf(err);
-			const { attempted, uncertain } = stepsFailed ?? { attempted: attemptedSteps(done, outcome), uncertain: outcome === "unknown" };
+			const { attempted, uncertain } = undoCover ?? { attempted: attemptedSteps(done, outcome), uncertain: outcome === "unknown" };
 			const cutOff = { failure: storedError(err), attempted, uncertain, unwritten };
 			const undoing = this.compensate(doc, cutOff, invoke).catch(undoErr => {
 				this.logger.warn(`Order ${doc._id}: could not start undoing; the recovery sweep will:`, (undoErr as Error).message);

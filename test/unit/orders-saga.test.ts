@@ -427,6 +427,16 @@ describe("checkout saga", () => {
 		expect(shop.stock.get("p1")).toEqual({ available: 3, reserved: 0, sold: 2 });
 	});
 
+	it("undoes an order cut off with the sale made beside a booking that is refused when resumed: the sale given back, nothing kept", async () => {
+		// The run dies while booking; the sale beside it lands. Shipping refuses the booking when the order is resumed.
+		const { left, order } = await dieAt("shipping.create", () => shop.refuse.set("shipping.create", () => new ConflictError("No carrier takes this parcel", "NO_CARRIER")));
+		expect(left.saga.done).toBe(2);
+		expect(order).toMatchObject({ status: "failed", open: false, payment: { status: "refunded" }, saga: { attempted: 2, failure: { type: "NO_CARRIER" } } });
+		expect(shop.reservations.get(order._id)?.state).toBe("released");
+		expect(shop.stock.get("p1")).toEqual({ available: 5, reserved: 0, sold: 0 });
+		expect(shop.kept()).toBe(0);
+	});
+
 	it("finishes an order cut off after the sale, before the confirmation was written", async () => {
 		const { order } = await dieAt("inventory.commit", id => {
 			shop.reservations.get(id)!.state = "committed";
@@ -455,7 +465,9 @@ describe("checkout saga", () => {
 		let overlapped = false;
 		// The booking answers only once the sale has reached inventory (or after a second: then one waited).
 		shop.gates.set("shipping.create", async () => {
-			overlapped = await Promise.race([sale.then(() => true), new Promise<boolean>(r => setTimeout(() => r(false), 1_000))]);
+			let timer: NodeJS.Timeout | undefined;
+			overlapped = await Promise.race([sale.then(() => true), new Promise<boolean>(r => (timer = setTimeout(() => r(false), 1_000)))]);
+			clearTimeout(timer);
 		});
 		shop.gates.set("inventory.commit", () => saleArrived());
 		const doc = await saga.forward(await pendingOrder(repo), shop.invoke, GOOD);
