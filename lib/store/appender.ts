@@ -107,16 +107,22 @@ export class Appender {
 	/** Opens the file for appending, its last line ended (a crash may have cut it short). */
 	private open(): number {
 		const fd = fs.openSync(this.filename, "a+", this.opts.mode ?? 0o644);
-		this.size = fs.fstatSync(fd).size;
-		if (this.size > 0) {
-			const last = Buffer.alloc(1);
-			fs.readSync(fd, last, 0, 1, this.size - 1);
-			if (last[0] !== 0x0a) {
-				writeAll(fd, Buffer.from("\n"));
-				this.size += 1;
+		try {
+			this.size = fs.fstatSync(fd).size;
+			if (this.size > 0) {
+				const last = Buffer.alloc(1);
+				fs.readSync(fd, last, 0, 1, this.size - 1);
+				if (last[0] !== 0x0a) {
+					writeAll(fd, Buffer.from("\n"));
+					this.size += 1;
+				}
 			}
+			return fd;
+		} catch (err) {
+			// Not held: the next write opens it again (a full disk must not leak a descriptor per try).
+			fs.closeSync(fd);
+			throw err;
 		}
-		return fd;
 	}
 
 	private stillTheFile(fd: number): boolean {

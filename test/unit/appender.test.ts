@@ -45,6 +45,28 @@ describe("Appender", () => {
 		await appender.close();
 	});
 
+	it("holds no descriptor of a file it could not end the cut-short line of, and ends it at the next write", async () => {
+		fs.writeFileSync(file, "half a li");
+		const appender = new Appender(file);
+		// Descriptors this process holds on the file (Linux's /proc; the listing's own is gone by the time it is read).
+		const target = (fd: string) => {
+			try {
+				return fs.readlinkSync(`/proc/self/fd/${fd}`, { encoding: "utf8" });
+			} catch {
+				return null;
+			}
+		};
+		const held = () => fs.readdirSync("/proc/self/fd").filter(fd => target(fd) === file).length;
+		diskFullAfter(0);
+		appender.push("next line\n");
+		await expect(appender.settled()).rejects.toThrow(/ENOSPC/);
+		expect(held()).toBe(0);
+		appender.push("next line\n");
+		await appender.settled();
+		expect(fs.readFileSync(file, "utf8")).toBe("half a li\nnext line\n");
+		await appender.close();
+	});
+
 	it("starts a new file when the one it holds open was moved aside (rotated), if asked to", async () => {
 		const appender = new Appender(file, { followRenames: true });
 		appender.push("before\n");
