@@ -1,7 +1,7 @@
 // Nodes join a NATS that demands credentials (a nats-server this test starts) with the
 // transporter options lib/transporter.ts builds from the configuration; a process without them
 // is turned away by the server.
-import { spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import path from "node:path";
 import crypto from "node:crypto";
 import { connect } from "nats";
@@ -10,18 +10,9 @@ import type { TransporterAuth } from "../../lib/config";
 import { projectRoot } from "../../lib/paths";
 import { transporterOption } from "../../lib/transporter";
 import { createBroker } from "../support/broker";
-import { freePort, sharedNatsUrl } from "../support/nats";
-import { startServer } from "../support/servers";
+import { OwnNatsServer, sharedNatsUrl } from "../support/nats";
 
 const NO_AUTH: TransporterAuth = { user: null, password: null, token: null, tls: null };
-
-async function startNats(args: string[]): Promise<{ url: string; server: ChildProcess }> {
-	const url = `nats://127.0.0.1:${await freePort()}`;
-	const server = await startServer("nats-server", ["-a", "127.0.0.1", "-p", new URL(url).port, ...args], url, 5_000).catch((err: Error) => {
-		throw new Error(`nats-server could not start (${err.message}): install it (apt-get install nats-server)`);
-	});
-	return { url, server };
-}
 
 async function pair(url: string, auth: TransporterAuth): Promise<[ServiceBroker, ServiceBroker]> {
 	const namespace = `nats-auth-${crypto.randomBytes(4).toString("hex")}`;
@@ -37,9 +28,9 @@ describe.each([
 	["a user and password", ["--user", "shop", "--pass", "pw-0123456789"], { ...NO_AUTH, user: "shop", password: "pw-0123456789" }],
 	["a token", ["--auth", "tok-0123456789"], { ...NO_AUTH, token: "tok-0123456789" }],
 ])("NATS with %s", (_name, args, auth) => {
-	let nats: { url: string; server: ChildProcess };
-	beforeAll(async () => (nats = await startNats(args)));
-	afterAll(() => nats.server.kill());
+	let nats: OwnNatsServer;
+	beforeAll(async () => (nats = await OwnNatsServer.start(args, 5_000)));
+	afterAll(() => nats?.stop());
 
 	it("turns away a process without credentials", async () => {
 		await expect(connect({ servers: nats.url.replace("nats://", ""), reconnect: false, timeout: 2_000 })).rejects.toThrow(/authorization/i);

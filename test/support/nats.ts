@@ -33,10 +33,15 @@ export function sharedNatsUrl(): string {
 export class OwnNatsServer {
 	private server: ChildProcess | null = null;
 
-	private constructor(readonly port: number) {}
+	private constructor(
+		readonly port: number,
+		/** More nats-server arguments (credentials, say). */
+		private readonly args: string[],
+		private readonly startTimeoutMs: number,
+	) {}
 
-	static async start(): Promise<OwnNatsServer> {
-		const own = new OwnNatsServer(await freePort());
+	static async start(args: string[] = [], startTimeoutMs = 10_000): Promise<OwnNatsServer> {
+		const own = new OwnNatsServer(await freePort(), args, startTimeoutMs);
 		await own.start();
 		return own;
 	}
@@ -46,7 +51,7 @@ export class OwnNatsServer {
 	}
 
 	async start(): Promise<void> {
-		this.server = await startServer("nats-server", ["-a", "127.0.0.1", "-p", String(this.port)], this.url, 10_000).catch((err: Error) => {
+		this.server = await startServer("nats-server", ["-a", "127.0.0.1", "-p", String(this.port), ...this.args], this.url, this.startTimeoutMs).catch((err: Error) => {
 			throw new Error(`nats-server did not start (${err.message}): install it (Debian/Ubuntu: apt-get install nats-server)`);
 		});
 	}
