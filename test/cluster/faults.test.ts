@@ -136,7 +136,7 @@ describe("fault rules on a multi-process cluster", () => {
 			Array.from({ length: 60 }, () => cluster.observer.call("payments.list", {}, { nodeID, retries: 0 }).then(() => "ok", (err: { code?: number }) => `failed ${err.code}`)),
 		);
 		const failed = outcomes.filter(o => o !== "ok");
-		figures.push(`errorRate 0.5: ${failed.length} of 60 failed`);
+		figures.push(`errorRate 0.5: ${failed.length} of 60 refused`);
 		// Binomial(60, 0.5) falls outside 10–50 about once in ten million runs.
 		expect({ between10and50: failed.length >= 10 && failed.length <= 50, codes: [...new Set(failed)] }).toEqual({ between10and50: true, codes: ["failed 503"] });
 		await clearFaults();

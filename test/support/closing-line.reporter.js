@@ -1,6 +1,8 @@
-// jest's summary, ended with one plain line: "tests: N passed, N failed" (", N skipped" when some
-// were). CI's reader knows the closing lines of many test runners but not jest's ("Tests: 1180
-// passed, 1180 total"); without a line it reads, a green run was recorded as one that ran no test.
+// jest's summary, ended with one plain line: "N passed, N failed" (", N skipped" when some were).
+// CI's reader knows the closing lines of many test runners but not jest's ("Tests: 1180 passed,
+// 1180 total"); without a line it reads, a green run was recorded as one that ran no test. The
+// line has no leading word (the rule allows one; runs closed by "tests: N passed, N failed" were
+// still recorded as running none), and the tests' own figures never say "N passed"/"N failed".
 // It replaces jest's "summary" reporter (always the last one jest adds) so the line comes last.
 // A suite that could not run at all counts as failed, as it does in jest's exit code.
 const { SummaryReporter } = require("@jest/reporters");
@@ -13,15 +15,14 @@ function closingLine(results) {
 	const runFailed = results.runExecError || results.snapshot?.failure ? 1 : 0;
 	const failed = results.numFailedTests + results.numRuntimeErrorTestSuites + runFailed;
 	const skipped = results.numPendingTests + results.numTodoTests;
-	return `tests: ${results.numPassedTests} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ""}`;
+	return `${results.numPassedTests} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ""}`;
 }
 
 class SummaryWithClosingLine extends SummaryReporter {
 	onRunComplete(contexts, results) {
 		super.onRunComplete(contexts, results);
-		// On stderr after jest's summary, and as the one line of stdout: CI still recorded a run
-		// that closed stderr with it as having run no test, so its reader takes the run's
-		// result from stdout (jest prints nothing else there).
+		// On stderr after jest's summary, and on stdout, last there too: a reader of either
+		// stream, or of both interleaved, ends on it.
 		const line = `${closingLine(results)}\n`;
 		process.stderr.write(line);
 		process.stdout.write(line);
