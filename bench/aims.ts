@@ -45,6 +45,14 @@ export function rowsOf(r: Partial<Results>, failed: Failures = {}): Row[] {
 		const { product, cart } = r.gateway;
 		rows.push(ratioAtLeast("cached GET /api/products/:id / bare node:http, same bytes", product.gateway.requestsPerSec, product.bare.requestsPerSec, "req/s", 0.5));
 		rows.push(ratioAtLeast("signed-in GET /api/cart / bare node:http, same bytes", cart.gateway.requestsPerSec, cart.bare.requestsPerSec, "req/s", 0.3));
+		// Where the framework's floor is (gateway-floor.ts): no aim of their own, they say whether
+		// the two above can be met with moleculer-web on this machine.
+		const floor = r.gateway.floor;
+		if (floor) {
+			rows.push(compared("floor: moleculer-web, one action, same bytes, Moleculer's defaults / bare node:http", floor.defaults.requestsPerSec, product.bare.requestsPerSec, "req/s"));
+			rows.push(compared("floor: the same on the shop's broker options / bare node:http", floor.shopOptions.requestsPerSec, product.bare.requestsPerSec, "req/s"));
+			rows.push(compared("cached GET /api/products/:id / that floor (the shop's own cost)", product.gateway.requestsPerSec, floor.shopOptions.requestsPerSec, "req/s"));
+		}
 	} else missing("gateway", "gateway reads");
 
 	if (r.catalog) {

@@ -1,12 +1,17 @@
 // How fast are reads through the gateway, next to the fastest thing Node can do? A cached
 // product read, and a signed-in shopper's cart, each against a bare node:http server sending
-// the same bytes, measured in one run on this machine (aims: 0.5 and 0.3 of it). `npm run bench:gateway`.
+// the same bytes, measured in one run on this machine (aims: 0.5 and 0.3 of it). Beside them, the
+// floor: moleculer-web answering the product's bytes from one action, on Moleculer's defaults and
+// on the shop's broker options (gateway-floor.ts). `npm run bench:gateway`.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
+import { startFloor } from "./gateway-floor";
 import { load, printTable, runAsScript, startShop, type LoadResult } from "./support";
 
 const BARE_PORT = 3901;
 const SHOP_PORT = 3902;
+const FLOOR_SHOP_OPTIONS_PORT = 3903;
+const FLOOR_DEFAULTS_PORT = 3904;
 const PRODUCT_ID = "prod-0001";
 
 // The baseline: node:http answering the same JSON, path by path, with nothing in between.
@@ -24,6 +29,12 @@ const ROUND_SECONDS = 4;
 interface Pair {
 	gateway: LoadResult;
 	bare: LoadResult;
+}
+
+/** The floor's two servers, measured in the product's rounds. */
+interface Floor {
+	shopOptions: LoadResult;
+	defaults: LoadResult;
 }
 
 /** CPU time (user + system) each server spent per request answered, in µs, the median of the rounds. */
@@ -63,13 +74,15 @@ export interface GatewayFigures {
 	cart: Pair;
 	/** Each round's ratio, gateway / bare. */
 	rounds?: { product: number[]; cart: number[] };
+	/** The floor, from the round whose product ratio is the median. */
+	floor?: Floor;
 	/** CPU per request of each server (Linux only). */
 	cpu?: { product: CpuPerRequest; cart: CpuPerRequest };
 }
 
 const ratioOf = (p: Pair) => Math.round((p.gateway.requestsPerSec / p.bare.requestsPerSec) * 100) / 100;
 
-function medianPair(pairs: Pair[]): Pair {
+function medianPair<P extends Pair>(pairs: P[]): P {
 	return [...pairs].sort((a, b) => ratioOf(a) - ratioOf(b))[Math.floor(pairs.length / 2)];
 }
 
@@ -93,8 +106,13 @@ export async function run(): Promise<GatewayFigures> {
 		const cart = await json(cartUrl, { headers: auth });
 
 		const server = spawn(process.execPath, ["-e", bareServer({ "/product": product.text, "/cart": cart.text })], { stdio: "inherit" });
+		const floorShopOptions = startFloor("shop-options", FLOOR_SHOP_OPTIONS_PORT, product.text);
+		const floorDefaults = startFloor("moleculer-defaults", FLOOR_DEFAULTS_PORT, product.text);
 		try {
 			await waitForServer(`http://127.0.0.1:${BARE_PORT}/product`);
+			const floorUrls = { shopOptions: `http://127.0.0.1:${FLOOR_SHOP_OPTIONS_PORT}/answer`, defaults: `http://127.0.0.1:${FLOOR_DEFAULTS_PORT}/answer` };
+			for (const url of Object.values(floorUrls)) await waitForServer(url);
+			for (const url of Object.values(floorUrls)) if ((await json(url)).text !== product.text) throw new Error(`${url} does not answer the product's bytes`);
 			const bareProduct = `http://127.0.0.1:${BARE_PORT}/product`;
 			const bareCart = `http://127.0.0.1:${BARE_PORT}/cart`;
 			// Warm the caches and the JIT, then measure each pair back to back, several times: on a
@@ -102,13 +120,15 @@ export async function run(): Promise<GatewayFigures> {
 			await load(productUrl, { seconds: 2 });
 			await load(bareProduct, { seconds: 2 });
 			await load(cartUrl, { seconds: 2, headers: auth });
-			const productRounds: Pair[] = [];
+			for (const url of Object.values(floorUrls)) await load(url, { seconds: 2 });
+			const productRounds: (Pair & { floor: Floor })[] = [];
 			const cartRounds: Pair[] = [];
 			const cpu = { product: { gateway: [] as number[], bare: [] as number[] }, cart: { gateway: [] as number[], bare: [] as number[] } };
 			for (let i = 0; i < ROUNDS; i++) {
 				productRounds.push({
 					gateway: await measured(productUrl, shop.child.pid, cpu.product.gateway),
 					bare: await measured(bareProduct, server.pid, cpu.product.bare),
+					floor: { shopOptions: await load(floorUrls.shopOptions, { seconds: ROUND_SECONDS }), defaults: await load(floorUrls.defaults, { seconds: ROUND_SECONDS }) },
 				});
 				cartRounds.push({
 					gateway: await measured(cartUrl, shop.child.pid, cpu.cart.gateway, auth),
@@ -117,9 +137,11 @@ export async function run(): Promise<GatewayFigures> {
 			}
 			const productFigures = medianPair(productRounds);
 			const cartFigures = medianPair(cartRounds);
-			for (const [what, r] of [...productRounds.map(p => ["product", p.gateway] as const), ...cartRounds.map(p => ["cart", p.gateway] as const)]) {
-				if (r.errors + r.non2xx > 0) throw new Error(`The ${what} read through the gateway had ${r.errors} errors and ${r.non2xx} non-2xx answers`);
-			}
+			const answered = [
+				...productRounds.flatMap(p => [["product through the gateway", p.gateway] as const, ["floor (shop's options)", p.floor.shopOptions] as const, ["floor (defaults)", p.floor.defaults] as const]),
+				...cartRounds.map(p => ["cart through the gateway", p.gateway] as const),
+			];
+			for (const [what, r] of answered) if (r.errors + r.non2xx > 0) throw new Error(`The ${what} read had ${r.errors} errors and ${r.non2xx} non-2xx answers`);
 			const cpuFigures =
 				cpu.product.gateway.length === ROUNDS
 					? {
@@ -127,9 +149,10 @@ export async function run(): Promise<GatewayFigures> {
 							cart: { gateway: median(cpu.cart.gateway), bare: median(cpu.cart.bare) },
 						}
 					: undefined;
-			return { product: productFigures, cart: cartFigures, rounds: { product: productRounds.map(ratioOf), cart: cartRounds.map(ratioOf) }, cpu: cpuFigures };
+			const { floor, ...productPair } = productFigures;
+			return { product: productPair, cart: cartFigures, rounds: { product: productRounds.map(ratioOf), cart: cartRounds.map(ratioOf) }, floor, cpu: cpuFigures };
 		} finally {
-			server.kill();
+			for (const child of [server, floorShopOptions, floorDefaults]) child.kill();
 		}
 	} finally {
 		await shop.stop();
@@ -149,6 +172,7 @@ function print(f: GatewayFigures): void {
 	printTable([
 		row("bare node:http (product bytes)", f.product.bare),
 		row("GET /api/products/:id", f.product.gateway),
+		...(f.floor ? [row("floor: moleculer-web, one action, Moleculer's defaults", f.floor.defaults), row("floor: the same on the shop's broker options", f.floor.shopOptions)] : []),
 		row("bare node:http (cart bytes)", f.cart.bare),
 		row("GET /api/cart (signed in)", f.cart.gateway),
 	]);
@@ -159,6 +183,13 @@ function print(f: GatewayFigures): void {
 	}
 	console.log(`ratio gateway / bare, product: ${(f.product.gateway.requestsPerSec / f.product.bare.requestsPerSec).toFixed(2)} (aim: ≥ 0.50)`);
 	console.log(`ratio gateway / bare, signed-in cart: ${(f.cart.gateway.requestsPerSec / f.cart.bare.requestsPerSec).toFixed(2)} (aim: ≥ 0.30)`);
+	if (f.floor) {
+		const bare = f.product.bare.requestsPerSec;
+		console.log(
+			`floor / bare, Moleculer's defaults: ${(f.floor.defaults.requestsPerSec / bare).toFixed(2)}; the shop's options: ${(f.floor.shopOptions.requestsPerSec / bare).toFixed(2)}; ` +
+				`product through the gateway / floor on the shop's options: ${(f.product.gateway.requestsPerSec / f.floor.shopOptions.requestsPerSec).toFixed(2)}`,
+		);
+	}
 }
 
 if (require.main === module) runAsScript(run, print);

@@ -53,6 +53,16 @@ describe("bench report", () => {
 		expect(summary(rows)).toBe("6 of 11 aims met");
 	});
 
+	it("shows the gateway's floor beside its aims, as figures without an aim of their own", () => {
+		const gateway = { ...RESULTS.gateway, floor: { defaults: load(5_000), shopOptions: load(3_000) } };
+		const rows = rowsOf({ ...RESULTS, gateway });
+		const row = (start: string) => rows.find(r => r.figure.startsWith(start))!;
+		expect(row("floor: moleculer-web")).toMatchObject({ ratio: 0.5, met: null });
+		expect(row("floor: the same on the shop's")).toMatchObject({ ratio: 0.3, met: null });
+		expect(row("cached GET /api/products/:id / that floor")).toMatchObject({ ratio: 2, met: null });
+		expect(summary(rows)).toBe(summary(rowsOf(RESULTS)));
+	});
+
 	it("says which benchmark crashed instead of leaving its aims out", () => {
 		const { gateway: _gone, ...rest } = RESULTS;
 		const rows = rowsOf(rest, { gateway: "exit 1" });
