@@ -5,9 +5,12 @@
 // No answer, not even a read's, leaves before the writes it can see are in the file.
 import Datastore from "@seald-io/nedb";
 import { Appender } from "./appender";
+import { useInPlaceIndexUpdates } from "./nedb-index-in-place";
 import { shareRepeatedStrings } from "./share-strings";
 import { model, writeCompacted, type NedbPersistence } from "./nedb-file";
 import { indexOptions, sortSpec, StringIdStore, type Doc, type Filter, type FindOptions, type IndexSpec, type StoreAdapter, type Update } from "./store";
+
+useInPlaceIndexUpdates();
 
 /**
  * NeDB appends every write; compacting now and then keeps the file, and the next start, small.
