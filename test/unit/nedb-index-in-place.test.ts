@@ -5,7 +5,6 @@
 import Datastore from "@seald-io/nedb";
 import { useInPlaceIndexUpdates } from "../../lib/store/nedb-index-in-place";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const NedbIndex = require("@seald-io/nedb/lib/indexes") as new (options: { fieldName: string; unique?: boolean; sparse?: boolean }) => IndexView;
 
 interface TreeNode {
