@@ -89,19 +89,18 @@ export class NedbStore<T extends Doc = Doc> extends StringIdStore<T> implements 
 		// NeDB never reads an index to sort (a cursor sorts the matches in memory); it would only
 		// be updated by every write.
 		if (spec.sortOnly) return;
-		// NeDB 3 takes several fields as an array (a compound index); its typings still say one string.
-		const fieldName = (spec.fields.length === 1 ? spec.fields[0] : spec.fields) as string;
+		const fieldName = nedbField(spec);
 		const db = this.open();
 		// NeDB keeps an index made by an older version (it is remembered in the file) even when
 		// asked for it with other options: one that is to become sparse is made again.
-		const existing = indexesOf(db)[spec.fields.join(",")];
+		const existing = indexesOf(db)[fieldName];
 		if (existing && (existing.unique !== (spec.unique === true) || existing.sparse !== (spec.sparse === true))) await this.done(db.removeIndexAsync(fieldName));
 		await this.done(db.ensureIndexAsync({ fieldName, ...indexOptions(spec) }));
 	}
 
 	async dropOtherIndexes(keep: IndexSpec[]): Promise<void> {
 		const db = this.open();
-		const wanted = new Set(["_id", ...keep.filter(spec => !spec.sortOnly).map(spec => spec.fields.join(","))]);
+		const wanted = new Set(["_id", ...keep.filter(spec => !spec.sortOnly).map(nedbField)]);
 		for (const name of Object.keys(indexesOf(db))) if (!wanted.has(name)) await this.done(db.removeIndexAsync(name));
 	}
 
@@ -212,7 +211,19 @@ function countLinesRead(persistence: NedbPersistence): { stop(): number } {
 	};
 }
 
-/** NeDB's indexes by field name (compound ones by their fields joined with commas). */
+/**
+ * The field NeDB indexes for `spec`. NeDB 3.1 has no compound index: a list of fields given as
+ * the index's field is read as a path (a.b), so every document would share one key, undefined, in
+ * one bucket that each write scans, and no query would use it. A spec of several fields is kept
+ * as an index of its first, by which NeDB still finds candidates; uniqueness over several fields
+ * cannot be kept that way, and is refused rather than kept on the first field alone (stricter).
+ */
+function nedbField(spec: IndexSpec): string {
+	if (spec.fields.length > 1 && spec.unique) throw new Error(`NeDB cannot keep ${spec.fields.join(" + ")} unique together (MongoDB can): use one field`);
+	return spec.fields[0];
+}
+
+/** NeDB's indexes by field name. */
 function indexesOf(db: Datastore): Record<string, { unique: boolean; sparse: boolean }> {
 	return (db as unknown as { indexes: Record<string, { unique: boolean; sparse: boolean }> }).indexes;
 }

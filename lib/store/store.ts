@@ -49,6 +49,7 @@ export interface Store<T extends Doc> {
 }
 
 export interface IndexSpec {
+	/** Several make a compound index on MongoDB; NeDB (which has none) indexes the first. */
 	fields: string[];
 	unique?: boolean;
 	/** Leave documents without the field out of the index (e.g. only open orders carry `sweepAt`). */
