@@ -29,23 +29,30 @@ const { getDotValue, compareThings } = require("@seald-io/nedb/lib/model") as {
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const NedbIndex = require("@seald-io/nedb/lib/indexes") as { prototype: IndexInternals<object> };
 
+/** Where a pair's new document can take the old one's place: the node's documents and the old one's position. */
+interface Spot<D> {
+	key: unknown;
+	node: D[];
+	at: number;
+	newDoc: D;
+}
+
 /**
- * Puts `newDoc` where `oldDoc` is in the index when both have the same key; false when it cannot
- * (the key changed, or is an array: one entry per element, left to NeDB). Keys equal by NeDB's
- * own comparison go to the same node, so the tree is as NeDB would have made it; a sparse index
- * that holds neither (both keys undefined) has nothing to change.
+ * Where `newDoc` can take `oldDoc`'s place: null when the key changed or is an array (one entry
+ * per element, left to NeDB), "none" when a sparse index holds neither (both keys undefined), and
+ * "lost" when the key is unchanged but `oldDoc` is not in its node (NeDB itself would then fail or
+ * remove whatever else is there; the batch is left to it whole). Keys equal by NeDB's own
+ * comparison go to the same node, so the tree is as NeDB would have made it.
  */
-function swapInPlace<D>(index: IndexInternals<D>, oldDoc: D, newDoc: D): boolean {
+function spotOf<D>(index: IndexInternals<D>, oldDoc: D, newDoc: D): Spot<D> | "none" | "lost" | null {
 	const oldKey = getDotValue(oldDoc, index.fieldName);
 	const newKey = getDotValue(newDoc, index.fieldName);
-	if (Array.isArray(oldKey) || Array.isArray(newKey)) return false;
-	if (oldKey === undefined && newKey === undefined && index.sparse) return true;
-	if ((oldKey === undefined) !== (newKey === undefined) || compareThings(oldKey, newKey) !== 0) return false;
+	if (Array.isArray(oldKey) || Array.isArray(newKey)) return null;
+	if (oldKey === undefined && newKey === undefined && index.sparse) return "none";
+	if ((oldKey === undefined) !== (newKey === undefined) || compareThings(oldKey, newKey) !== 0) return null;
 	const node = index.tree.search(oldKey);
 	const at = node.indexOf(oldDoc);
-	if (at < 0) return false;
-	node[at] = newDoc;
-	return true;
+	return at < 0 ? "lost" : { key: oldKey, node, at, newDoc };
 }
 
 let installed = false;
@@ -63,15 +70,29 @@ export function useInPlaceIndexUpdates(): void {
 		this.updateMultipleDocs([{ oldDoc, newDoc }]);
 	};
 	proto.updateMultipleDocs = function updateMultipleDocs(pairs: Pair<object>[]): void {
+		// A document twice in one batch (a range query over an array field finds it once per
+		// element): NeDB refuses the batch (the _id index sees the document twice); so does this.
+		if (new Set(pairs.map(p => p.oldDoc)).size < pairs.length) return moveAll.call(this, pairs);
 		const moved: Pair<object>[] = [];
-		const swapped: Pair<object>[] = [];
-		for (const pair of pairs) (swapInPlace(this, pair.oldDoc, pair.newDoc) ? swapped : moved).push(pair);
+		const spots: (Spot<object> & { oldDoc: object })[] = [];
+		for (const pair of pairs) {
+			const spot = spotOf(this, pair.oldDoc, pair.newDoc);
+			if (spot === "lost") return moveAll.call(this, pairs);
+			if (spot === null) moved.push(pair);
+			else if (spot !== "none") spots.push({ ...spot, oldDoc: pair.oldDoc });
+		}
+		for (const { node, at, newDoc } of spots) node[at] = newDoc;
 		if (!moved.length) return;
 		try {
 			moveAll.call(this, moved);
 		} catch (err) {
 			// NeDB's contract: an index whose update throws (a unique key taken) is left as it was.
-			for (const { oldDoc, newDoc } of swapped) swapInPlace(this, newDoc, oldDoc);
+			// The moved ones are back; the swapped ones are looked up again, as NeDB's deletes
+			// replace a node's array (the one held may be stale) and keep its order.
+			for (const { key, newDoc, oldDoc } of spots) {
+				const node = this.tree.search(key);
+				node[node.indexOf(newDoc)] = oldDoc;
+			}
 			throw err;
 		}
 	};
