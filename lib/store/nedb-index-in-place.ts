@@ -72,7 +72,7 @@ export function useInPlaceIndexUpdates(): void {
 	proto.updateMultipleDocs = function updateMultipleDocs(pairs: Pair<object>[]): void {
 		// A document twice in one batch (a range query over an array field finds it once per
 		// element): NeDB refuses the batch (the _id index sees the document twice); so does this.
-		if (new Set(pairs.map(p => p.oldDoc)).size < pairs.length) return moveAll.call(this, pairs);
+		if (pairs.length > 1 && new Set(pairs.map(p => p.oldDoc)).size < pairs.length) return moveAll.call(this, pairs);
 		const moved: Pair<object>[] = [];
 		const spots: (Spot<object> & { oldDoc: object })[] = [];
 		for (const pair of pairs) {
