@@ -4,7 +4,7 @@
 // user; a reservation's order), and then the new document belongs in the very node the old one
 // is in. Here it takes the old one's place there; a key that changed still moves the NeDB way.
 // On the one-node checkout NeDB's tree work fell from ~15 % of the CPU to ~9 % (mostly the
-// lookups that find the node), and checkouts/s rose ~10 % (alternated runs; README).
+// lookups that find the node), and checkouts/s rose 11 % (median of 7 alternated pairs; README).
 
 interface Pair<D> {
 	oldDoc: D;
