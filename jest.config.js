@@ -16,8 +16,8 @@ module.exports = {
 	// Finds NATS once for the cluster tier; a run without NATS fails only the tests that need it.
 	globalSetup: "<rootDir>/test/support/global-setup.ts",
 	testSequencer: "<rootDir>/test/support/browser-last.sequencer.mjs",
-	// jest's "default" reporters, its summary ending with one plain "N passed, N failed" line
-	// that CI's reader counts.
+	// jest's "default" reporters, its summary's counts said once, in the plain "N passed, N failed"
+	// line that ends the run and that CI's reader counts.
 	reporters: ["<rootDir>/test/support/progress.reporter.js", "<rootDir>/test/support/closing-line.reporter.js"],
 	testTimeout: 30_000,
 	// Two cores: cluster tests start real node processes; more workers would only fight for CPU.

@@ -1,8 +1,10 @@
-// jest's summary, ended with one plain line: "N passed, N failed" (", N skipped" when some were).
-// CI's reader knows the closing lines of many test runners but not jest's ("Tests: 1180 passed,
-// 1180 total"); without a line it reads, a green run was recorded as one that ran no test. The
-// line has no leading word (the rule allows one; runs closed by "tests: N passed, N failed" were
-// still recorded as running none), and the tests' own figures never say "N passed"/"N failed".
+// jest's summary, with its counts said once, in one plain line that ends the run: "N passed, N
+// failed" (", N skipped" when some were). CI's reader knows the closing lines of many test runners
+// but not jest's, and recorded green runs that ended with jest's own summary ("Tests: 1180 passed,
+// 1180 total", "Snapshots: 0 total", "Ran all test suites.") as having run no test, also with a
+// "tests: N passed, N failed" line after it. So jest's count lines are not printed at all: the
+// failing tests are listed again as jest does, then one line of figures in other words, then the
+// closing line; and the tests' own figures never say "N passed"/"N failed".
 // It replaces jest's "summary" reporter (always the last one jest adds) so the line comes last.
 // A suite that could not run at all counts as failed, as it does in jest's exit code.
 const { SummaryReporter } = require("@jest/reporters");
@@ -18,10 +20,22 @@ function closingLine(results) {
 	return `${results.numPassedTests} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ""}`;
 }
 
+/** What jest's summary said besides the counts: files run, failing files, time. */
+function runFigures(results) {
+	const seconds = ((Date.now() - results.startTime) / 1000).toFixed(1);
+	const failingFiles = results.numFailedTestSuites + results.numRuntimeErrorTestSuites;
+	return `${results.numTotalTestSuites} test files${failingFiles ? ` (${failingFiles} failing)` : ""}, ${seconds} s${results.wasInterrupted ? ", interrupted" : ""}`;
+}
+
 class SummaryWithClosingLine extends SummaryReporter {
 	onRunComplete(contexts, results) {
-		super.onRunComplete(contexts, results);
-		// On stderr after jest's summary, and on stdout, last there too: a reader of either
+		// jest's own summary, less its count lines (SummaryReporter.onRunComplete in jest 29).
+		if (results.numTotalTestSuites) {
+			this._printSummary(results, this._globalConfig);
+			this._printSnapshotSummary(results.snapshot, this._globalConfig);
+			this.log(runFigures(results));
+		}
+		// On stderr after the summary, and on stdout, last there too: a reader of either
 		// stream, or of both interleaved, ends on it.
 		const line = `${closingLine(results)}\n`;
 		process.stderr.write(line);
@@ -31,3 +45,4 @@ class SummaryWithClosingLine extends SummaryReporter {
 
 module.exports = SummaryWithClosingLine;
 module.exports.closingLine = closingLine;
+module.exports.runFigures = runFigures;
