@@ -24,7 +24,8 @@ function closingLine(results) {
 function runFigures(results) {
 	const seconds = ((Date.now() - results.startTime) / 1000).toFixed(1);
 	const failingFiles = results.numFailedTestSuites + results.numRuntimeErrorTestSuites;
-	return `${results.numTotalTestSuites} test files${failingFiles ? ` (${failingFiles} failing)` : ""}, ${seconds} s${results.wasInterrupted ? ", interrupted" : ""}`;
+	const files = results.numTotalTestSuites === 1 ? "1 test file" : `${results.numTotalTestSuites} test files`;
+	return `${files}${failingFiles ? ` (${failingFiles} failing)` : ""}, ${seconds} s${results.wasInterrupted ? ", interrupted" : ""}`;
 }
 
 class SummaryWithClosingLine extends SummaryReporter {

@@ -55,7 +55,7 @@ describe("the run's closing line", () => {
 		const lines = jest.stderr.trimEnd().split("\n");
 		expect(lines.at(-1)).toMatch(CI_CLOSING_LINE);
 		expect(lines.at(-1)).toMatch(/^[1-9]\d* passed, 0 failed$/);
-		expect(lines.at(-2)).toMatch(/^1 test files, \d+\.\d s$/);
+		expect(lines.at(-2)).toMatch(/^1 test file, \d+\.\d s$/);
 		// jest's own count lines are gone: only the closing line says how many ran.
 		expect(lines.filter(l => /^(Tests|Test Suites|Snapshots|Time):|^Ran all test suites/.test(l))).toEqual([]);
 		// stdout carries it too, and nothing else: a reader of stdout alone sees the count.
