@@ -30,11 +30,10 @@ const { getDotValue, compareThings } = require("@seald-io/nedb/lib/model") as {
 const NedbIndex = require("@seald-io/nedb/lib/indexes") as { prototype: IndexInternals<object> };
 
 /** Where a pair's new document can take the old one's place: the node's documents and the old one's position. */
-interface Spot<D> {
+interface Spot<D> extends Pair<D> {
 	key: unknown;
 	node: D[];
 	at: number;
-	newDoc: D;
 }
 
 /**
@@ -52,7 +51,7 @@ function spotOf<D>(index: IndexInternals<D>, oldDoc: D, newDoc: D): Spot<D> | "n
 	if ((oldKey === undefined) !== (newKey === undefined) || compareThings(oldKey, newKey) !== 0) return null;
 	const node = index.tree.search(oldKey);
 	const at = node.indexOf(oldDoc);
-	return at < 0 ? "lost" : { key: oldKey, node, at, newDoc };
+	return at < 0 ? "lost" : { key: oldKey, node, at, oldDoc, newDoc };
 }
 
 let installed = false;
@@ -74,12 +73,12 @@ export function useInPlaceIndexUpdates(): void {
 		// element): NeDB refuses the batch (the _id index sees the document twice); so does this.
 		if (pairs.length > 1 && new Set(pairs.map(p => p.oldDoc)).size < pairs.length) return moveAll.call(this, pairs);
 		const moved: Pair<object>[] = [];
-		const spots: (Spot<object> & { oldDoc: object })[] = [];
+		const spots: Spot<object>[] = [];
 		for (const pair of pairs) {
 			const spot = spotOf(this, pair.oldDoc, pair.newDoc);
 			if (spot === "lost") return moveAll.call(this, pairs);
 			if (spot === null) moved.push(pair);
-			else if (spot !== "none") spots.push({ ...spot, oldDoc: pair.oldDoc });
+			else if (spot !== "none") spots.push(spot);
 		}
 		for (const { node, at, newDoc } of spots) node[at] = newDoc;
 		if (!moved.length) return;
